@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import NIOPosix
+import PasswordHashing
+import PostgresNIO
+
+/// What the `sluice admin` commands do: bootstrap a tenant, an owner and a key from a shell,
+/// and recover when nobody can log in. Every change is audited with the system as actor.
+public struct Admin: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let hasher: PasswordHasher
+
+    var audit: AuditLog { .init(client: client, logger: logger) }
+
+    /// Runs `body` with a started database client and hashing pool, then stops them.
+    public static func with<T: Sendable>(
+        _ configuration: SluiceConfiguration, logger: Logger, _ body: @Sendable (Admin) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        defer { pool.shutdownGracefully { _ in } }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            let admin = Admin(client: client, logger: logger, hasher: PasswordHasher(threadPool: pool))
+            defer { group.cancelAll() }
+            return try await body(admin)
+        }
+    }
+
+    public func migrate(directory: String) async throws -> [Int] {
+        try await Migrator(directory: directory, logger: logger).migrate(client: client)
+    }
+
+    public func revert(to version: Int, directory: String) async throws -> [Int] {
+        try await Migrator(directory: directory, logger: logger).revert(to: version, client: client)
+    }
+
+    /// Creates a tenant with an owner: a new user with `password`, or an existing one (then
+    /// `password` is ignored).
+    public func createTenant(name: String, ownerEmail: String, password: String?) async throws -> (Tenant, User) {
+        let name = try Validate.name(name, pointer: "/name", maxLength: 200)
+        let email = try Validate.email(ownerEmail)
+        let passwordHash = try await newPasswordHash(password)
+        return try await client.transaction(logger: logger) { connection in
+            let users = UserRepository(logger: logger)
+            let user: User
+            if let existing = try await users.find(email: email, on: connection) {
+                user = existing
+            } else {
+                guard let passwordHash else { throw SluiceError.badRequest("A new owner needs a password.") }
+                user = try await users.create(id: .v7(), email: email, name: nil, passwordHash: passwordHash, on: connection)
+            }
+            let tenant = try await TenantRepository(logger: logger).create(id: .v7(), name: name, on: connection)
+            try await MembershipRepository(logger: logger).add(tenantID: tenant.id, userID: user.id, role: .owner, on: connection)
+            try await audit.append(
+                AuditRecord(tenantID: tenant.id, actor: .system, action: "tenant.created", targetType: "tenant",
+                            targetID: tenant.id.lowercased, details: ["name": name], origin: .commandLine),
+                on: connection
+            )
+            try await audit.append(
+                AuditRecord(tenantID: tenant.id, actor: .system, action: "member.added", targetType: "user",
+                            targetID: user.id.lowercased, details: ["role": "owner", "email": user.email], origin: .commandLine),
+                on: connection
+            )
+            return (tenant, user)
+        }
+    }
+
+    /// Adds a user (created if new) to a tenant with a role, or changes their role there.
+    public func addMember(tenantID: UUID, email: String, password: String?, role: Role) async throws -> User {
+        let email = try Validate.email(email)
+        let passwordHash = try await newPasswordHash(password)
+        return try await client.transaction(logger: logger) { connection in
+            guard try await TenantRepository(logger: logger).find(id: tenantID, on: connection) != nil else {
+                throw SluiceError.notFound("Tenant \(tenantID.lowercased)")
+            }
+            let users = UserRepository(logger: logger)
+            let memberships = MembershipRepository(logger: logger)
+            var user = try await users.find(email: email, on: connection)
+            if user == nil {
+                guard let passwordHash else { throw SluiceError.badRequest("A new user needs a password.") }
+                user = try await users.create(id: .v7(), email: email, name: nil, passwordHash: passwordHash, on: connection)
+            }
+            guard let user else { throw SluiceError.internalError }
+            if try await memberships.member(tenantID: tenantID, userID: user.id, on: connection) != nil {
+                try await memberships.setRole(tenantID: tenantID, userID: user.id, role: role, on: connection)
+            } else {
+                try await memberships.add(tenantID: tenantID, userID: user.id, role: role, on: connection)
+            }
+            try await audit.append(
+                AuditRecord(tenantID: tenantID, actor: .system, action: "member.added", targetType: "user",
+                            targetID: user.id.lowercased, details: ["role": role.rawValue, "email": user.email], origin: .commandLine),
+                on: connection
+            )
+            return user
+        }
+    }
+
+    private func newPasswordHash(_ password: String?) async throws -> String? {
+        guard let password else { return nil }
+        try Validate.password(password)
+        return try await hasher.hash(password)
+    }
+
+    /// Sets a user's password (recovery); audited in each of their tenants.
+    public func setPassword(email: String, password: String) async throws {
+        try Validate.password(password)
+        let hash = try await hasher.hash(password)
+        try await client.transaction(logger: logger) { connection in
+            let users = UserRepository(logger: logger)
+            guard let user = try await users.find(email: email, on: connection) else { throw SluiceError.notFound("User \(email)") }
+            try await users.setPassword(userID: user.id, passwordHash: hash, on: connection)
+            for (tenant, _) in try await MembershipRepository(logger: logger).memberships(userID: user.id, on: connection) {
+                try await audit.append(
+                    AuditRecord(tenantID: tenant.id, actor: .system, action: "user.password.reset", targetType: "user",
+                                targetID: user.id.lowercased, origin: .commandLine),
+                    on: connection
+                )
+            }
+        }
+    }
+
+    public func createApiKey(tenantID: UUID, name: String, scopes: [ApiKeyScope], streams: [String]?) async throws -> (ApiKey, secret: String) {
+        let exists = try await client.withConnection { try await TenantRepository(logger: logger).find(id: tenantID, on: $0) != nil }
+        guard exists else { throw SluiceError.notFound("Tenant \(tenantID.lowercased)") }
+        return try await ApiKeyService(client: client, logger: logger, audit: audit).create(
+            tenantID: tenantID, creator: .system, .init(name: name, scopes: scopes, streams: streams), origin: .commandLine
+        )
+    }
+
+    /// The tenants a user owns, to find a demo tenant again.
+    public func ownedTenants(email: String) async throws -> [Tenant] {
+        try await client.withConnection { connection in
+            guard let user = try await UserRepository(logger: logger).find(email: email, on: connection) else { return [] }
+            return try await MembershipRepository(logger: logger).memberships(userID: user.id, on: connection)
+                .filter { $0.1 == .owner }.map(\.0)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+import OpenAPIHummingbird
+import PasswordHashing
+import PostgresNIO
+import ServiceLifecycle
+
+/// The one place where Sluice is wired: configuration in, a runnable application out.
+/// The `sluice` command and the tests both start here.
+public func buildApplication(
+    _ configuration: SluiceConfiguration, logger: Logger = Logger(label: "sluice")
+) async throws -> some ApplicationProtocol {
+    var logger = logger
+    logger.logLevel = configuration.logLevel
+    if configuration.jwtKeyIsEphemeral {
+        logger.warning("SLUICE_JWT_KEYS is not set: using a key made at start-up; access tokens will not survive a restart or work across nodes")
+    }
+
+    let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+    let hashingPool = NIOThreadPool(numberOfThreads: configuration.passwordHashingThreads)
+    hashingPool.start()
+    let hasher = PasswordHasher(threadPool: hashingPool)
+    let migrator = try Migrator(directory: configuration.migrationsDirectory, logger: logger)
+    let tokens = try await AccessTokens(configuration: {
+        var tokenConfiguration = AccessTokens.Configuration(keys: configuration.jwtKeys, signingKeyID: configuration.jwtSigningKeyID)
+        tokenConfiguration.lifetime = configuration.accessTokenLifetime
+        return tokenConfiguration
+    }())
+    let audit = AuditLog(client: client, logger: logger)
+    var authConfiguration = AuthService.Configuration()
+    authConfiguration.refreshTokenLifetime = configuration.refreshTokenLifetime
+    let auth = AuthService(
+        configuration: authConfiguration, client: client, logger: logger, hasher: hasher, tokens: tokens,
+        throttle: InProcessLoginThrottle(configuration: configuration.loginThrottle), audit: audit,
+        decoyHash: try await hasher.hash(UUID().uuidString)
+    )
+    let apiKeys = ApiKeyService(client: client, logger: logger, audit: audit)
+    let api = APIImplementation(
+        client: client, logger: logger, migrator: migrator, auth: auth,
+        members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit
+    )
+
+    let router = Router(context: SluiceRequestContext.self)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        ProblemMiddleware()
+        LogRequestsMiddleware(.debug)
+        BodyLimitMiddleware(limit: configuration.maxBodyBytes)
+        AuthenticationMiddleware(tokens: tokens, apiKeys: apiKeys, client: client, logger: logger)
+        OpenAPIRequestContextMiddleware()
+    }
+    try api.registerHandlers(on: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
+        services: [client, ThreadPoolService(pool: hashingPool)],
+        logger: logger
+    )
+    if configuration.migrateOnStart {
+        app.beforeServerStarts {
+            try await migrator.migrate(client: client)
+        }
+    }
+    return app
+}
+
+/// Shuts a thread pool down with the rest of the process.
+struct ThreadPoolService: Service {
+    let pool: NIOThreadPool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await pool.shutdownGracefully()
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Everything Sluice reads from its environment, documented in the README. Flags of the
+/// `sluice` command override the environment.
+public struct SluiceConfiguration: Sendable {
+    public var hostname = "127.0.0.1"
+    public var port = 8080
+    public var databaseURL: String
+    public var redisURL: String?
+    public var jwtKeys: [AccessTokens.Key]
+    public var jwtSigningKeyID: String
+    public var accessTokenLifetime: Duration = .seconds(15 * 60)
+    public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
+    public var maxBodyBytes = BodyLimitMiddleware.defaultLimit
+    public var loginThrottle = InProcessLoginThrottle.Configuration()
+    public var passwordHashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var migrationsDirectory: String
+    public var migrateOnStart = true
+    public var databasePoolSize = 20
+    public var logLevel: Logger.Level = .info
+    /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
+    public var jwtKeyIsEphemeral = false
+
+    public init(databaseURL: String, jwtKeys: [AccessTokens.Key], jwtSigningKeyID: String, migrationsDirectory: String) {
+        self.databaseURL = databaseURL
+        self.jwtKeys = jwtKeys
+        self.jwtSigningKeyID = jwtSigningKeyID
+        self.migrationsDirectory = migrationsDirectory
+    }
+
+    /// Reads the `SLUICE_*` variables; see the README for each.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
+        guard let databaseURL = environment["SLUICE_DATABASE_URL"], !databaseURL.isEmpty else {
+            throw ConfigurationError("SLUICE_DATABASE_URL is not set (e.g. postgres://sluice:secret@127.0.0.1:5432/sluice)")
+        }
+        var keys: [AccessTokens.Key] = []
+        var ephemeral = false
+        if let spec = environment["SLUICE_JWT_KEYS"], !spec.isEmpty {
+            keys = try parseJWTKeys(spec)
+        } else {
+            keys = [.init(id: "ephemeral", secret: (0..<32).map { _ in UInt8.random(in: 0...255) })]
+            ephemeral = true
+        }
+        var configuration = Self(
+            databaseURL: databaseURL, jwtKeys: keys,
+            jwtSigningKeyID: environment["SLUICE_JWT_SIGNING_KEY_ID"] ?? keys[0].id,
+            migrationsDirectory: environment["SLUICE_MIGRATIONS_DIR"] ?? defaultMigrationsDirectory()
+        )
+        configuration.jwtKeyIsEphemeral = ephemeral
+        configuration.redisURL = environment["SLUICE_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let listen = environment["SLUICE_LISTEN"] { try configuration.setListen(listen) }
+        if let value = environment["SLUICE_MAX_BODY_BYTES"] { configuration.maxBodyBytes = try int(value, "SLUICE_MAX_BODY_BYTES", 1024...(64 << 20)) }
+        if let value = environment["SLUICE_ACCESS_TOKEN_TTL_SECONDS"] {
+            configuration.accessTokenLifetime = .seconds(try int(value, "SLUICE_ACCESS_TOKEN_TTL_SECONDS", 30...86_400))
+        }
+        if let value = environment["SLUICE_REFRESH_TOKEN_TTL_SECONDS"] {
+            configuration.refreshTokenLifetime = TimeInterval(try int(value, "SLUICE_REFRESH_TOKEN_TTL_SECONDS", 60...(365 * 86_400)))
+        }
+        if let value = environment["SLUICE_LOGIN_FAILURES_PER_ACCOUNT"] {
+            configuration.loginThrottle.failuresPerAccount = try int(value, "SLUICE_LOGIN_FAILURES_PER_ACCOUNT", 1...1000)
+        }
+        if let value = environment["SLUICE_LOGIN_FAILURES_PER_IP"] {
+            configuration.loginThrottle.failuresPerIP = try int(value, "SLUICE_LOGIN_FAILURES_PER_IP", 1...100_000)
+        }
+        if let value = environment["SLUICE_DATABASE_POOL_SIZE"] { configuration.databasePoolSize = try int(value, "SLUICE_DATABASE_POOL_SIZE", 1...1000) }
+        if let value = environment["SLUICE_MIGRATE_ON_START"] { configuration.migrateOnStart = value != "false" && value != "0" }
+        if let value = environment["SLUICE_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: value) else { throw ConfigurationError("SLUICE_LOG_LEVEL '\(value)' is not a log level") }
+            configuration.logLevel = level
+        }
+        return configuration
+    }
+
+    /// `host:port`, e.g. `127.0.0.1:8080` or `0.0.0.0:8080`.
+    public mutating func setListen(_ listen: String) throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ConfigurationError("'\(listen)' is not host:port")
+        }
+        hostname = String(listen[..<colon])
+        self.port = port
+    }
+
+    /// `kid:base64secret[,kid:base64secret…]`; each secret at least 32 bytes.
+    static func parseJWTKeys(_ spec: String) throws -> [AccessTokens.Key] {
+        try spec.split(separator: ",").map { entry in
+            let parts = entry.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty, let secret = Data(base64Encoded: String(parts[1])) else {
+                throw ConfigurationError("SLUICE_JWT_KEYS must be kid:base64secret[,kid:base64secret…]")
+            }
+            guard secret.count >= 32 else { throw ConfigurationError("the JWT key '\(parts[0])' is shorter than 32 bytes") }
+            return .init(id: String(parts[0]), secret: Array(secret))
+        }
+    }
+
+    private static func int(_ value: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard let number = Int(value), range.contains(number) else {
+            throw ConfigurationError("\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    /// `./migrations`, else `share/sluice/migrations` beside the binary's folder.
+    static func defaultMigrationsDirectory() -> String {
+        let local = FileManager.default.currentDirectoryPath + "/migrations"
+        if FileManager.default.fileExists(atPath: local) { return local }
+        let binary = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        return binary.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/sluice/migrations").path
+    }
+
+    /// The PostgreSQL client configuration from `postgres://user:password@host:port/db?sslmode=…`.
+    func postgresConfiguration() throws -> PostgresClient.Configuration {
+        guard let url = URLComponents(string: databaseURL), ["postgres", "postgresql"].contains(url.scheme ?? ""),
+            let host = url.host, let user = url.user
+        else {
+            throw ConfigurationError("SLUICE_DATABASE_URL must look like postgres://user:password@host:port/database")
+        }
+        let database = String(url.path.drop { $0 == "/" })
+        let sslMode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.clientDefault)
+        case "require", "verify-full": tls = .require(.clientDefault)
+        default: throw ConfigurationError("sslmode '\(sslMode)' is not one of disable, prefer, require, verify-full")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: url.port ?? 5432, username: user, password: url.password?.removingPercentEncoding,
+            database: database.isEmpty ? user : database, tls: tls
+        )
+        configuration.options.maximumConnections = databasePoolSize
+        configuration.options.minimumConnections = 0
+        if let searchPath = url.queryItems?.first(where: { $0.name == "search_path" })?.value {
+            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+        }
+        return configuration
+    }
+}

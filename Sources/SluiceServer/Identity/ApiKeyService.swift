@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// API keys for producers and consumers: `sk_live_` + 43 base62 characters, shown once,
+/// stored as a SHA-256 hash, scoped, optionally limited to streams and expiring.
+public struct ApiKeyService: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let audit: AuditLog
+
+    var keys: ApiKeyRepository { .init(logger: logger) }
+
+    static let secretPrefix = "sk_live_"
+    /// What listings show of a secret: the prefix and four characters.
+    static let shownLength = secretPrefix.count + 4
+
+    public struct NewKey: Sendable {
+        public var name: String
+        public var scopes: [ApiKeyScope]
+        public var streams: [String]?
+        public var expiresAt: Date?
+        public init(name: String, scopes: [ApiKeyScope], streams: [String]? = nil, expiresAt: Date? = nil) {
+            self.name = name
+            self.scopes = scopes
+            self.streams = streams
+            self.expiresAt = expiresAt
+        }
+    }
+
+    public func create(identity: Identity, _ request: NewKey, origin: RequestOrigin) async throws -> (ApiKey, secret: String) {
+        try identity.require(.apiKeysManage)
+        let creator = identity.auditActor
+        return try await create(tenantID: identity.tenantID, creator: creator, request, origin: origin)
+    }
+
+    /// Also used by the command line, with the system as creator.
+    func create(tenantID: UUID, creator: AuditActor, _ request: NewKey, origin: RequestOrigin) async throws -> (ApiKey, secret: String) {
+        let name = try Validate.name(request.name, pointer: "/name", maxLength: 100)
+        guard !request.scopes.isEmpty else { throw SluiceError.badRequest("A key needs at least one scope.", pointer: "/scopes") }
+        if let streams = request.streams {
+            for (index, stream) in streams.enumerated() {
+                _ = try Validate.name(stream, pointer: "/streams/\(index)", maxLength: 100)
+            }
+        }
+        if let expiresAt = request.expiresAt, expiresAt <= Date() {
+            throw SluiceError.badRequest("The expiry must be in the future.", pointer: "/expiresAt")
+        }
+        let secret = Secrets.make(prefix: Self.secretPrefix)
+        let key = ApiKey(
+            tenantID: tenantID, id: .v7(), name: name, prefix: String(secret.prefix(Self.shownLength)),
+            scopes: Array(Set(request.scopes)).sorted { $0.rawValue < $1.rawValue },
+            streams: request.streams.map { Array(Set($0)).sorted() },
+            createdByType: creator.type.rawValue, createdByID: creator.id ?? "sluice",
+            createdAt: Date(), lastUsedAt: nil, expiresAt: request.expiresAt, revokedAt: nil
+        )
+        try await client.transaction(logger: logger) { connection in
+            try await keys.insert(key, hash: Secrets.hash(secret), on: connection)
+            try await audit.append(
+                AuditRecord(tenantID: tenantID, actor: creator, action: "apikey.created", targetType: "apiKey",
+                            targetID: key.id.lowercased,
+                            details: ["name": key.name, "scopes": key.scopes.map(\.rawValue).joined(separator: " ")],
+                            origin: origin),
+                on: connection
+            )
+        }
+        return (key, secret)
+    }
+
+    public func list(identity: Identity, includeRevoked: Bool) async throws -> [ApiKey] {
+        try identity.require(.apiKeysRead)
+        return try await client.withConnection { try await keys.list(tenantID: identity.tenantID, includeRevoked: includeRevoked, on: $0) }
+    }
+
+    public func get(identity: Identity, id: UUID) async throws -> ApiKey {
+        try identity.require(.apiKeysRead)
+        guard let key = try await client.withConnection({ try await keys.find(tenantID: identity.tenantID, id: id, on: $0) }) else {
+            throw SluiceError.notFound("API key \(id.lowercased)")
+        }
+        return key
+    }
+
+    public func revoke(identity: Identity, id: UUID, origin: RequestOrigin) async throws {
+        try identity.require(.apiKeysManage)
+        try await client.transaction(logger: logger) { connection in
+            guard try await keys.find(tenantID: identity.tenantID, id: id, on: connection) != nil else {
+                throw SluiceError.notFound("API key \(id.lowercased)")
+            }
+            if try await keys.revoke(tenantID: identity.tenantID, id: id, on: connection) {
+                try await audit.append(
+                    AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "apikey.revoked",
+                                targetType: "apiKey", targetID: id.lowercased, origin: origin),
+                    on: connection
+                )
+            }
+        }
+    }
+
+    /// The identity a presented secret stands for; 401 if unknown, revoked or expired.
+    /// Looked up on every request, so that a revocation holds from the very next one.
+    public func authenticate(secret: String) async throws -> Identity {
+        guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 43 else {
+            throw SluiceError.unauthorized("The API key is malformed.")
+        }
+        return try await client.withConnection { connection in
+            guard let key = try await keys.find(hash: Secrets.hash(secret), on: connection) else {
+                throw SluiceError.unauthorized("The API key is not valid.")
+            }
+            if key.revokedAt != nil { throw SluiceError.unauthorized("The API key was revoked.") }
+            if let expiresAt = key.expiresAt, expiresAt <= Date() { throw SluiceError.unauthorized("The API key has expired.") }
+            try await keys.touch(tenantID: key.tenantID, id: key.id, on: connection)
+            return Identity(
+                tenantID: key.tenantID,
+                actor: .apiKey(id: key.id, name: key.name, scopes: Set(key.scopes), streams: key.streams)
+            )
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// Turns `Authorization: Bearer …` into an `Identity` on the request context: an API key
+/// (`sk_live_…`) or a JWT access token, whose member's current role is read from the
+/// database so that role changes and removals hold at once. A request without credentials
+/// passes on unauthenticated (handlers that need an identity answer 401); one with bad
+/// credentials is refused here.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = SluiceRequestContext
+
+    let tokens: AccessTokens
+    let apiKeys: ApiKeyService
+    let client: PostgresClient
+    let logger: Logger
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+            throw SluiceError.unauthorized("Use 'Authorization: Bearer <token or API key>'.")
+        }
+        let credential = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        var context = context
+        context.identity = try await identity(for: credential)
+        switch context.identity?.actor {
+        case .user(let id, _, _): context.logger[metadataKey: "user_id"] = .string(id.lowercased)
+        case .apiKey(let id, _, _, _): context.logger[metadataKey: "api_key_id"] = .string(id.lowercased)
+        case nil: break
+        }
+        if let tenantID = context.identity?.tenantID { context.logger[metadataKey: "tenant_id"] = .string(tenantID.lowercased) }
+        return try await next(request, context)
+    }
+
+    private func identity(for credential: String) async throws -> Identity {
+        if credential.hasPrefix("sk_") { return try await apiKeys.authenticate(secret: credential) }
+        let verified = try await tokens.verify(credential)
+        let member = try await client.withConnection { connection in
+            try await MembershipRepository(logger: logger).member(tenantID: verified.tenantID, userID: verified.userID, on: connection)
+        }
+        guard let member else { throw SluiceError.unauthorized("The user is no longer a member of this tenant.") }
+        return Identity(tenantID: verified.tenantID, actor: .user(id: member.userID, email: member.email, role: member.role))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// An authenticated caller within one tenant: a member acting through an access token, or
+/// an API key. Everything it may do follows from `AccessPolicy`.
+public struct Identity: Sendable {
+    public enum Actor: Sendable {
+        case user(id: UUID, email: String, role: Role)
+        case apiKey(id: UUID, name: String, scopes: Set<ApiKeyScope>, streams: [String]?)
+    }
+
+    public let tenantID: UUID
+    public let actor: Actor
+
+    public init(tenantID: UUID, actor: Actor) {
+        self.tenantID = tenantID
+        self.actor = actor
+    }
+
+    public var permissions: Set<Permission> {
+        switch actor {
+        case .user(_, _, let role): role.permissions
+        case .apiKey(_, _, let scopes, _): scopes.reduce(into: []) { $0.formUnion($1.permissions) }
+        }
+    }
+
+    /// Throws 403 unless the caller holds `permission`.
+    public func require(_ permission: Permission) throws {
+        guard permissions.contains(permission) else {
+            throw SluiceError.forbidden("This needs the '\(permission.rawValue)' permission, which the caller lacks.")
+        }
+    }
+
+    /// Throws 403 unless the caller is a member (not an API key).
+    public func requireUser() throws -> (id: UUID, email: String, role: Role) {
+        guard case .user(let id, let email, let role) = actor else {
+            throw SluiceError.forbidden("Only a signed-in member can do this, not an API key.")
+        }
+        return (id, email, role)
+    }
+
+    /// Whether a key limited to named streams may touch `stream`; members may touch all.
+    public func mayAccess(stream: String) -> Bool {
+        guard case .apiKey(_, _, _, let streams?) = actor else { return true }
+        return streams.contains(stream)
+    }
+
+    public var role: Role? {
+        if case .user(_, _, let role) = actor { role } else { nil }
+    }
+
+    var auditActor: AuditActor {
+        switch actor {
+        case .user(let id, let email, _): AuditActor(type: .user, id: id.uuidString.lowercased(), label: email)
+        case .apiKey(let id, let name, _, _): AuditActor(type: .apiKey, id: id.uuidString.lowercased(), label: name)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import HTTPTypes
+
+/// A domain error that knows its HTTP rendering as an RFC 9457 problem detail.
+///
+/// Handlers and services throw these; `ProblemMiddleware` renders them, so no handler
+/// catches errors to translate them.
+public struct SluiceError: Error, Sendable, CustomStringConvertible {
+    /// The problem type's short name: the last part of its URI.
+    public var kind: String
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String?
+    /// Per-field errors, each with a JSON pointer into the request.
+    public var fieldErrors: [FieldError]
+    public var headers: HTTPFields
+
+    public struct FieldError: Sendable, Codable, Equatable {
+        public var pointer: String
+        public var detail: String
+        public init(pointer: String, detail: String) {
+            self.pointer = pointer
+            self.detail = detail
+        }
+    }
+
+    public init(
+        kind: String, status: HTTPResponse.Status, title: String, detail: String? = nil,
+        fieldErrors: [FieldError] = [], headers: HTTPFields = [:]
+    ) {
+        self.kind = kind
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.fieldErrors = fieldErrors
+        self.headers = headers
+    }
+
+    public var description: String { "\(status.code) \(kind): \(detail ?? title)" }
+
+    public static func badRequest(_ detail: String, pointer: String? = nil) -> Self {
+        .init(
+            kind: "bad-request", status: .badRequest, title: "Bad request", detail: detail,
+            fieldErrors: pointer.map { [FieldError(pointer: $0, detail: detail)] } ?? []
+        )
+    }
+
+    public static func unauthorized(_ detail: String) -> Self {
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = "Bearer realm=\"sluice\""
+        return .init(kind: "unauthorized", status: .unauthorized, title: "Unauthorized", detail: detail, headers: headers)
+    }
+
+    public static func forbidden(_ detail: String) -> Self {
+        .init(kind: "forbidden", status: .forbidden, title: "Forbidden", detail: detail)
+    }
+
+    /// Also the answer for another tenant's resource, so that its existence is not revealed.
+    public static func notFound(_ what: String) -> Self {
+        .init(kind: "not-found", status: .notFound, title: "Not found", detail: "\(what) was not found.")
+    }
+
+    public static func conflict(_ detail: String, kind: String = "conflict") -> Self {
+        .init(kind: kind, status: .conflict, title: "Conflict", detail: detail)
+    }
+
+    public static func tooManyRequests(_ detail: String, retryAfterSeconds: Int, kind: String = "too-many-requests") -> Self {
+        var headers = HTTPFields()
+        headers[.retryAfter] = String(max(1, retryAfterSeconds))
+        return .init(kind: kind, status: .tooManyRequests, title: "Too many requests", detail: detail, headers: headers)
+    }
+
+    public static func payloadTooLarge(limit: Int) -> Self {
+        .init(
+            kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
+            detail: "The request body is larger than the limit of \(limit) bytes."
+        )
+    }
+
+    public static func unavailable(_ detail: String) -> Self {
+        var headers = HTTPFields()
+        headers[.retryAfter] = "5"
+        return .init(kind: "unavailable", status: .serviceUnavailable, title: "Service unavailable", detail: detail, headers: headers)
+    }
+
+    public static let internalError = SluiceError(
+        kind: "internal", status: .internalServerError, title: "Internal server error",
+        detail: "The server failed to handle the request; quote the request id when reporting it."
+    )
+}

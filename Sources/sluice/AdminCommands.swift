@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import SluiceServer
+
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Bootstrap and recovery from the shell (audited with the system as actor).",
+        subcommands: [CreateTenant.self, AddMember.self, SetPassword.self, CreateApiKey.self, Demo.self]
+    )
+}
+
+/// Reads a password from standard input (one line) so that it stays out of `ps` and shell history.
+func readPassword(_ fromStdin: Bool) throws -> String? {
+    guard fromStdin else { return nil }
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw ValidationError("expected the password on standard input")
+    }
+    return line
+}
+
+func parseTenantID(_ text: String) throws -> UUID {
+    guard let id = UUID(uuidString: text) else { throw ValidationError("'\(text)' is not a tenant id (UUID)") }
+    return id
+}
+
+struct CreateTenant: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a tenant owned by a user (created if new).")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The tenant's name.") var name: String
+    @Option(help: "The owner's email.") var ownerEmail: String
+    @Flag(help: "Read a new owner's password from standard input.") var passwordStdin = false
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        let password = try readPassword(passwordStdin)
+        let (tenant, user) = try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
+            try await admin.createTenant(name: name, ownerEmail: ownerEmail, password: password)
+        }
+        print("tenant \(tenant.id.uuidString.lowercased()) \(tenant.name), owner \(user.email)")
+    }
+}
+
+struct AddMember: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-member", abstract: "Add a user (created if new) to a tenant, or change their role there."
+    )
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The tenant id.") var tenant: String
+    @Option(help: "The user's email.") var email: String
+    @Option(help: "owner, admin, developer or viewer.") var role: String = "owner"
+    @Flag(help: "Read a new user's password from standard input.") var passwordStdin = false
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        guard let role = Role(rawValue: role) else { throw ValidationError("unknown role '\(role)'") }
+        let tenantID = try parseTenantID(tenant)
+        let password = try readPassword(passwordStdin)
+        let user = try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
+            try await admin.addMember(tenantID: tenantID, email: email, password: password, role: role)
+        }
+        print("\(user.email) is \(role.rawValue) of \(tenantID.uuidString.lowercased())")
+    }
+}
+
+struct SetPassword: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "set-password", abstract: "Set a user's password (read from standard input).")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The user's email.") var email: String
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        guard let password = try readPassword(true) else { return }
+        try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
+            try await admin.setPassword(email: email, password: password)
+        }
+        print("password set for \(email)")
+    }
+}
+
+struct CreateApiKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create-api-key", abstract: "Create an API key; prints its secret once.")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The tenant id.") var tenant: String
+    @Option(help: "A name for the key.") var name: String
+    @Option(help: "Comma-separated scopes: events:write, events:read, streams:manage, admin.")
+    var scopes: String = "events:write,events:read"
+    @Option(help: "Comma-separated stream names the key is limited to (default: all).") var streams: String?
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        let tenantID = try parseTenantID(tenant)
+        let parsed = try scopes.split(separator: ",").map { text in
+            guard let scope = ApiKeyScope(rawValue: String(text)) else { throw ValidationError("unknown scope '\(text)'") }
+            return scope
+        }
+        let streams = streams.map { $0.split(separator: ",").map(String.init) }
+        let (key, secret) = try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
+            try await admin.createApiKey(tenantID: tenantID, name: name, scopes: parsed, streams: streams)
+        }
+        print("key \(key.id.uuidString.lowercased()) \(key.name): \(secret)")
+    }
+}
+
+/// Creates the demo tenant once (used by scripts/run.sh); later runs find it again.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a demo tenant, owner and API key unless the owner exists; prints shell assignments."
+    )
+    @OptionGroup var common: CommonOptions
+    @Option var email = "demo@sluice.local"
+    @Flag(help: "Read the demo owner's password from standard input.") var passwordStdin = false
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        let password = try readPassword(passwordStdin)
+        let email = email
+        let lines: [String] = try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
+            if let tenant = try await admin.ownedTenants(email: email).first {
+                return ["DEMO_TENANT_ID=\(tenant.id.uuidString.lowercased())", "DEMO_CREATED=0"]
+            }
+            let (tenant, _) = try await admin.createTenant(name: "Demo", ownerEmail: email, password: password)
+            let (_, secret) = try await admin.createApiKey(
+                tenantID: tenant.id, name: "demo producer", scopes: [.eventsWrite, .eventsRead, .streamsManage], streams: nil
+            )
+            return ["DEMO_TENANT_ID=\(tenant.id.uuidString.lowercased())", "DEMO_API_KEY=\(secret)", "DEMO_CREATED=1"]
+        }
+        lines.forEach { print($0) }
+    }
+}
