@@ -1,0 +1,164 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import OpenAPIRuntime
+import PostgresNIO
+import SluiceClient
+@testable import SluiceServer
+import Testing
+
+/// Integration tests run against the real PostgreSQL that scripts/services.sh starts;
+/// scripts/test.sh exports its URL. Suites do not share tenants or users, so they run in
+/// parallel in one database.
+enum TestEnvironment {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var databaseURL: String {
+        guard let url = ProcessInfo.processInfo.environment["SLUICE_TEST_DATABASE_URL"] else {
+            fatalError("SLUICE_TEST_DATABASE_URL is not set: run the tests with scripts/test.sh")
+        }
+        return url
+    }
+
+    /// A superuser connection, for what the application itself may not do (tampering tests).
+    static var adminDatabaseURL: String {
+        guard let url = ProcessInfo.processInfo.environment["SLUICE_PG_ADMIN_URL"] else {
+            fatalError("SLUICE_PG_ADMIN_URL is not set: run the tests with scripts/test.sh")
+        }
+        return url.replacingOccurrences(of: "/postgres", with: "/" + (URLComponents(string: databaseURL)?.path.dropFirst() ?? "sluice_test"))
+    }
+
+    static let jwtKey = AccessTokens.Key(id: "test-1", secret: Array("0123456789abcdef0123456789abcdef-test".utf8))
+
+    static func configuration() -> SluiceConfiguration {
+        var configuration = SluiceConfiguration(
+            databaseURL: databaseURL, jwtKeys: [jwtKey], jwtSigningKeyID: jwtKey.id,
+            migrationsDirectory: repositoryRoot.appendingPathComponent("migrations").path
+        )
+        configuration.databasePoolSize = 4
+        configuration.logLevel = .warning
+        return configuration
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "sluice-tests")
+        logger.logLevel = .warning
+        return logger
+    }
+}
+
+/// Sends the generated client's requests through Hummingbird's test client, so that tests
+/// exercise the real router, middleware and handlers without sockets.
+struct TestClientTransport: ClientTransport {
+    let client: any TestClientProtocol
+
+    func send(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String) async throws -> (HTTPResponse, HTTPBody?) {
+        var buffer: ByteBuffer?
+        if let body { buffer = ByteBuffer(bytes: try await [UInt8](collecting: body, upTo: 16 << 20)) }
+        let response = try await client.executeRequest(
+            uri: request.path ?? "/", method: request.method, headers: request.headerFields, body: buffer
+        )
+        return (HTTPResponse(status: response.status, headerFields: response.headers), HTTPBody(Array(buffer: response.body)))
+    }
+}
+
+/// Adds `Authorization: Bearer …`.
+struct BearerMiddleware: ClientMiddleware {
+    let token: String
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        request.headerFields[.authorization] = "Bearer \(token)"
+        return try await next(request, body, baseURL)
+    }
+}
+
+/// A running Sluice for one test, and ways to call it.
+struct Harness {
+    let raw: any TestClientProtocol
+
+    /// The generated client, anonymous or with a bearer credential.
+    func api(_ credential: String? = nil) -> Client {
+        Client(
+            serverURL: URL(string: "http://localhost")!, transport: TestClientTransport(client: raw),
+            middlewares: credential.map { [BearerMiddleware(token: $0)] } ?? []
+        )
+    }
+
+    /// Signs a new user up with a tenant of their own; returns their tokens.
+    func signup(_ name: String = "user", password: String = "correct horse battery staple") async throws -> Account {
+        let email = "\(name)-\(UUID().uuidString.prefix(8).lowercased())@example.test"
+        let response = try await api().signup(body: .json(.init(email: email, password: password, tenantName: "\(name)'s tenant")))
+        let body = try response.created.body.json
+        return Account(email: email, password: password, userID: body.user.id, tenantID: body.tenant.id, tokens: body.tokens)
+    }
+
+    /// Adds a fresh user to `owner`'s tenant with `role`; returns that user's tokens there.
+    func member(of owner: Account, role: Components.Schemas.Role, name: String = "member") async throws -> Account {
+        let user = try await signup(name)
+        _ = try await api(owner.token).addMember(body: .json(.init(email: user.email, role: role))).created
+        let login = try await api().login(body: .json(.init(email: user.email, password: user.password, tenantId: owner.tenantID)))
+        let tokens = try login.ok.body.json
+        return Account(email: user.email, password: user.password, userID: user.userID, tenantID: owner.tenantID, tokens: tokens)
+    }
+
+    func createKey(_ account: Account, scopes: [Components.Schemas.ApiKeyScope], streams: [String]? = nil) async throws
+        -> Components.Schemas.CreatedApiKey
+    {
+        try await api(account.token).createApiKey(body: .json(.init(name: "test key", scopes: scopes, streams: streams))).created.body.json
+    }
+
+    /// Sends a raw request, for what the generated client will not send (bad JSON, huge bodies).
+    func send(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if body != nil && headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        return try await raw.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+}
+
+struct Account {
+    var email: String
+    var password: String
+    var userID: String
+    var tenantID: String
+    var tokens: Components.Schemas.TokenPair
+    var token: String { tokens.accessToken }
+}
+
+/// Builds the real application against the test database and runs `body` with it.
+func withSluice<T: Sendable>(
+    _ configure: (inout SluiceConfiguration) -> Void = { _ in }, _ body: @Sendable (Harness) async throws -> T
+) async throws -> T {
+    var configuration = TestEnvironment.configuration()
+    configure(&configuration)
+    let app = try await buildApplication(configuration, logger: TestEnvironment.logger)
+    return try await app.test(.router) { client in try await body(Harness(raw: client)) }
+}
+
+/// Runs SQL as the database superuser (for tampering tests and fixtures).
+func asSuperuser<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    var configuration = TestEnvironment.configuration()
+    configuration.databaseURL = TestEnvironment.adminDatabaseURL
+    let client = PostgresClient(configuration: try configuration.postgresConfiguration())
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            await client.run()
+            return nil
+        }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}
+
+extension TestResponse {
+    var problem: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The run command: install and start PostgreSQL and Redis, build Sluice, apply migrations,
+# create a demo tenant (once), print how to use it, and serve on 127.0.0.1:8080.
+#   SLUICE_BUILD=release scripts/run.sh    builds optimised (slower to build, faster to run)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/services.sh up
+eval "$(scripts/services.sh env)"
+export SLUICE_DATABASE_URL SLUICE_REDIS_URL
+export SLUICE_LOG_FORMAT=${SLUICE_LOG_FORMAT:-text}
+
+# A JWT signing key made once for this checkout, so that tokens survive restarts.
+key_file=.local/jwt.key
+[ -s "$key_file" ] || (umask 077; printf 'local-1:%s\n' "$(head -c 32 /dev/urandom | base64)" > "$key_file")
+export SLUICE_JWT_KEYS=${SLUICE_JWT_KEYS:-$(cat "$key_file")}
+
+config=${SLUICE_BUILD:-debug}
+swift build -c "$config" --product sluice
+bin=$(swift build -c "$config" --show-bin-path)/sluice
+
+"$bin" migrate
+
+# The demo owner's password and API key are made on first run and kept in .local/demo.env
+# (mode 600, git-ignored): the server itself stores only their hashes.
+demo=.local/demo.env
+if [ ! -s "$demo" ]; then
+    password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    output=$(printf '%s\n' "$password" | "$bin" admin demo --password-stdin)
+    (umask 077; { echo "DEMO_EMAIL=demo@sluice.local"; echo "DEMO_PASSWORD=$password"; echo "$output"; } > "$demo")
+fi
+# shellcheck disable=SC1090
+. "$demo"
+
+cat <<INFO
+
+  Sluice is starting on http://127.0.0.1:8080
+
+  Demo tenant:   ${DEMO_TENANT_ID}
+  Owner:         ${DEMO_EMAIL} / ${DEMO_PASSWORD}
+  Producer key:  ${DEMO_API_KEY:-"(see $demo)"}
+
+  Log in:
+    curl -s -X POST http://127.0.0.1:8080/v1/auth/login -H 'content-type: application/json' \\
+         -d '{"email":"${DEMO_EMAIL}","password":"${DEMO_PASSWORD}"}'
+  Who am I, with the API key:
+    curl -s http://127.0.0.1:8080/v1/me -H 'authorization: Bearer ${DEMO_API_KEY:-sk_live_…}'
+
+  Credentials are kept in $demo. Stop with Ctrl-C; scripts/services.sh down stops the databases.
+
+INFO
+exec "$bin" serve
