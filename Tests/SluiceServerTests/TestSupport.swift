@@ -29,7 +29,9 @@ enum TestEnvironment {
         guard let url = ProcessInfo.processInfo.environment["SLUICE_PG_ADMIN_URL"] else {
             fatalError("SLUICE_PG_ADMIN_URL is not set: run the tests with scripts/test.sh")
         }
-        return url.replacingOccurrences(of: "/postgres", with: "/" + (URLComponents(string: databaseURL)?.path.dropFirst() ?? "sluice_test"))
+        var components = URLComponents(string: url)!
+        components.path = URLComponents(string: databaseURL)!.path
+        return components.string!
     }
 
     static let jwtKey = AccessTokens.Key(id: "test-1", secret: Array("0123456789abcdef0123456789abcdef-test".utf8))
