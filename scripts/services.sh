@@ -95,7 +95,7 @@ CONF
 }
 
 psql_admin() {
-    PGPASSWORD=$(pg_password) psql -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"
+    PGOPTIONS="-c client_min_messages=warning" PGPASSWORD=$(pg_password) psql -h 127.0.0.1 -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"
 }
 
 ensure_database() {
