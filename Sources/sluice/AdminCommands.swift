@@ -102,10 +102,10 @@ struct CreateApiKey: AsyncParsableCommand {
     }
 }
 
-/// Creates the demo tenant once (used by scripts/run.sh); later runs find it again.
+/// The demo tenant for scripts/run.sh: made once, found again later.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a demo tenant, owner and API key unless the owner exists; prints shell assignments."
+        abstract: "Create the demo tenant and owner (or reset their password) and a new API key; prints shell assignments."
     )
     @OptionGroup var common: CommonOptions
     @Option var email = "demo@sluice.local"
@@ -116,14 +116,18 @@ struct Demo: AsyncParsableCommand {
         let password = try readPassword(passwordStdin)
         let email = email
         let lines: [String] = try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
-            if let tenant = try await admin.ownedTenants(email: email).first {
-                return ["DEMO_TENANT_ID=\(tenant.id.uuidString.lowercased())", "DEMO_CREATED=0"]
+            let tenant: Tenant
+            if let existing = try await admin.ownedTenants(email: email).first {
+                // The credentials were lost (e.g. .local/demo.env removed): make new ones.
+                tenant = existing
+                if let password { try await admin.setPassword(email: email, password: password) }
+            } else {
+                tenant = try await admin.createTenant(name: "Demo", ownerEmail: email, password: password).0
             }
-            let (tenant, _) = try await admin.createTenant(name: "Demo", ownerEmail: email, password: password)
             let (_, secret) = try await admin.createApiKey(
                 tenantID: tenant.id, name: "demo producer", scopes: [.eventsWrite, .eventsRead, .streamsManage], streams: nil
             )
-            return ["DEMO_TENANT_ID=\(tenant.id.uuidString.lowercased())", "DEMO_API_KEY=\(secret)", "DEMO_CREATED=1"]
+            return ["DEMO_TENANT_ID=\(tenant.id.uuidString.lowercased())", "DEMO_API_KEY=\(secret)"]
         }
         lines.forEach { print($0) }
     }
