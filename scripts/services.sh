@@ -14,6 +14,17 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 local_dir="$root/.local"
 pg_dir="$local_dir/postgres"
+# PostgreSQL runs as the `postgres` user when we are root: that user must reach its data
+# folder, and the socket path must stay short. If the checkout is somewhere it cannot reach
+# (e.g. under /root) or deep, the cluster lives in /var/tmp and .local/postgres points there.
+if [ "$(id -u)" -eq 0 ] && [ ! -L "$pg_dir" ] && [ ! -d "$pg_dir/data" ]; then
+    if ! runuser -u postgres -- test -x "$root" 2>/dev/null || [ ${#pg_dir} -gt 70 ]; then
+        alt="/var/tmp/sluice-postgres-$(printf '%s' "$root" | md5sum | cut -c1-8)"
+        mkdir -p "$local_dir" "$alt"
+        ln -sfn "$alt" "$pg_dir"
+    fi
+fi
+[ -L "$pg_dir" ] && pg_dir=$(readlink "$pg_dir")
 redis_dir="$local_dir/redis"
 pg_port=${SLUICE_PG_PORT:-55432}
 redis_port=${SLUICE_REDIS_PORT:-56379}
