@@ -9,5 +9,9 @@ scripts/services.sh recreate-db sluice_test
 eval "$(scripts/services.sh env)"
 export SLUICE_TEST_DATABASE_URL SLUICE_PG_ADMIN_URL SLUICE_REDIS_URL
 
+# The contract must be a valid OpenAPI document (the generator also refuses a broken one).
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+python3 -m openapi_spec_validator openapi/openapi.yaml
+
 swift build --build-tests
 swift test --skip-build "$@"
