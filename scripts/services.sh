@@ -37,10 +37,11 @@ as_root() {
 
 # apt packages the build, the server and the tests need.
 packages=(postgresql postgresql-contrib redis-server redis-tools libhiredis-dev libargon2-dev
-          pkg-config curl ca-certificates python3)
+          pkg-config curl ca-certificates)
 
 install_missing() {
     local missing=()
+    command -v python3 >/dev/null || missing+=(python3 python3-pip)
     for p in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
