@@ -36,7 +36,11 @@ struct ProblemMiddleware: RouterMiddleware {
             )
             return .internalError
         case let error as HTTPError:
-            if error.status == .contentTooLarge { return .payloadTooLarge(limit: BodyLimitMiddleware.defaultLimit) }
+            if error.status == .contentTooLarge {
+                // BodyLimitMiddleware names the configured limit itself; this is any other 413.
+                return SluiceError(kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
+                                   detail: "The request body is larger than the limit.")
+            }
             return SluiceError(
                 kind: error.status == .notFound ? "not-found" : "http-\(error.status.code)",
                 status: error.status, title: error.status.reasonPhrase, detail: error.body, headers: error.headers
