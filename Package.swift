@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SluiceClient", targets: ["SluiceClient"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -41,7 +42,9 @@ let package = Package(
             name: "SluiceServer",
             dependencies: [
                 "SluiceAPI",
+                "SluiceJSON",
                 "PasswordHashing",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -69,6 +72,8 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        /// JSON values, a strict parser, and Sluice's JSON Schema (2020-12) validator.
+        .target(name: "SluiceJSON", swiftSettings: swiftSettings),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .target(
             name: "PasswordHashing",
@@ -83,6 +88,8 @@ let package = Package(
             dependencies: [
                 "SluiceServer",
                 "SluiceClient",
+                "SluiceJSON",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -36,7 +36,7 @@ as_root() {
 }
 
 # apt packages the build, the server and the tests need.
-packages=(postgresql postgresql-contrib redis-server redis-tools libhiredis-dev libargon2-dev
+packages=(postgresql postgresql-contrib redis-server redis-tools libhiredis-dev libargon2-dev zlib1g-dev
           pkg-config curl ca-certificates)
 
 install_missing() {

@@ -4,3 +4,28 @@ public enum SluiceAPIContract {
     /// Where the contract lives in the repository.
     public static let documentPath = "openapi/openapi.yaml"
 }
+
+import Foundation
+import OpenAPIRuntime
+
+/// RFC 3339 dates as Sluice writes them: with milliseconds (event times have them), read
+/// with or without fractional seconds. Use it on both ends:
+/// `Configuration(dateTranscoder: SluiceDateTranscoder())`.
+public struct SluiceDateTranscoder: DateTranscoder {
+    public init() {}
+
+    public func encode(_ date: Date) throws -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    public func decode(_ text: String) throws -> Date {
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(text.prefix(64))' is not an RFC 3339 date-time."))
+    }
+}
+
+extension Configuration {
+    /// The configuration Sluice's server and clients share.
+    public static var sluice: Configuration { Configuration(dateTranscoder: SluiceDateTranscoder()) }
+}

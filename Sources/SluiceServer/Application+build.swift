@@ -36,10 +36,18 @@ public func buildApplication(
         throttle: InProcessLoginThrottle(configuration: configuration.loginThrottle), audit: audit,
         decoyHash: try await hasher.hash(UUID().uuidString)
     )
+    let maintenance = EventStoreMaintenance(client: client, logger: logger)
     let apiKeys = ApiKeyService(client: client, logger: logger, audit: audit)
+    let catalog = StreamCatalog(client: client, logger: logger)
+    let streams = StreamService(client: client, logger: logger, audit: audit, catalog: catalog)
+    let appender = EventAppender(store: EventStore(client: client, logger: logger))
+    let ingest = IngestRoutes(
+        service: IngestService(catalog: catalog, appender: appender, logger: logger), maxBodyBytes: configuration.maxBodyBytes
+    )
     let api = APIImplementation(
         client: client, logger: logger, migrator: migrator, auth: auth,
-        members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit
+        members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
+        streams: streams, reader: EventReader(client: client, logger: logger)
     )
 
     let router = Router(context: SluiceRequestContext.self)
@@ -51,18 +59,22 @@ public func buildApplication(
         AuthenticationMiddleware(tokens: tokens, apiKeys: apiKeys, client: client, logger: logger)
         OpenAPIRequestContextMiddleware()
     }
-    try api.registerHandlers(on: router)
+    try api.registerHandlers(on: HandRoutedTransport(base: router, excluded: IngestRoutes.operations), configuration: .sluice)
+    ingest.register(on: router)
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
-        services: [client, ThreadPoolService(pool: hashingPool)],
+        services: [client, ThreadPoolService(pool: hashingPool), maintenance],
         logger: logger
     )
     if configuration.migrateOnStart {
         app.beforeServerStarts {
             try await migrator.migrate(client: client)
         }
+    }
+    app.beforeServerStarts {
+        await maintenance.runOnce()
     }
     return app
 }

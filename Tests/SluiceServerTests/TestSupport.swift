@@ -89,7 +89,7 @@ struct Harness {
     /// The generated client, anonymous or with a bearer credential.
     func api(_ credential: String? = nil) -> Client {
         Client(
-            serverURL: URL(string: "http://localhost")!, transport: TestClientTransport(client: raw),
+            serverURL: URL(string: "http://localhost")!, configuration: .sluice, transport: TestClientTransport(client: raw),
             middlewares: credential.map { [BearerMiddleware(token: $0)] } ?? []
         )
     }
@@ -122,6 +122,23 @@ struct Harness {
         var headers = headers
         if body != nil && headers[.contentType] == nil { headers[.contentType] = "application/json" }
         return try await raw.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension Harness {
+    /// Sends raw bytes (invalid UTF-8, gzip).
+    func send(_ method: HTTPRequest.Method, _ uri: String, bytes: [UInt8], headers: HTTPFields) async throws -> TestResponse {
+        try await raw.executeRequest(uri: uri, method: method, headers: headers, body: ByteBuffer(bytes: bytes))
+    }
+
+    /// A stream in `account`'s tenant and a key that may write and read it.
+    func stream(
+        _ account: Account, partitions: Int = 1, schemaMode: Components.Schemas.SchemaMode? = nil
+    ) async throws -> (name: String, key: String) {
+        let name = "s-\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await api(account.token).createStream(body: .json(.init(name: name, partitions: partitions, schemaMode: schemaMode))).created
+        let key = try await createKey(account, scopes: [.events_colon_write, .events_colon_read], streams: [name])
+        return (name, key.value2.secret)
     }
 }
 

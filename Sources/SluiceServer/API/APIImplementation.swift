@@ -15,6 +15,8 @@ struct APIImplementation: APIProtocol {
     let members: MemberService
     let apiKeys: ApiKeyService
     let audit: AuditLog
+    let streams: StreamService
+    let reader: EventReader
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))

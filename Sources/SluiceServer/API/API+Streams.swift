@@ -1,0 +1,61 @@
+import Foundation
+import OpenAPIRuntime
+import SluiceAPI
+
+extension APIImplementation {
+    func listStreams(_ input: Operations.ListStreams.Input) async throws -> Operations.ListStreams.Output {
+        let all = try await streams.list(identity: RequestScope.identity())
+        return .ok(.init(body: .json(.init(items: all.map(Components.Schemas.Stream.init)))))
+    }
+
+    func createStream(_ input: Operations.CreateStream.Input) async throws -> Operations.CreateStream.Output {
+        guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
+        let request = StreamService.NewStream(
+            name: body.name, description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
+            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain
+        )
+        let stream = try await streams.create(identity: RequestScope.identity(), request, origin: Self.origin())
+        return .created(.init(body: .json(.init(stream))))
+    }
+
+    func getStream(_ input: Operations.GetStream.Input) async throws -> Operations.GetStream.Output {
+        .ok(.init(body: .json(.init(try await streams.get(identity: RequestScope.identity(), name: input.path.stream)))))
+    }
+
+    func updateStream(_ input: Operations.UpdateStream.Input) async throws -> Operations.UpdateStream.Output {
+        guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
+        var change = StreamService.Change()
+        change.description = body.description
+        change.partitions = body.partitions
+        change.retentionSeconds = body.retentionSeconds
+        change.dedupeWindowSeconds = body.dedupeWindowSeconds
+        change.schemaMode = body.schemaMode?.domain
+        change.compatibility = body.compatibility?.domain
+        let stream = try await streams.update(identity: RequestScope.identity(), name: input.path.stream, change, origin: Self.origin())
+        return .ok(.init(body: .json(.init(stream))))
+    }
+
+    func deleteStream(_ input: Operations.DeleteStream.Input) async throws -> Operations.DeleteStream.Output {
+        try await streams.delete(identity: RequestScope.identity(), name: input.path.stream, origin: Self.origin())
+        return .noContent(.init())
+    }
+}
+
+extension Components.Schemas.Stream {
+    init(_ stream: Stream) {
+        self.init(
+            id: stream.id.lowercased, name: stream.name, description: stream.description, partitions: stream.partitions,
+            retentionSeconds: stream.retentionSeconds, dedupeWindowSeconds: stream.dedupeWindowSeconds,
+            schemaMode: .init(rawValue: stream.schemaMode.rawValue)!, compatibility: .init(rawValue: stream.compatibility.rawValue)!,
+            createdAt: stream.createdAt, updatedAt: stream.updatedAt, nextOffsets: stream.nextOffsets
+        )
+    }
+}
+
+extension Components.Schemas.SchemaMode {
+    var domain: Stream.SchemaMode { Stream.SchemaMode(rawValue: rawValue)! }
+}
+
+extension Components.Schemas.Compatibility {
+    var domain: Stream.Compatibility { Stream.Compatibility(rawValue: rawValue)! }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored event, as readers see it.
+struct StoredEvent: Sendable {
+    var id: UUID
+    var partition: Int
+    var offset: Int64
+    var type: String
+    var source: String
+    var key: String?
+    var occurredAt: Date
+    var receivedAt: Date
+    var schemaVersion: Int?
+    /// JSON texts.
+    var schemaErrors: String?
+    var attributes: String?
+    var payload: String
+}
+
+/// Reads the event store. Events older than their stream's retention are hidden, though the
+/// partition that holds them may not have been dropped yet.
+struct EventReader: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    private static let columns = """
+        id, partition, "offset", type, source, key, occurred_at, received_at, schema_version,
+        schema_errors::text, attributes::text, payload::text
+        """
+
+    private typealias Row = (UUID, Int16, Int64, String, String, String?, Date, Date, Int32?, String?, String?, String)
+
+    private static func event(_ row: Row) -> StoredEvent {
+        StoredEvent(
+            id: row.0, partition: Int(row.1), offset: row.2, type: row.3, source: row.4, key: row.5, occurredAt: row.6,
+            receivedAt: row.7, schemaVersion: row.8.map(Int.init), schemaErrors: row.9, attributes: row.10, payload: row.11
+        )
+    }
+
+    /// Offsets ≥ `from` in one partition, in offset order: an index range scan on the primary key.
+    func read(stream: Stream, partition: Int, from: Int64, limit: Int) async throws -> [StoredEvent] {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM events
+            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND partition = \(Int16(partition))
+              AND "offset" >= \(from)
+              AND received_at >= now() - make_interval(secs => \(Int32(stream.retentionSeconds)))
+            ORDER BY "offset"
+            LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var events: [StoredEvent] = []
+        for try await row in rows.decode(Row.self) { events.append(Self.event(row)) }
+        return events
+    }
+
+    struct Browse: Sendable {
+        var from: Date?
+        var to: Date?
+        var type: String?
+        var key: String?
+        /// After this (occurredAt, id).
+        var after: (Date, UUID)?
+        var limit: Int
+    }
+
+    /// By event time, then id; filtered by type and key.
+    func browse(stream: Stream, _ query: Browse) async throws -> [StoredEvent] {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM events
+            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)
+              AND received_at >= now() - make_interval(secs => \(Int32(stream.retentionSeconds)))
+              AND (\(query.from)::timestamptz IS NULL OR occurred_at >= \(query.from))
+              AND (\(query.to)::timestamptz IS NULL OR occurred_at < \(query.to))
+              AND (\(query.type)::text IS NULL OR type = \(query.type))
+              AND (\(query.key)::text IS NULL OR key = \(query.key))
+              AND (\(query.after?.0)::timestamptz IS NULL OR (occurred_at, id) > (\(query.after?.0)::timestamptz, \(query.after?.1)::uuid))
+            ORDER BY occurred_at, id
+            LIMIT \(query.limit)
+            """,
+            logger: logger
+        )
+        var events: [StoredEvent] = []
+        for try await row in rows.decode(Row.self) { events.append(Self.event(row)) }
+        return events
+    }
+}
+
+extension EventReader {
+    /// A stream the caller may read, or 404.
+    func readableStream(identity: Identity, name: String, streams: StreamService) async throws -> Stream {
+        try identity.require(.eventsRead)
+        return try await streams.get(identity: identity, name: name)
+    }
+}
+
+/// Browse cursors: the last event's (occurredAt in microseconds, id), opaque to clients.
+enum BrowseCursor {
+    static func make(_ event: StoredEvent) -> String {
+        "\(Int64((event.occurredAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(event.id.lowercased)"
+    }
+
+    static func parse(_ text: String) throws -> (Date, UUID) {
+        let parts = text.split(separator: "_")
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+            throw SluiceError.badRequest("The cursor is not one this API gave out.", pointer: "/cursor")
+        }
+        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
+    }
+}

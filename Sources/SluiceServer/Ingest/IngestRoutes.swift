@@ -1,0 +1,187 @@
+import CompressNIO
+import Foundation
+import Hummingbird
+import NIOCore
+import SluiceAPI
+import SluiceJSON
+
+/// The two ingest endpoints, routed by hand (DESIGN.md decision 4): they read the raw body
+/// (gzip, strict UTF-8 and JSON, nesting limit, JSON pointers to what is wrong) and are the
+/// hot path. `ContractTests` checks them through the generated client against the OpenAPI
+/// document, where they are described as `ingestEvent` and `ingestBatch`.
+struct IngestRoutes: Sendable {
+    let service: IngestService
+    let maxBodyBytes: Int
+
+    static let operations: Set<String> = ["POST /v1/streams/{stream}/events", "POST /v1/streams/{stream}/events/batch"]
+
+    func register(on router: Router<SluiceRequestContext>) {
+        router.post("/v1/streams/:stream/events") { request, context in
+            try await single(request, context: context)
+        }
+        router.post("/v1/streams/:stream/events/batch") { request, context in
+            try await batch(request, context: context)
+        }
+    }
+
+    func single(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let stream = try await service.writableStream(identity: identity, name: context.parameters.require("stream"))
+        let format: Format
+        switch Self.mediaType(request) {
+        case "application/json": format = .sluice
+        case "application/cloudevents+json": format = .cloudEvents
+        default:
+            throw Self.unsupportedMediaType("Send one event as application/json or application/cloudevents+json (batches go to /events/batch).")
+        }
+        let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
+        let receivedAt = Date()
+        let decoded = Result { () throws(EnvelopeError) -> IncomingEvent in
+            switch format {
+            case .sluice: try SluiceEnvelope.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
+            case .cloudEvents: try CloudEventsEnvelope.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
+            }
+        }
+        let outcome = await service.ingest([decoded], into: stream)[0]
+        switch outcome.status {
+        case .stored: return try Self.json(Components.Schemas.IngestResult(outcome), status: .created)
+        case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok)
+        case .rejected(let reason, let errors, let quarantineID):
+            var error = SluiceError(kind: "event-rejected", status: .unprocessableContent, title: "Event rejected", detail: reason, fieldErrors: errors)
+            if let quarantineID { error.detail = "\(reason) It was kept in quarantine as \(quarantineID.lowercased)." }
+            throw error
+        case .failed(let reason):
+            throw SluiceError.unavailable(reason)
+        }
+    }
+
+    func batch(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let stream = try await service.writableStream(identity: identity, name: context.parameters.require("stream"))
+        let mediaType = Self.mediaType(request)
+        guard mediaType == "application/json" || mediaType == "application/cloudevents-batch+json" else {
+            throw Self.unsupportedMediaType("Send a batch as application/json or application/cloudevents-batch+json.")
+        }
+        let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
+        let items: [JSONValue]
+        let prefix: String
+        if mediaType == "application/json" {
+            guard case .object(let members) = value, case .array(let events)? = members["events"] else {
+                throw SluiceError.badRequest("A batch is an object with an 'events' array.", pointer: "/events")
+            }
+            if let extra = members.keys.first(where: { $0 != "events" }) {
+                throw SluiceError.badRequest("Unknown member '\(extra.prefix(50))'.", pointer: "/\(JSONPointer.escape(extra))")
+            }
+            items = events
+            prefix = "/events"
+        } else {
+            guard case .array(let events) = value else { throw SluiceError.badRequest("A CloudEvents batch is a JSON array.", pointer: "") }
+            items = events
+            prefix = ""
+        }
+        guard !items.isEmpty else { throw SluiceError.badRequest("The batch is empty.", pointer: prefix.isEmpty ? "" : prefix) }
+        guard items.count <= EnvelopeLimits.batchSize else {
+            throw SluiceError.badRequest(
+                "A batch holds at most \(EnvelopeLimits.batchSize) events; this one has \(items.count). Nothing was stored.",
+                pointer: prefix.isEmpty ? "" : prefix
+            )
+        }
+        let receivedAt = Date()
+        let decoded = items.enumerated().map { index, item in
+            Result { () throws(EnvelopeError) -> IncomingEvent in
+                let pointer = "\(prefix)/\(index)"
+                return mediaType == "application/json"
+                    ? try SluiceEnvelope.decode(item, index: index, pointer: pointer, receivedAt: receivedAt)
+                    : try CloudEventsEnvelope.decode(item, index: index, pointer: pointer, receivedAt: receivedAt)
+            }
+        }
+        let outcomes = await service.ingest(decoded, into: stream)
+        var result = Components.Schemas.BatchResult(stored: 0, duplicates: 0, rejected: 0, failed: 0, results: [])
+        for outcome in outcomes {
+            switch outcome.status {
+            case .stored: result.stored += 1
+            case .duplicate: result.duplicates += 1
+            case .rejected: result.rejected += 1
+            case .failed: result.failed += 1
+            }
+            result.results.append(.init(outcome))
+        }
+        return try Self.json(result, status: .ok)
+    }
+
+    private enum Format { case sluice, cloudEvents }
+
+    static func mediaType(_ request: Request) -> String {
+        let value = request.headers[.contentType] ?? ""
+        return value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    }
+
+    static func unsupportedMediaType(_ detail: String) -> SluiceError {
+        SluiceError(kind: "unsupported-media-type", status: .unsupportedMediaType, title: "Unsupported media type", detail: detail)
+    }
+
+    /// The body, inflated when gzip-compressed, parsed strictly.
+    static func parse(_ request: Request, maxBodyBytes: Int) async throws -> JSONValue {
+        var buffer = try await request.body.collect(upTo: maxBodyBytes)
+        switch request.headers[.contentEncoding]?.lowercased() {
+        case nil, "identity":
+            break
+        case "gzip", "x-gzip":
+            do {
+                buffer = try buffer.decompress(with: .gzip, maxSize: EnvelopeLimits.bodyBytes)
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                throw SluiceError(
+                    kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
+                    detail: "The body inflates to more than \(EnvelopeLimits.bodyBytes) bytes."
+                )
+            } catch {
+                throw SluiceError.badRequest("The body is not valid gzip data.")
+            }
+        default:
+            throw unsupportedMediaType("Content-Encoding may be gzip or identity.")
+        }
+        guard buffer.readableBytes <= EnvelopeLimits.bodyBytes else {
+            throw SluiceError(
+                kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
+                detail: "An ingest body holds at most \(EnvelopeLimits.bodyBytes) bytes."
+            )
+        }
+        do {
+            return try buffer.withUnsafeReadableBytes { bytes throws(JSONParser.Error) in
+                try JSONParser.parse(bytes, limits: .init(maxDepth: EnvelopeLimits.dataDepth + 4))
+            }
+        } catch {
+            throw SluiceError(kind: "malformed-json", status: .badRequest, title: "Malformed JSON", detail: error.description)
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let data = try JSONEncoder().encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}
+
+extension Components.Schemas.IngestResult {
+    init(_ outcome: IngestOutcome) {
+        self.init(index: outcome.index, id: outcome.id?.lowercased, status: .stored)
+        schemaVersion = outcome.schemaVersion
+        if !outcome.warnings.isEmpty { warnings = outcome.warnings.map { .init(pointer: $0.pointer, detail: $0.detail) } }
+        switch outcome.status {
+        case .stored(let partition, let offset):
+            self.partition = partition
+            self.offset = offset
+        case .duplicate:
+            status = .duplicate
+        case .rejected(let reason, let errors, let quarantineID):
+            status = .rejected
+            self.reason = reason
+            self.errors = errors.map { .init(pointer: $0.pointer, detail: $0.detail) }
+            self.quarantineId = quarantineID?.lowercased
+        case .failed(let reason):
+            status = .failed
+            self.reason = reason
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+struct StreamRepository: Sendable {
+    let logger: Logger
+
+    private static let columns = """
+        s.tenant_id, s.id, s.name, s.description, s.partitions, s.retention_seconds, s.dedupe_window_seconds,
+        s.schema_mode, s.compatibility, s.created_at, s.updated_at,
+        ARRAY(SELECT p.next_offset FROM stream_partitions p
+              WHERE p.tenant_id = s.tenant_id AND p.stream_id = s.id ORDER BY p.partition)
+        """
+
+    private typealias Row = (UUID, UUID, String, String, Int16, Int32, Int32, String, String, Date, Date, [Int64])
+
+    private static func stream(_ row: Row) -> Stream {
+        Stream(
+            tenantID: row.0, id: row.1, name: row.2, description: row.3, partitions: Int(row.4),
+            retentionSeconds: Int(row.5), dedupeWindowSeconds: Int(row.6),
+            schemaMode: Stream.SchemaMode(rawValue: row.7) ?? .off,
+            compatibility: Stream.Compatibility(rawValue: row.8) ?? .backward,
+            createdAt: row.9, updatedAt: row.10, nextOffsets: row.11
+        )
+    }
+
+    func insert(_ stream: Stream, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO streams (tenant_id, id, name, description, partitions, retention_seconds,
+                                 dedupe_window_seconds, schema_mode, compatibility, created_at, updated_at)
+            VALUES (\(stream.tenantID), \(stream.id), \(stream.name), \(stream.description), \(Int16(stream.partitions)),
+                    \(Int32(stream.retentionSeconds)), \(Int32(stream.dedupeWindowSeconds)), \(stream.schemaMode.rawValue),
+                    \(stream.compatibility.rawValue), \(stream.createdAt), \(stream.updatedAt))
+            """,
+            logger: logger
+        )
+        try await addPartitions(tenantID: stream.tenantID, streamID: stream.id, from: 0, to: stream.partitions, on: connection)
+    }
+
+    func addPartitions(tenantID: UUID, streamID: UUID, from: Int, to: Int, on connection: PostgresConnection) async throws {
+        guard to > from else { return }
+        try await connection.query(
+            """
+            INSERT INTO stream_partitions (tenant_id, stream_id, partition)
+            SELECT \(tenantID), \(streamID), generate_series(\(Int32(from))::int, \(Int32(to - 1))::int)
+            ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+
+    func list(tenantID: UUID, on connection: PostgresConnection) async throws -> [Stream] {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM streams s WHERE s.tenant_id = \(tenantID) AND s.deleted_at IS NULL ORDER BY s.name",
+            logger: logger
+        )
+        var streams: [Stream] = []
+        for try await row in rows.decode(Row.self) { streams.append(Self.stream(row)) }
+        return streams
+    }
+
+    /// A live stream by name; `forUpdate` locks its row for a change.
+    func find(tenantID: UUID, name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> Stream? {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM streams s
+            WHERE s.tenant_id = \(tenantID) AND s.name = \(name) AND s.deleted_at IS NULL
+            \(unescaped: forUpdate ? "FOR UPDATE" : "")
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode(Row.self) { return Self.stream(row) }
+        return nil
+    }
+
+    func update(_ stream: Stream, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE streams SET description = \(stream.description), partitions = \(Int16(stream.partitions)),
+                retention_seconds = \(Int32(stream.retentionSeconds)), dedupe_window_seconds = \(Int32(stream.dedupeWindowSeconds)),
+                schema_mode = \(stream.schemaMode.rawValue), compatibility = \(stream.compatibility.rawValue), updated_at = now()
+            WHERE tenant_id = \(stream.tenantID) AND id = \(stream.id)
+            """,
+            logger: logger
+        )
+    }
+
+    func markDeleted(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE streams SET deleted_at = now(), updated_at = now() WHERE tenant_id = \(tenantID) AND id = \(id)",
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Stream management: create, list, read, change and delete, each change audited in its
+/// own transaction.
+public struct StreamService: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let audit: AuditLog
+    let catalog: StreamCatalog
+
+    var streams: StreamRepository { .init(logger: logger) }
+
+    public struct NewStream: Sendable {
+        public var name: String
+        public var description: String?
+        public var partitions: Int?
+        public var retentionSeconds: Int?
+        public var dedupeWindowSeconds: Int?
+        public var schemaMode: Stream.SchemaMode?
+        public var compatibility: Stream.Compatibility?
+
+        public init(
+            name: String, description: String? = nil, partitions: Int? = nil, retentionSeconds: Int? = nil,
+            dedupeWindowSeconds: Int? = nil, schemaMode: Stream.SchemaMode? = nil, compatibility: Stream.Compatibility? = nil
+        ) {
+            self.name = name
+            self.description = description
+            self.partitions = partitions
+            self.retentionSeconds = retentionSeconds
+            self.dedupeWindowSeconds = dedupeWindowSeconds
+            self.schemaMode = schemaMode
+            self.compatibility = compatibility
+        }
+    }
+
+    /// Only the fields present change.
+    public struct Change: Sendable {
+        public var description: String?
+        public var partitions: Int?
+        public var retentionSeconds: Int?
+        public var dedupeWindowSeconds: Int?
+        public var schemaMode: Stream.SchemaMode?
+        public var compatibility: Stream.Compatibility?
+        public init() {}
+    }
+
+    public func create(identity: Identity, _ request: NewStream, origin: RequestOrigin) async throws -> Stream {
+        try identity.require(.streamsManage)
+        let name = try Self.validName(request.name)
+        guard identity.mayAccess(stream: name) else {
+            throw SluiceError.forbidden("This API key is limited to other streams.")
+        }
+        let now = Date()
+        var stream = Stream(
+            tenantID: identity.tenantID, id: .v7(), name: name, description: "", partitions: 1,
+            retentionSeconds: Stream.defaultRetentionSeconds, dedupeWindowSeconds: Stream.defaultDedupeWindowSeconds,
+            schemaMode: .off, compatibility: .backward, createdAt: now, updatedAt: now, nextOffsets: []
+        )
+        var change = Change()
+        change.description = request.description
+        change.partitions = request.partitions
+        change.retentionSeconds = request.retentionSeconds
+        change.dedupeWindowSeconds = request.dedupeWindowSeconds
+        change.schemaMode = request.schemaMode
+        change.compatibility = request.compatibility
+        try Self.apply(change, to: &stream, creating: true)
+        stream.nextOffsets = Array(repeating: 0, count: stream.partitions)
+        let created = stream
+        try await client.transaction(logger: logger) { connection in
+            do {
+                try await streams.insert(created, on: connection)
+            } catch let error as PSQLError where error.isUniqueViolation {
+                throw SluiceError.conflict("A stream named '\(name)' already exists.", kind: "stream-exists")
+            }
+            try await audit.append(
+                AuditRecord(
+                    tenantID: identity.tenantID, actor: identity.auditActor, action: "stream.created",
+                    targetType: "stream", targetID: created.id.lowercased, details: Self.auditDetails(created), origin: origin
+                ),
+                on: connection
+            )
+        }
+        await catalog.invalidate(tenantID: identity.tenantID, name: name)
+        return created
+    }
+
+    public func list(identity: Identity) async throws -> [Stream] {
+        try identity.require(.streamsRead)
+        let all = try await client.withConnection { try await streams.list(tenantID: identity.tenantID, on: $0) }
+        return all.filter { identity.mayAccess(stream: $0.name) }
+    }
+
+    public func get(identity: Identity, name: String) async throws -> Stream {
+        try identity.require(.streamsRead)
+        guard identity.mayAccess(stream: name),
+              let stream = try await client.withConnection({ try await streams.find(tenantID: identity.tenantID, name: name, on: $0) })
+        else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
+        return stream
+    }
+
+    public func update(identity: Identity, name: String, _ change: Change, origin: RequestOrigin) async throws -> Stream {
+        try identity.require(.streamsManage)
+        guard identity.mayAccess(stream: name) else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
+        let updated = try await client.transaction(logger: logger) { connection in
+            guard var stream = try await streams.find(tenantID: identity.tenantID, name: name, forUpdate: true, on: connection) else {
+                throw SluiceError.notFound("Stream '\(name.prefix(100))'")
+            }
+            let before = stream
+            try Self.apply(change, to: &stream, creating: false)
+            try await streams.update(stream, on: connection)
+            try await streams.addPartitions(
+                tenantID: stream.tenantID, streamID: stream.id, from: before.partitions, to: stream.partitions, on: connection
+            )
+            var details = Self.auditDetails(stream)
+            details = details.filter { key, value in Self.auditDetails(before)[key] != value }
+            try await audit.append(
+                AuditRecord(
+                    tenantID: identity.tenantID, actor: identity.auditActor, action: "stream.updated",
+                    targetType: "stream", targetID: stream.id.lowercased, details: details.merging(["name": stream.name]) { a, _ in a },
+                    origin: origin
+                ),
+                on: connection
+            )
+            return try await streams.find(tenantID: identity.tenantID, name: name, on: connection) ?? stream
+        }
+        await catalog.invalidate(tenantID: identity.tenantID, name: name)
+        return updated
+    }
+
+    public func delete(identity: Identity, name: String, origin: RequestOrigin) async throws {
+        try identity.require(.streamsManage)
+        guard identity.mayAccess(stream: name) else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
+        try await client.transaction(logger: logger) { connection in
+            guard let stream = try await streams.find(tenantID: identity.tenantID, name: name, forUpdate: true, on: connection) else {
+                throw SluiceError.notFound("Stream '\(name.prefix(100))'")
+            }
+            try await streams.markDeleted(tenantID: identity.tenantID, id: stream.id, on: connection)
+            try await audit.append(
+                AuditRecord(
+                    tenantID: identity.tenantID, actor: identity.auditActor, action: "stream.deleted",
+                    targetType: "stream", targetID: stream.id.lowercased,
+                    details: ["name": stream.name, "events": String(stream.nextOffsets.reduce(0, +))], origin: origin
+                ),
+                on: connection
+            )
+        }
+        await catalog.invalidate(tenantID: identity.tenantID, name: name)
+    }
+
+    static func validName(_ name: String) throws -> String {
+        let valid = (1...100).contains(name.utf8.count)
+            && name.utf8.first.map { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) } == true
+            && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
+        guard valid else {
+            throw SluiceError.badRequest(
+                "A stream name has 1 to 100 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit.",
+                pointer: "/name"
+            )
+        }
+        return name
+    }
+
+    static func apply(_ change: Change, to stream: inout Stream, creating: Bool) throws {
+        if let description = change.description {
+            guard description.count <= 1000 else { throw SluiceError.badRequest("At most 1,000 characters.", pointer: "/description") }
+            stream.description = description
+        }
+        if let partitions = change.partitions {
+            guard (1...Stream.maxPartitions).contains(partitions) else {
+                throw SluiceError.badRequest("A stream has 1 to \(Stream.maxPartitions) partitions.", pointer: "/partitions")
+            }
+            guard creating || partitions >= stream.partitions else {
+                throw SluiceError.badRequest(
+                    "Partitions may grow but never shrink (the stream has \(stream.partitions)).", pointer: "/partitions"
+                )
+            }
+            stream.partitions = partitions
+        }
+        if let retention = change.retentionSeconds {
+            guard Stream.retentionRange.contains(retention) else {
+                throw SluiceError.badRequest("Retention is 3,600 s (1 hour) to 7,776,000 s (90 days).", pointer: "/retentionSeconds")
+            }
+            stream.retentionSeconds = retention
+        }
+        if let window = change.dedupeWindowSeconds {
+            guard Stream.dedupeWindowRange.contains(window) else {
+                throw SluiceError.badRequest("The dedupe window is 60 s to 604,800 s (7 days).", pointer: "/dedupeWindowSeconds")
+            }
+            stream.dedupeWindowSeconds = window
+        }
+        if let mode = change.schemaMode { stream.schemaMode = mode }
+        if let compatibility = change.compatibility { stream.compatibility = compatibility }
+    }
+
+    static func auditDetails(_ stream: Stream) -> [String: String] {
+        [
+            "name": stream.name, "partitions": String(stream.partitions), "retentionSeconds": String(stream.retentionSeconds),
+            "dedupeWindowSeconds": String(stream.dedupeWindowSeconds), "schemaMode": stream.schemaMode.rawValue,
+            "compatibility": stream.compatibility.rawValue,
+        ]
+    }
+}
