@@ -5,7 +5,12 @@ public struct JSONParser {
     public struct Limits: Sendable {
         /// Arrays and objects nested deeper than this are refused.
         public var maxDepth: Int
-        public init(maxDepth: Int = 64) { self.maxDepth = maxDepth }
+        /// `\u0000` in strings; off by default because PostgreSQL's `jsonb` cannot store it.
+        public var allowsNullCharacter: Bool
+        public init(maxDepth: Int = 64, allowsNullCharacter: Bool = false) {
+            self.maxDepth = maxDepth
+            self.allowsNullCharacter = allowsNullCharacter
+        }
     }
 
     public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
@@ -31,7 +36,7 @@ public struct JSONParser {
     }
 
     static func parse(buffer: UnsafeRawBufferPointer, limits: Limits) throws(Error) -> JSONValue {
-        var parser = Cursor(bytes: buffer, maxDepth: limits.maxDepth)
+        var parser = Cursor(bytes: buffer, maxDepth: limits.maxDepth, allowsNullCharacter: limits.allowsNullCharacter)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -43,11 +48,13 @@ public struct JSONParser {
 private struct Cursor {
     let bytes: UnsafeRawBufferPointer
     let maxDepth: Int
+    let allowsNullCharacter: Bool
     var index = 0
 
-    init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+    init(bytes: UnsafeRawBufferPointer, maxDepth: Int, allowsNullCharacter: Bool) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.allowsNullCharacter = allowsNullCharacter
     }
 
     func error(_ reason: String) -> JSONParser.Error { .init(offset: index, reason: reason) }
@@ -223,7 +230,7 @@ private struct Cursor {
                     } else if code >= 0xDC00, code < 0xE000 {
                         throw error("lone surrogate in a \\u escape")
                     }
-                    guard code != 0 else { throw error("\\u0000 is not allowed in strings") }
+                    guard code != 0 || allowsNullCharacter else { throw error("\\u0000 is not allowed in strings") }
                     guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
                     scalars.append(contentsOf: String(scalar).utf8)
                 default:

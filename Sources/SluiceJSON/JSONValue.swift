@@ -56,6 +56,33 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
+extension JSONValue {
+    /// JSON equality: numbers by value (1 == 1.0), strings by code points (Swift's `==` would
+    /// also equate canonically equivalent strings, which JSON does not).
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
+        case (.string(let a), .string(let b)): a.utf8.elementsEqual(b.utf8)
+        case (.array(let a), .array(let b)): a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
+        case (.object(let a), .object(let b)): a.count == b.count && a.allSatisfy { key, value in b[key].map { $0 == value } ?? false }
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .number(let number): hasher.combine(number)
+        case .string(let text): hasher.combine(text.utf8.count); for byte in text.utf8 { hasher.combine(byte) }
+        case .array(let items): hasher.combine(items.count); for item in items { hasher.combine(item) }
+        case .object(let members): hasher.combine(members.count)
+        }
+    }
+}
+
 /// A JSON number: its value as a `Double` for arithmetic and comparison, and the literal it
 /// was written as, so that writing it back loses neither digits nor range.
 public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
