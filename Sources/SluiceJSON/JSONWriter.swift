@@ -52,3 +52,36 @@ extension JSONValue {
         output.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSONValue {
+    /// JSON text with members sorted by name at every level: one text per value, for
+    /// fingerprints and comparisons.
+    public var canonicalText: String {
+        var output: [UInt8] = []
+        writeCanonical(to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    func writeCanonical(to output: inout [UInt8]) {
+        switch self {
+        case .array(let items):
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                item.writeCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, name) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                Self.writeString(name, to: &output)
+                output.append(UInt8(ascii: ":"))
+                members[name]!.writeCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        default:
+            write(to: &output)
+        }
+    }
+}

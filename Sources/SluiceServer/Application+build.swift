@@ -41,13 +41,20 @@ public func buildApplication(
     let catalog = StreamCatalog(client: client, logger: logger)
     let streams = StreamService(client: client, logger: logger, audit: audit, catalog: catalog)
     let appender = EventAppender(store: EventStore(client: client, logger: logger))
-    let ingest = IngestRoutes(
-        service: IngestService(catalog: catalog, appender: appender, logger: logger), maxBodyBytes: configuration.maxBodyBytes
+    let schemaCache = SchemaCache(client: client, logger: logger)
+    let quarantineStore = QuarantineStore(client: client, logger: logger)
+    let ingestService = IngestService(
+        catalog: catalog, appender: appender, schemas: schemaCache, quarantine: quarantineStore, logger: logger
     )
+    let ingest = IngestRoutes(service: ingestService, maxBodyBytes: configuration.maxBodyBytes)
     let api = APIImplementation(
         client: client, logger: logger, migrator: migrator, auth: auth,
         members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
-        streams: streams, reader: EventReader(client: client, logger: logger)
+        streams: streams, reader: EventReader(client: client, logger: logger),
+        registry: SchemaRegistry(client: client, logger: logger, audit: audit, streams: streams, cache: schemaCache),
+        quarantine: QuarantineService(
+            client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
+        )
     )
 
     let router = Router(context: SluiceRequestContext.self)

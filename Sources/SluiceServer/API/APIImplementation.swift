@@ -17,6 +17,8 @@ struct APIImplementation: APIProtocol {
     let audit: AuditLog
     let streams: StreamService
     let reader: EventReader
+    let registry: SchemaRegistry
+    let quarantine: QuarantineService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))

@@ -98,13 +98,17 @@ extension EventReader {
     }
 }
 
-/// Browse cursors: the last event's (occurredAt in microseconds, id), opaque to clients.
+/// Cursors: the last item's (time in microseconds, id), opaque to clients.
 enum BrowseCursor {
-    static func make(_ event: StoredEvent) -> String {
-        "\(Int64((event.occurredAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(event.id.lowercased)"
+    static func make(_ event: StoredEvent) -> String { makeKey(event.occurredAt, event.id) }
+
+    static func makeKey(_ time: Date, _ id: UUID) -> String {
+        "\(Int64((time.timeIntervalSince1970 * 1_000_000).rounded()))_\(id.lowercased)"
     }
 
-    static func parse(_ text: String) throws -> (Date, UUID) {
+    static func parse(_ text: String) throws -> (Date, UUID) { try parseKey(text) }
+
+    static func parseKey(_ text: String) throws -> (Date, UUID) {
         let parts = text.split(separator: "_")
         guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
             throw SluiceError.badRequest("The cursor is not one this API gave out.", pointer: "/cursor")

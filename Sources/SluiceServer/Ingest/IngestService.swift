@@ -24,6 +24,8 @@ struct IngestOutcome: Sendable {
 struct IngestService: Sendable {
     let catalog: StreamCatalog
     let appender: EventAppender
+    let schemas: SchemaCache
+    let quarantine: QuarantineStore
     let logger: Logger
 
     /// The stream a caller may write to, or 404 (also for another tenant's, or a stream the
@@ -37,9 +39,11 @@ struct IngestService: Sendable {
     }
 
     /// Decoded events (or why each could not be decoded) in, one outcome each out, in order.
-    func ingest(_ events: [Result<IncomingEvent, EnvelopeError>], into stream: Stream) async -> [IngestOutcome] {
+    /// `holdRejected` false (replays from the quarantine) leaves refused events where they are.
+    func ingest(_ events: [Result<IncomingEvent, EnvelopeError>], into stream: Stream, holdRejected: Bool = true) async -> [IngestOutcome] {
         var outcomes = [IngestOutcome?](repeating: nil, count: events.count)
         var byPartition: [Int: [(position: Int, record: EventRecord)]] = [:]
+        var held: [(id: UUID, event: IncomingEvent, errors: [SluiceError.FieldError])] = []
         for (position, decoded) in events.enumerated() {
             switch decoded {
             case .failure(let error):
@@ -48,14 +52,49 @@ struct IngestService: Sendable {
                     status: .rejected(reason: error.errors.first?.detail ?? "Invalid event.", errors: error.errors, quarantineID: nil)
                 )
             case .success(let event):
+                var outcome = IngestOutcome(index: position, id: event.id, status: .failed("not written"), schemaVersion: event.schemaVersion)
+                var schemaErrors: String?
+                if stream.schemaMode != .off {
+                    let check: SchemaCheck
+                    do {
+                        check = try await self.check(event, in: stream)
+                    } catch {
+                        logger.error("schema lookup failed", metadata: ["error": "\(String(reflecting: error))"])
+                        outcome.status = .failed("The schema registry is unavailable; send the event again (with its id).")
+                        outcomes[position] = outcome
+                        continue
+                    }
+                    outcome.schemaVersion = check.version ?? event.schemaVersion
+                    if !check.errors.isEmpty {
+                        if stream.schemaMode == .enforce {
+                            let quarantineID = holdRejected ? UUID.v7() : nil
+                            if let quarantineID { held.append((quarantineID, event, check.errors)) }
+                            outcome.status = .rejected(reason: check.reason, errors: check.errors, quarantineID: quarantineID)
+                            outcomes[position] = outcome
+                            continue
+                        }
+                        outcome.warnings = check.errors
+                        schemaErrors = String(decoding: (try? JSONEncoder().encode(check.errors)) ?? Data("[]".utf8), as: UTF8.self)
+                    }
+                }
                 let partition = Partitioner.partition(key: event.key, id: event.id, partitions: stream.partitions)
                 let record = EventRecord(
                     id: event.id, idFromProducer: event.idFromProducer, type: event.type, source: event.source,
-                    key: event.key, occurredAt: event.occurredAt, schemaVersion: event.schemaVersion, schemaErrors: nil,
+                    key: event.key, occurredAt: event.occurredAt, schemaVersion: outcome.schemaVersion, schemaErrors: schemaErrors,
                     attributes: event.attributes.map { JSONValue.object($0).jsonText }, payload: event.data.jsonText
                 )
                 byPartition[partition, default: []].append((position, record))
-                outcomes[position] = IngestOutcome(index: position, id: event.id, status: .failed("not written"), schemaVersion: event.schemaVersion)
+                outcomes[position] = outcome
+            }
+        }
+        do {
+            try await quarantine.hold(held, stream: stream)
+        } catch {
+            logger.error("quarantine write failed", metadata: ["error": "\(String(reflecting: error))"])
+            for (position, outcome) in outcomes.enumerated() {
+                if case .rejected(let reason, _, _)? = outcome?.status {
+                    outcomes[position]!.status = .failed("\(reason) It could not be kept in quarantine; send it again.")
+                }
             }
         }
         // Partitions commit independently and concurrently; each event's outcome says which
@@ -80,5 +119,34 @@ struct IngestService: Sendable {
             }
         }
         return outcomes.map { $0! }
+    }
+
+    struct SchemaCheck {
+        var version: Int?
+        var reason: String
+        var errors: [SluiceError.FieldError]
+    }
+
+    /// The event's `data` against the schema version it names, or the latest.
+    func check(_ event: IncomingEvent, in stream: Stream) async throws -> SchemaCheck {
+        switch try await schemas.lookup(stream: stream, eventType: event.type, version: event.schemaVersion) {
+        case .noSchema:
+            return SchemaCheck(
+                version: nil, reason: "No schema is registered for the type '\(event.type.prefix(100))'.",
+                errors: [.init(pointer: event.pointer + "/type", detail: "No schema is registered for this type.")]
+            )
+        case .unknownVersion(let version):
+            return SchemaCheck(
+                version: nil, reason: "The schema version \(version) does not exist for this type.",
+                errors: [.init(pointer: event.pointer + "/schemaVersion", detail: "No live schema version \(version) for this type.")]
+            )
+        case .schema(let version, let schema):
+            let issues = schema.validate(event.data, limit: 20)
+            return SchemaCheck(
+                version: version,
+                reason: "The event does not match version \(version) of the schema for '\(event.type.prefix(100))'.",
+                errors: issues.map { .init(pointer: event.pointer + "/data" + $0.instancePath, detail: $0.message) }
+            )
+        }
     }
 }
