@@ -46,12 +46,16 @@ public func buildApplication(
     let ingestService = IngestService(
         catalog: catalog, appender: appender, schemas: schemaCache, quarantine: quarantineStore, logger: logger
     )
-    let ingest = IngestRoutes(service: ingestService, maxBodyBytes: configuration.maxBodyBytes)
+    let secrets = configuration.secretsKey.map(SecretBox.init(key:))
+        ?? SecretBox(derivedFrom: configuration.jwtKeys.first { $0.id == configuration.jwtSigningKeyID }?.secret ?? [])
+    let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
+    let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, maxBodyBytes: configuration.maxBodyBytes)
     let api = APIImplementation(
         client: client, logger: logger, migrator: migrator, auth: auth,
         members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
         streams: streams, reader: EventReader(client: client, logger: logger),
         registry: SchemaRegistry(client: client, logger: logger, audit: audit, streams: streams, cache: schemaCache),
+        webhooks: webhooks,
         quarantine: QuarantineService(
             client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
         )

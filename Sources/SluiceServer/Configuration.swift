@@ -20,6 +20,9 @@ public struct SluiceConfiguration: Sendable {
     public var migrateOnStart = true
     public var databasePoolSize = 20
     public var logLevel: Logger.Level = .info
+    /// Seals secrets Sluice must keep readable (platform app secrets): 32 bytes. Without it, a
+    /// key is derived from the JWT signing key (so rotating that key loses sealed secrets).
+    public var secretsKey: [UInt8]?
     /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
     public var jwtKeyIsEphemeral = false
 
@@ -51,6 +54,12 @@ public struct SluiceConfiguration: Sendable {
         configuration.jwtKeyIsEphemeral = ephemeral
         configuration.redisURL = environment["SLUICE_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let listen = environment["SLUICE_LISTEN"] { try configuration.setListen(listen) }
+        if let value = environment["SLUICE_SECRETS_KEY"], !value.isEmpty {
+            guard let key = Data(base64Encoded: value), key.count == 32 else {
+                throw ConfigurationError("SLUICE_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)")
+            }
+            configuration.secretsKey = Array(key)
+        }
         if let value = environment["SLUICE_MAX_BODY_BYTES"] { configuration.maxBodyBytes = try int(value, "SLUICE_MAX_BODY_BYTES", 1024...(64 << 20)) }
         if let value = environment["SLUICE_ACCESS_TOKEN_TTL_SECONDS"] {
             configuration.accessTokenLifetime = .seconds(try int(value, "SLUICE_ACCESS_TOKEN_TTL_SECONDS", 30...86_400))

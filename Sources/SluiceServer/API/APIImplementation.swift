@@ -18,6 +18,7 @@ struct APIImplementation: APIProtocol {
     let streams: StreamService
     let reader: EventReader
     let registry: SchemaRegistry
+    let webhooks: PlatformWebhooks
     let quarantine: QuarantineService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {

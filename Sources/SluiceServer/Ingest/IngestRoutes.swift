@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import SluiceAPI
@@ -11,9 +12,13 @@ import SluiceJSON
 /// document, where they are described as `ingestEvent` and `ingestBatch`.
 struct IngestRoutes: Sendable {
     let service: IngestService
+    let webhooks: PlatformWebhooks
     let maxBodyBytes: Int
 
-    static let operations: Set<String> = ["POST /v1/streams/{stream}/events", "POST /v1/streams/{stream}/events/batch"]
+    static let operations: Set<String> = [
+        "POST /v1/streams/{stream}/events", "POST /v1/streams/{stream}/events/batch",
+        "POST /v1/streams/{stream}/platforms/{platform}", "POST /v1/webhooks/instagram/{webhookId}",
+    ]
 
     func register(on router: Router<SluiceRequestContext>) {
         router.post("/v1/streams/:stream/events") { request, context in
@@ -22,6 +27,90 @@ struct IngestRoutes: Sendable {
         router.post("/v1/streams/:stream/events/batch") { request, context in
             try await batch(request, context: context)
         }
+        router.post("/v1/streams/:stream/platforms/:platform") { request, context in
+            try await platform(request, context: context)
+        }
+        router.post("/v1/webhooks/instagram/:webhookId") { request, context in
+            try await instagramWebhook(request, context: context)
+        }
+    }
+
+    /// A platform's native payload, normalized (`Platforms/`), stored like a batch.
+    func platform(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let stream = try await service.writableStream(identity: identity, name: context.parameters.require("stream"))
+        guard let platform = SocialEvent.Platform(rawValue: try context.parameters.require("platform")) else {
+            throw SluiceError.notFound("Platform '\((context.parameters.get("platform") ?? "").prefix(40))'")
+        }
+        guard Self.mediaType(request) == "application/json" else { throw Self.unsupportedMediaType("Send the payload as application/json.") }
+        let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
+        return try await store(Self.normalize(value, platform: platform, receivedAt: Date()), in: stream)
+    }
+
+    /// An Instagram notification: authenticated by its signature over the raw body.
+    func instagramWebhook(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+        guard let id = UUID(uuidString: try context.parameters.require("webhookId")),
+              let subscription = try await webhooks.subscription(id: id)
+        else { throw SluiceError.notFound("The webhook") }
+        var request = request
+        let raw = try await request.collectBody(upTo: maxBodyBytes)
+        guard InstagramNormalizer.signatureIsValid(
+            request.headers[HTTPField.Name("X-Hub-Signature-256")!], body: Array(buffer: raw), appSecret: subscription.appSecret
+        ) else {
+            throw SluiceError(kind: "bad-signature", status: .unauthorized, title: "Unauthorized",
+                              detail: "X-Hub-Signature-256 is missing or does not match the body.")
+        }
+        guard let stream = try await service.catalog.stream(tenantID: subscription.tenantID, id: subscription.streamID) else {
+            throw SluiceError.notFound("The webhook's stream")
+        }
+        let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
+        return try await store(Self.normalize(value, platform: .instagram, receivedAt: Date()), in: stream)
+    }
+
+    static func normalize(_ value: JSONValue, platform: SocialEvent.Platform, receivedAt: Date) throws -> [Result<IncomingEvent, EnvelopeError>] {
+        let normalized: [Result<SocialEvent, EnvelopeError>]
+        do {
+            switch platform {
+            case .twitter: normalized = try TwitterNormalizer.normalize(value, receivedAt: receivedAt)
+            case .youtube: normalized = try YouTubeNormalizer.normalize(value, receivedAt: receivedAt)
+            case .instagram: normalized = try InstagramNormalizer.normalize(value, receivedAt: receivedAt)
+            }
+        } catch {
+            throw SluiceError(
+                kind: "bad-platform-payload", status: .badRequest, title: "Not a \(platform.rawValue) payload",
+                detail: error.errors.first?.detail, fieldErrors: error.errors
+            )
+        }
+        guard !normalized.isEmpty else { throw SluiceError.badRequest("The payload holds no items.") }
+        guard normalized.count <= EnvelopeLimits.batchSize else {
+            throw SluiceError.badRequest("A payload holds at most \(EnvelopeLimits.batchSize) items; this one has \(normalized.count).")
+        }
+        return normalized.enumerated().map { index, result in
+            result.map { $0.incoming(index: index, pointer: "") }
+        }
+    }
+
+    func store(_ events: [Result<IncomingEvent, EnvelopeError>], in stream: Stream) async throws -> Response {
+        let outcomes = await service.ingest(events, into: stream)
+        let result = Self.batchResult(outcomes)
+        if result.failed > 0 && result.stored == 0 && result.duplicates == 0 {
+            throw SluiceError.unavailable(outcomes.compactMap { if case .failed(let reason) = $0.status { reason } else { nil } }.first ?? "")
+        }
+        return try Self.json(result, status: .ok)
+    }
+
+    static func batchResult(_ outcomes: [IngestOutcome]) -> Components.Schemas.BatchResult {
+        var result = Components.Schemas.BatchResult(stored: 0, duplicates: 0, rejected: 0, failed: 0, results: [])
+        for outcome in outcomes {
+            switch outcome.status {
+            case .stored: result.stored += 1
+            case .duplicate: result.duplicates += 1
+            case .rejected: result.rejected += 1
+            case .failed: result.failed += 1
+            }
+            result.results.append(.init(outcome))
+        }
+        return result
     }
 
     func single(_ request: Request, context: SluiceRequestContext) async throws -> Response {
@@ -95,18 +184,7 @@ struct IngestRoutes: Sendable {
                     : try CloudEventsEnvelope.decode(item, index: index, pointer: pointer, receivedAt: receivedAt)
             }
         }
-        let outcomes = await service.ingest(decoded, into: stream)
-        var result = Components.Schemas.BatchResult(stored: 0, duplicates: 0, rejected: 0, failed: 0, results: [])
-        for outcome in outcomes {
-            switch outcome.status {
-            case .stored: result.stored += 1
-            case .duplicate: result.duplicates += 1
-            case .rejected: result.rejected += 1
-            case .failed: result.failed += 1
-            }
-            result.results.append(.init(outcome))
-        }
-        return try Self.json(result, status: .ok)
+        return try Self.json(Self.batchResult(await service.ingest(decoded, into: stream)), status: .ok)
     }
 
     private enum Format { case sluice, cloudEvents }

@@ -35,6 +35,13 @@ public actor StreamCatalog {
         return stream
     }
 
+    /// A live stream by id (webhooks name the stream by id), uncached.
+    func stream(tenantID: UUID, id: UUID) async throws -> Stream? {
+        try await client.withConnection { [logger] connection in
+            try await StreamRepository(logger: logger).find(tenantID: tenantID, id: id, on: connection)
+        }
+    }
+
     func invalidate(tenantID: UUID, name: String) {
         entries[Key(tenantID: tenantID, name: name)] = nil
     }

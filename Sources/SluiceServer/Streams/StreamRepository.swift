@@ -74,6 +74,15 @@ struct StreamRepository: Sendable {
         return nil
     }
 
+    func find(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> Stream? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM streams s WHERE s.tenant_id = \(tenantID) AND s.id = \(id) AND s.deleted_at IS NULL",
+            logger: logger
+        )
+        for try await row in rows.decode(Row.self) { return Self.stream(row) }
+        return nil
+    }
+
     func update(_ stream: Stream, on connection: PostgresConnection) async throws {
         try await connection.query(
             """

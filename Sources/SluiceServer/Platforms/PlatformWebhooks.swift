@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Instagram webhook subscriptions: one per stream, reached at `/v1/webhooks/instagram/{id}`.
+/// Meta cannot send an API key, so notifications are authenticated by their signature
+/// (`X-Hub-Signature-256`, HMAC-SHA256 with the app secret) and the subscription handshake by
+/// the verify token.
+struct PlatformWebhooks: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let audit: AuditLog
+    let streams: StreamService
+    let box: SecretBox
+
+    struct Subscription: Sendable {
+        var tenantID: UUID
+        var id: UUID
+        var streamID: UUID
+        var appSecret: [UInt8]
+        var verifyTokenHash: [UInt8]
+    }
+
+    static func callbackPath(_ id: UUID) -> String { "/v1/webhooks/instagram/\(id.lowercased)" }
+
+    /// Creates or replaces the stream's subscription; returns its id.
+    func configure(identity: Identity, streamName: String, appSecret: String, verifyToken: String, origin: RequestOrigin) async throws -> UUID {
+        try identity.require(.streamsManage)
+        let stream = try await streams.get(identity: identity, name: streamName)
+        guard (8...256).contains(appSecret.utf8.count) else { throw SluiceError.badRequest("The app secret has 8 to 256 bytes.", pointer: "/appSecret") }
+        guard (8...256).contains(verifyToken.utf8.count) else { throw SluiceError.badRequest("The verify token has 8 to 256 bytes.", pointer: "/verifyToken") }
+        let id = UUID()
+        let sealed = try box.seal(Array(appSecret.utf8))
+        let tokenHash = Secrets.hash(verifyToken)
+        return try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                INSERT INTO platform_webhooks (tenant_id, id, stream_id, platform, app_secret_sealed, verify_token_hash)
+                VALUES (\(stream.tenantID), \(id), \(stream.id), 'instagram', \(ByteBuffer(bytes: sealed)), \(ByteBuffer(bytes: tokenHash)))
+                ON CONFLICT (tenant_id, stream_id, platform) DO UPDATE
+                    SET app_secret_sealed = EXCLUDED.app_secret_sealed, verify_token_hash = EXCLUDED.verify_token_hash
+                RETURNING id
+                """,
+                logger: logger
+            )
+            var stored = id
+            for try await existing in rows.decode(UUID.self) { stored = existing }
+            try await audit.append(
+                AuditRecord(
+                    tenantID: identity.tenantID, actor: identity.auditActor, action: "platform.webhook.configured",
+                    targetType: "stream", targetID: stream.id.lowercased, details: ["stream": stream.name, "platform": "instagram"],
+                    origin: origin
+                ),
+                on: connection
+            )
+            return stored
+        }
+    }
+
+    func remove(identity: Identity, streamName: String, origin: RequestOrigin) async throws {
+        try identity.require(.streamsManage)
+        let stream = try await streams.get(identity: identity, name: streamName)
+        try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                "DELETE FROM platform_webhooks WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) RETURNING id",
+                logger: logger
+            )
+            var found = false
+            for try await _ in rows.decode(UUID.self) { found = true }
+            guard found else { throw SluiceError.notFound("The stream's Instagram webhook") }
+            try await audit.append(
+                AuditRecord(
+                    tenantID: identity.tenantID, actor: identity.auditActor, action: "platform.webhook.removed",
+                    targetType: "stream", targetID: stream.id.lowercased, details: ["stream": stream.name, "platform": "instagram"],
+                    origin: origin
+                ),
+                on: connection
+            )
+        }
+    }
+
+    func subscription(id: UUID) async throws -> Subscription? {
+        let rows = try await client.query(
+            "SELECT tenant_id, id, stream_id, app_secret_sealed, verify_token_hash FROM platform_webhooks WHERE id = \(id)",
+            logger: logger
+        )
+        for try await row in rows.decode((UUID, UUID, UUID, ByteBuffer, ByteBuffer).self) {
+            let secret = try box.open(Array(buffer: row.3))
+            return Subscription(tenantID: row.0, id: row.1, streamID: row.2, appSecret: secret, verifyTokenHash: Array(buffer: row.4))
+        }
+        return nil
+    }
+
+    /// The GET handshake: the challenge when the mode and token are right.
+    func verify(id: UUID, mode: String?, token: String?, challenge: String?) async throws -> String {
+        guard let subscription = try await subscription(id: id) else { throw SluiceError.notFound("Webhook \(id.lowercased)") }
+        guard mode == "subscribe", let token, let challenge, !challenge.isEmpty, challenge.utf8.count <= 256,
+              Secrets.constantTimeEqual(Secrets.hash(token), subscription.verifyTokenHash)
+        else { throw SluiceError.forbidden("The verify token does not match.") }
+        return challenge
+    }
+}
