@@ -32,9 +32,17 @@ fi
 # shellcheck disable=SC1090
 . "$demo"
 
+"$bin" serve &
+server=$!
+trap 'kill -TERM "$server" 2>/dev/null; wait "$server"' INT TERM
+for _ in $(seq 1 150); do curl -sf http://127.0.0.1:8080/healthz >/dev/null && break; sleep 0.2; done
+# The demo stream (a 409 when it already exists is fine).
+curl -s -o /dev/null -X POST http://127.0.0.1:8080/v1/streams -H "authorization: Bearer ${DEMO_API_KEY}" \
+     -H 'content-type: application/json' -d '{"name":"social","partitions":4,"description":"demo social events"}' || true
+
 cat <<INFO
 
-  Sluice is starting on http://127.0.0.1:8080
+  Sluice is running on http://127.0.0.1:8080
 
   Demo tenant:   ${DEMO_TENANT_ID}
   Owner:         ${DEMO_EMAIL} / ${DEMO_PASSWORD}
@@ -46,7 +54,14 @@ cat <<INFO
   Who am I, with the API key:
     curl -s http://127.0.0.1:8080/v1/me -H 'authorization: Bearer ${DEMO_API_KEY:-sk_live_…}'
 
+  Send an event to the demo stream 'social', then read it back:
+    curl -s -X POST http://127.0.0.1:8080/v1/streams/social/events -H 'authorization: Bearer ${DEMO_API_KEY:-sk_live_…}' \\
+         -H 'content-type: application/json' -d '{"type":"post.liked","key":"acct-1","data":{"likes":1}}'
+    curl -s http://127.0.0.1:8080/v1/streams/social/events -H 'authorization: Bearer ${DEMO_API_KEY:-sk_live_…}'
+  Generate realistic social traffic (50 events/s, a burst every 20 s):
+    $bin generate --stream social --key ${DEMO_API_KEY:-sk_live_…} --rate 50 --burst-every 20 --duration 60
+
   Credentials are kept in $demo. Stop with Ctrl-C; scripts/services.sh down stops the databases.
 
 INFO
-exec "$bin" serve
+wait "$server"

@@ -9,7 +9,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A multi-tenant event platform. Configured by SLUICE_* environment variables (see the README).",
-        subcommands: [Serve.self, Migrate.self, AdminCommand.self],
+        subcommands: [Serve.self, Migrate.self, AdminCommand.self, Generate.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+import PostgresNIO
+import SluiceClient
+@testable import SluiceServer
+import Testing
+
+/// The durable ack, tested the hard way: the real `sluice` binary under load is killed with
+/// SIGKILL, and every event it acknowledged must be in the store.
+@Suite("Crash safety")
+struct CrashTests {
+    static var binary: URL { TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sluice") }
+
+    @Test("SIGKILL mid-load loses no acknowledged event")
+    func sigkill() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the binary first (swift build --build-tests)")
+        let (tenantID, stream, key) = try await withSluice { harness in
+            let owner = try await harness.signup("crash")
+            let (stream, key) = try await harness.stream(owner, partitions: 4)
+            return (owner.tenantID, stream, key)
+        }
+        let port = Int.random(in: 20_000..<40_000)
+        let server = Process()
+        server.executableURL = Self.binary
+        server.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--log-format", "text"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_DATABASE_URL"] = TestEnvironment.databaseURL
+        environment["SLUICE_LOG_LEVEL"] = "error"
+        environment["SLUICE_MIGRATIONS_DIR"] = TestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
+        server.environment = environment
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+
+        let client = Client(
+            serverURL: URL(string: "http://127.0.0.1:\(port)")!, configuration: .sluice, transport: AsyncHTTPClientTransport(),
+            middlewares: [BearerMiddleware(token: key)]
+        )
+        // Up within 20 s.
+        var ready = false
+        for _ in 0..<200 where !ready {
+            ready = (try? await client.getHealth().ok) != nil
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try #require(ready, "the server did not start")
+
+        let acknowledged = try await withThrowingTaskGroup(of: [(UUID, Int, Int64)].self) { group in
+            for producer in 0..<6 {
+                group.addTask {
+                    var acked: [(UUID, Int, Int64)] = []
+                    for round in 0..<10_000 {
+                        let events = (0..<20).map { index in
+                            Components.Schemas.EventInput(id: UUID().uuidString, _type: "load", key: "p\(producer)-\(index % 5)", data: json("{\"round\":\(round)}"))
+                        }
+                        guard let result = try? await client.ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok.body.json else {
+                            return acked  // the server is gone
+                        }
+                        for outcome in result.results where outcome.status == .stored {
+                            acked.append((UUID(uuidString: outcome.id!)!, outcome.partition!, outcome.offset!))
+                        }
+                    }
+                    return acked
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(1500))
+                kill(server.processIdentifier, SIGKILL)
+                return []
+            }
+            var all: [(UUID, Int, Int64)] = []
+            for try await acked in group { all += acked }
+            return all
+        }
+        server.waitUntilExit()
+        #expect(server.terminationReason == .uncaughtSignal)
+        #expect(acknowledged.count > 100, "too little load before the kill to prove anything")
+
+        let stored = try await asSuperuser { client in
+            let rows = try await client.query(
+                """
+                SELECT e.id, e.partition, e."offset" FROM events e JOIN streams s ON s.tenant_id = e.tenant_id AND s.id = e.stream_id
+                WHERE s.tenant_id = \(UUID(uuidString: tenantID)!) AND s.name = \(stream)
+                """
+            )
+            var found: [UUID: (Int, Int64)] = [:]
+            for try await (id, partition, offset) in rows.decode((UUID, Int16, Int64).self) { found[id] = (Int(partition), offset) }
+            return found
+        }
+        let lost = acknowledged.filter { stored[$0.0] == nil }
+        #expect(lost.isEmpty, "\(lost.count) of \(acknowledged.count) acknowledged events are missing")
+        let moved = acknowledged.filter { id, partition, offset in stored[id].map { $0 != (partition, offset) } ?? false }
+        #expect(moved.isEmpty, "acknowledged positions differ from stored ones")
+        // Offsets stay dense: what was stored, acknowledged or not, has no holes.
+        for partition in 0..<4 {
+            let offsets = stored.values.filter { $0.0 == partition }.map(\.1).sorted()
+            #expect(offsets == Array(0..<Int64(offsets.count)), "partition \(partition) has holes")
+        }
+    }
+}

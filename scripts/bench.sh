@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Ingest benchmark: in one run, on this machine, against the same PostgreSQL and table,
+#   (a) raw multi-row INSERTs of the same events straight into PostgreSQL (pgbench, 100 rows a transaction)
+#   (c) single-row durable INSERT transactions (pgbench), the bar for single-event ingest
+#   (b) Sluice's HTTP ingest: batches of 100 and single events, at several connection counts (wrk)
+# and prints events/s, latency, the server's RSS and the ratios to (a) and (c).
+#   scripts/bench.sh                 default: 15 s a measurement
+#   BENCH_SECONDS=30 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+seconds=${BENCH_SECONDS:-15}
+port=${BENCH_PORT:-18080}
+
+command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
+scripts/services.sh up >/dev/null
+eval "$(scripts/services.sh env)"
+scripts/services.sh recreate-db sluice_bench >/dev/null
+db_url=${SLUICE_DATABASE_URL%/*}/sluice_bench
+pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
+
+# Optimised, in a build folder of its own so that it never invalidates the debug build.
+swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
+bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
+work=$(mktemp -d)
+trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+export SLUICE_DATABASE_URL=$db_url SLUICE_LOG_LEVEL=warning SLUICE_LOG_FORMAT=text
+export SLUICE_JWT_KEYS="bench-1:$(head -c 32 /dev/urandom | base64)"
+"$bin" migrate >/dev/null
+"$bin" serve --listen 127.0.0.1:$port > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
+eval "$(printf 'bench-password-123\n' | "$bin" admin demo --password-stdin --email bench@sluice.local)"
+auth="authorization: Bearer $DEMO_API_KEY"
+curl -sf -o /dev/null -X POST http://127.0.0.1:$port/v1/streams -H "$auth" -H 'content-type: application/json' \
+     -d '{"name":"bench","partitions":4}'
+
+# The events: the unified social shape the platform adapters write (about 330 bytes of data).
+python3 - "$work" <<'PY'
+import json, sys, random
+work = sys.argv[1]
+random.seed(7)
+def data(i):
+    return {"platform": "twitter", "kind": "post", "action": "snapshot",
+            "account": {"id": str(100000 + i % 50), "handle": f"account_{i % 50}"},
+            "content": {"id": str(1460323737035677698 + i), "text": "A post about launches, with a link https://t.co/abc"},
+            "metrics": {"likes": random.randint(0, 5000), "comments": random.randint(0, 300), "shares": random.randint(0, 900),
+                        "quotes": random.randint(0, 50), "impressions": random.randint(1000, 900000)},
+            "occurredAt": "2026-11-22T10:00:00.000Z"}
+events = [{"type": "social.post.metrics", "source": "twitter", "key": f"twitter:{100000 + i % 50}", "data": data(i)} for i in range(100)]
+open(f"{work}/batch.json", "w").write(json.dumps({"events": events}))
+open(f"{work}/single.json", "w").write(json.dumps(events[0]))
+# The same rows for the raw baselines: 100 per statement, and one.
+def row(i, e):
+    payload = json.dumps(e["data"]).replace("'", "''")
+    return ("(:tenant, :stream, (%d %% 4)::smallint, nextval('bench_offsets'), gen_random_uuid(), '%s', '%s', '%s', now(), now(), NULL, NULL, NULL, '%s')"
+            % (i, e["type"], e["source"], e["key"], payload))
+columns = 'INSERT INTO events (tenant_id, stream_id, partition, "offset", id, type, source, key, occurred_at, received_at, schema_version, schema_errors, attributes, payload) VALUES '
+open(f"{work}/raw_batch.sql", "w").write(columns + ",\n".join(row(i, e) for i, e in enumerate(events)) + ";\n")
+open(f"{work}/raw_single.sql", "w").write(columns + row(0, events[0]) + ";\n")
+PY
+psql -q "$db_url" -c "CREATE SEQUENCE IF NOT EXISTS bench_offsets START 1000000000"
+ids=$(psql -At "$db_url" -c "SELECT tenant_id || ' ' || id FROM streams WHERE name = 'bench'")
+tenant=${ids% *}; stream=${ids#* }
+
+rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$server/status"; }
+
+# pgbench: prints "events/s p50 p99" (latency percentiles from the per-transaction log).
+raw() {  # file clients rows-per-transaction
+    (cd "$work" && rm -f pgbench_log.* && "$pgbench" -n -q -c "$2" -j 2 -T "$seconds" -l -f "$1" \
+        -D tenant="'$tenant'" -D stream="'$stream'" "$db_url" > pgbench.out 2>&1)
+    local tps; tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.out")
+    local lat; lat=$(cat "$work"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.1f %.1f", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}')
+    echo "$(awk -v t="$tps" -v r="$3" 'BEGIN {printf "%.0f", t*r}') $lat"
+}
+
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $DEMO_API_KEY"
+local f = io.open(os.getenv("BODY"), "r"); wrk.body = f:read("*a"); f:close()
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.1f %.1f %d %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+http() {  # path body connections events-per-request
+    local out; out=$(BODY="$work/$2" wrk -t2 -c"$3" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port$1" | awk '/^RESULT/')
+    read -r _ rps p50 p99 bad errors <<<"$out"
+    echo "$(awk -v r="$rps" -v n="$4" 'BEGIN {printf "%.0f", r*n}') $p50 $p99 $bad $errors"
+}
+
+echo "Sluice ingest benchmark — $(nproc) cores, $(date -u +%FT%TZ), ${seconds}s a measurement, 4 partitions, PostgreSQL $(psql -At "$db_url" -c 'SHOW server_version')"
+echo
+read -r raw_batch raw_batch_p50 raw_batch_p99 <<<"$(raw raw_batch.sql 4 100)"
+read -r raw_single raw_single_p50 raw_single_p99 <<<"$(raw raw_single.sql 16 1)"
+printf "%-52s %10s %9s %9s\n" "measurement" "events/s" "p50 ms" "p99 ms"
+printf "%-52s %10s %9s %9s\n" "(a) raw INSERT, 100 rows a transaction, 4 clients" "$raw_batch" "$raw_batch_p50" "$raw_batch_p99"
+printf "%-52s %10s %9s %9s\n" "(c) raw INSERT, 1 row a transaction, 16 clients" "$raw_single" "$raw_single_p50" "$raw_single_p99"
+echo
+printf "%-40s %10s %9s %9s %8s %9s %9s\n" "Sluice HTTP ingest" "events/s" "p50 ms" "p99 ms" "RSS MiB" "vs (a)" "vs (c)"
+for connections in 4 16 64; do
+    read -r eps p50 p99 bad errors <<<"$(http /v1/streams/bench/events/batch batch.json "$connections" 100)"
+    printf "%-40s %10s %9s %9s %8s %9s %9s%s\n" "(b) batches of 100, $connections connections" "$eps" "$p50" "$p99" "$(rss)" \
+        "$(awk -v a="$eps" -v b="$raw_batch" 'BEGIN {printf "%.2f", a/b}')" "" \
+        "$([ "$bad$errors" = 00 ] || echo "  (non-2xx: $bad, socket errors: $errors)")"
+done
+for connections in 16 64 256; do
+    read -r eps p50 p99 bad errors <<<"$(http /v1/streams/bench/events single.json "$connections" 1)"
+    printf "%-40s %10s %9s %9s %8s %9s %9s%s\n" "(b) single events, $connections connections" "$eps" "$p50" "$p99" "$(rss)" "" \
+        "$(awk -v a="$eps" -v b="$raw_single" 'BEGIN {printf "%.2f", a/b}')" \
+        "$([ "$bad$errors" = 00 ] || echo "  (non-2xx: $bad, socket errors: $errors)")"
+done
+echo
+stored=$(psql -At "$db_url" -c "SELECT sum(next_offset) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'")
+echo "Sluice stored $stored events in the run; every reply came after its commit."
