@@ -1,7 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import HTTPTypes
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import SluiceClient
@@ -39,7 +38,7 @@ struct Generate: AsyncParsableCommand {
         guard let serverURL = URL(string: url) else { throw ValidationError("'\(url)' is not a URL.") }
         let client = Client(
             serverURL: serverURL, configuration: .sluice, transport: AsyncHTTPClientTransport(),
-            middlewares: [BearerKey(key: key)]
+            middlewares: [BearerAuthentication(key)]
         )
         var world = SocialWorld(accounts: accounts, seed: seed)
         let tally = Tally()
@@ -75,7 +74,6 @@ struct Generate: AsyncParsableCommand {
             try await group.waitForAll()
         }
         print(await tally.line(elapsed: (ContinuousClock.now - start).seconds, bursting: false) + " (done)")
-        try await HTTPClient.shared.shutdown()
     }
 
     static func send(_ events: [Components.Schemas.EventInput], single: Bool, stream: String, client: Client, tally: Tally) async {
@@ -97,18 +95,6 @@ struct Generate: AsyncParsableCommand {
         } catch {
             await tally.add(failed: events.count, latency: ContinuousClock.now - started, error: "\(error)")
         }
-    }
-}
-
-private struct BearerKey: ClientMiddleware {
-    let key: String
-    func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
-        next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
-    ) async throws -> (HTTPResponse, HTTPBody?) {
-        var request = request
-        request.headerFields[.authorization] = "Bearer \(key)"
-        return try await next(request, body, baseURL)
     }
 }
 

@@ -35,7 +35,7 @@ struct CrashTests {
 
         let client = Client(
             serverURL: URL(string: "http://127.0.0.1:\(port)")!, configuration: .sluice, transport: AsyncHTTPClientTransport(),
-            middlewares: [BearerMiddleware(token: key)]
+            middlewares: [BearerAuthentication(key)]
         )
         // Up within 20 s.
         var ready = false

@@ -68,20 +68,6 @@ struct TestClientTransport: ClientTransport {
     }
 }
 
-/// Adds `Authorization: Bearer …`.
-struct BearerMiddleware: ClientMiddleware {
-    let token: String
-
-    func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
-        next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
-    ) async throws -> (HTTPResponse, HTTPBody?) {
-        var request = request
-        request.headerFields[.authorization] = "Bearer \(token)"
-        return try await next(request, body, baseURL)
-    }
-}
-
 /// A running Sluice for one test, and ways to call it.
 struct Harness {
     let raw: any TestClientProtocol
@@ -90,7 +76,7 @@ struct Harness {
     func api(_ credential: String? = nil) -> Client {
         Client(
             serverURL: URL(string: "http://localhost")!, configuration: .sluice, transport: TestClientTransport(client: raw),
-            middlewares: credential.map { [BearerMiddleware(token: $0)] } ?? []
+            middlewares: credential.map { [BearerAuthentication($0)] } ?? []
         )
     }
 
