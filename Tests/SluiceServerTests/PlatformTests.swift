@@ -136,3 +136,50 @@ struct PlatformTests {
         }
     }
 }
+
+/// Signs the body as Meta does, for the generated client's `receiveInstagramWebhook`.
+struct HubSignature: ClientMiddleware {
+    let secret: String
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+        next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let bytes = try await [UInt8](collecting: body ?? HTTPBody(), upTo: 1 << 20)
+        var request = request
+        request.headerFields[HTTPField.Name("X-Hub-Signature-256")!] = "sha256=" + HMAC<SHA256>
+            .authenticationCode(for: bytes, using: SymmetricKey(data: Array(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+        return try await next(request, HTTPBody(bytes), baseURL)
+    }
+}
+
+extension PlatformTests {
+    @Test("the hand-routed platform endpoints answer as the contract says, through the generated client")
+    func contract() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("platformcontract")
+            let (stream, key) = try await harness.stream(owner)
+            let payload = try JSONDecoder().decode(Components.Schemas.PlatformPayload.self, from: Data(try Self.fixture("twitter-user.json").utf8))
+            let result = try await harness.api(key).ingestPlatform(path: .init(stream: stream, platform: .twitter), body: .json(payload)).ok.body.json
+            #expect(result.stored == 1)
+            #expect(result.results.first?.status == .stored)
+
+            let hook = try await harness.api(owner.token).configureInstagramWebhook(
+                path: .init(stream: stream), body: .json(.init(appSecret: "contract-secret", verifyToken: "contract-token"))
+            ).ok.body.json
+            let notification = try JSONDecoder().decode(Components.Schemas.PlatformPayload.self, from: Data(try Self.fixture("instagram-webhook.json").utf8))
+            let signed = Client(
+                serverURL: URL(string: "http://localhost")!, configuration: .sluice, transport: TestClientTransport(client: harness.raw),
+                middlewares: [HubSignature(secret: "contract-secret")]
+            )
+            let received = try await signed.receiveInstagramWebhook(
+                path: .init(webhookId: hook.id), headers: .init(xHubSignature256: "set by the middleware"), body: .json(notification)
+            ).ok.body.json
+            #expect(received.stored == 2)
+            let unsigned = try await harness.api().receiveInstagramWebhook(
+                path: .init(webhookId: hook.id), headers: .init(xHubSignature256: "sha256=00"), body: .json(notification)
+            )
+            #expect(try unsigned.unauthorized.body.applicationProblemJson.status == 401)
+        }
+    }
+}

@@ -6,10 +6,12 @@ import NIOCore
 import SluiceAPI
 import SluiceJSON
 
-/// The two ingest endpoints, routed by hand (DESIGN.md decision 4): they read the raw body
-/// (gzip, strict UTF-8 and JSON, nesting limit, JSON pointers to what is wrong) and are the
-/// hot path. `ContractTests` checks them through the generated client against the OpenAPI
-/// document, where they are described as `ingestEvent` and `ingestBatch`.
+/// The ingest endpoints, routed by hand (DESIGN.md decision 4): they read the raw body (gzip,
+/// strict UTF-8 and JSON, nesting limit, JSON pointers to what is wrong; the Instagram
+/// signature covers the raw bytes) and are the hot path. The tests (`IngestTests`,
+/// `PlatformTests`) call them through the generated client, which holds them to the OpenAPI
+/// document, where they are `ingestEvent`, `ingestBatch`, `ingestPlatform` and
+/// `receiveInstagramWebhook`.
 struct IngestRoutes: Sendable {
     let service: IngestService
     let webhooks: PlatformWebhooks
