@@ -22,7 +22,7 @@ pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
 swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
 bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
 work=$(mktemp -d)
-trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${server:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 
 export SLUICE_DATABASE_URL=$db_url SLUICE_LOG_LEVEL=warning SLUICE_LOG_FORMAT=text
 export SLUICE_JWT_KEYS="bench-1:$(head -c 32 /dev/urandom | base64)"
@@ -67,7 +67,7 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$server/status"; }
 
 # pgbench: prints "events/s p50 p99" (latency percentiles from the per-transaction log).
 raw() {  # file clients rows-per-transaction
-    (cd "$work" && rm -f pgbench_log.* && "$pgbench" -n -q -c "$2" -j 2 -T "$seconds" -l -f "$1" \
+    (cd "$work" && rm -f pgbench_log.* && "$pgbench" -n -c "$2" -j 2 -T "$seconds" -l -f "$1" \
         -D tenant="'$tenant'" -D stream="'$stream'" "$db_url" > pgbench.out 2>&1)
     local tps; tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.out")
     local lat; lat=$(cat "$work"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.1f %.1f", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}')

@@ -24,8 +24,8 @@ enum AppendOutcome: Sendable, Equatable {
     case failed(String)
 }
 
-/// The append transaction of one partition (DESIGN.md §7–9): lock the partition's counter,
-/// drop ids seen within the dedupe window, take the next offsets, insert, advance the counter.
+/// The append transaction of one partition (DESIGN.md §7–9): drop ids seen within the dedupe
+/// window, lock the partition's counter while advancing it past the new events, insert them.
 struct EventStore: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -66,19 +66,6 @@ struct EventStore: Sendable {
 
     private func appendOnce(_ records: [EventRecord], to key: PartitionKey) async throws -> [AppendOutcome] {
         try await client.transaction(logger: logger) { connection in
-            let locked = try await connection.query(
-                """
-                SELECT p.next_offset, s.dedupe_window_seconds FROM stream_partitions p
-                JOIN streams s ON s.tenant_id = p.tenant_id AND s.id = p.stream_id AND s.deleted_at IS NULL
-                WHERE p.tenant_id = \(key.tenantID) AND p.stream_id = \(key.streamID) AND p.partition = \(Int16(key.partition))
-                FOR UPDATE OF p
-                """,
-                logger: logger
-            )
-            var counter: (next: Int64, window: Int32)?
-            for try await row in locked.decode((Int64, Int32).self) { counter = (row.0, row.1) }
-            guard let counter else { throw SluiceError.notFound("The stream") }
-
             var outcomes = [AppendOutcome?](repeating: nil, count: records.count)
             var seen = Set<UUID>()
             var claims: [UUID] = []
@@ -86,13 +73,14 @@ struct EventStore: Sendable {
                 if seen.insert(record.id).inserted { claims.append(record.id) } else { outcomes[index] = .duplicate }
             }
             if !claims.isEmpty {
-                // Sorted, so that concurrent appends to other partitions lock ids in one order.
+                // Ids first, sorted, so that concurrent appends lock them (then the counter) in one order.
                 let fresh = try await connection.query(
                     """
                     INSERT INTO event_ids AS e (tenant_id, stream_id, id, received_at)
                     SELECT \(key.tenantID), \(key.streamID), u.id, now() FROM unnest(\(claims)::uuid[]) AS u(id) ORDER BY u.id
                     ON CONFLICT (tenant_id, stream_id, id) DO UPDATE SET received_at = EXCLUDED.received_at
-                        WHERE e.received_at < EXCLUDED.received_at - make_interval(secs => \(counter.window))
+                        WHERE e.received_at < EXCLUDED.received_at - make_interval(secs => (
+                            SELECT dedupe_window_seconds FROM streams WHERE tenant_id = \(key.tenantID) AND id = \(key.streamID)))
                     RETURNING id
                     """,
                     logger: logger
@@ -103,38 +91,46 @@ struct EventStore: Sendable {
                     if !stored.contains(record.id) { outcomes[index] = .duplicate }
                 }
             }
+            let count = Int64(outcomes.lazy.filter { $0 == nil }.count)
+            guard count > 0 else { return outcomes.map { $0 ?? .duplicate } }
 
-            var offset = counter.next
+            // Takes the partition's counter row lock until commit and reserves `count` offsets:
+            // offsets are dense, and commit order is offset order (DESIGN.md §7).
+            let reserved = try await connection.query(
+                """
+                UPDATE stream_partitions p SET next_offset = p.next_offset + \(count)
+                FROM streams s
+                WHERE p.tenant_id = \(key.tenantID) AND p.stream_id = \(key.streamID) AND p.partition = \(Int16(key.partition))
+                  AND s.tenant_id = p.tenant_id AND s.id = p.stream_id AND s.deleted_at IS NULL
+                RETURNING p.next_offset - \(count)
+                """,
+                logger: logger
+            )
+            var first: Int64?
+            for try await offset in reserved.decode(Int64.self) { first = offset }
+            guard var offset = first else { throw SluiceError.notFound("The stream") }
+
             var columns = Columns()
             for (index, record) in records.enumerated() where outcomes[index] == nil {
                 outcomes[index] = .stored(offset: offset)
                 columns.add(record, offset: offset)
                 offset += 1
             }
-            if !columns.ids.isEmpty {
-                try await connection.query(
-                    """
-                    INSERT INTO events (tenant_id, stream_id, partition, "offset", id, type, source, key, occurred_at,
-                                        received_at, schema_version, schema_errors, attributes, payload)
-                    SELECT \(key.tenantID), \(key.streamID), \(Int16(key.partition)), e.o, e.id, e.t, e.s,
-                           CASE WHEN e.hk THEN e.k END, e.oc, now(), NULLIF(e.v, 0), NULLIF(e.se, '')::jsonb,
-                           NULLIF(e.a, '')::jsonb, e.p::jsonb
-                    FROM unnest(\(columns.offsets)::int8[], \(columns.ids)::uuid[], \(columns.types)::text[],
-                                \(columns.sources)::text[], \(columns.hasKeys)::bool[], \(columns.keys)::text[],
-                                \(columns.occurredAt)::timestamptz[], \(columns.versions)::int4[],
-                                \(columns.schemaErrors)::text[], \(columns.attributes)::text[], \(columns.payloads)::text[])
-                         AS e(o, id, t, s, hk, k, oc, v, se, a, p)
-                    """,
-                    logger: logger
-                )
-                try await connection.query(
-                    """
-                    UPDATE stream_partitions SET next_offset = \(offset)
-                    WHERE tenant_id = \(key.tenantID) AND stream_id = \(key.streamID) AND partition = \(Int16(key.partition))
-                    """,
-                    logger: logger
-                )
-            }
+            try await connection.query(
+                """
+                INSERT INTO events (tenant_id, stream_id, partition, "offset", id, type, source, key, occurred_at,
+                                    received_at, schema_version, schema_errors, attributes, payload)
+                SELECT \(key.tenantID), \(key.streamID), \(Int16(key.partition)), e.o, e.id, e.t, e.s,
+                       CASE WHEN e.hk THEN e.k END, e.oc, now(), NULLIF(e.v, 0), NULLIF(e.se, '')::jsonb,
+                       NULLIF(e.a, '')::jsonb, e.p::jsonb
+                FROM unnest(\(columns.offsets)::int8[], \(columns.ids)::uuid[], \(columns.types)::text[],
+                            \(columns.sources)::text[], \(columns.hasKeys)::bool[], \(columns.keys)::text[],
+                            \(columns.occurredAt)::timestamptz[], \(columns.versions)::int4[],
+                            \(columns.schemaErrors)::text[], \(columns.attributes)::text[], \(columns.payloads)::text[])
+                     AS e(o, id, t, s, hk, k, oc, v, se, a, p)
+                """,
+                logger: logger
+            )
             return outcomes.map { $0 ?? .duplicate }
         }
     }

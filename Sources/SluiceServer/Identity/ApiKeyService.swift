@@ -8,6 +8,7 @@ public struct ApiKeyService: Sendable {
     let client: PostgresClient
     let logger: Logger
     let audit: AuditLog
+    let cache = ApiKeyCache()
 
     var keys: ApiKeyRepository { .init(logger: logger) }
 
@@ -94,25 +95,38 @@ public struct ApiKeyService: Sendable {
                 )
             }
         }
+        // After the commit; a request already in flight may re-cache the key for one second at most.
+        cache.forget(keyID: id)
     }
 
     /// The identity a presented secret stands for; 401 if unknown, revoked or expired.
-    /// Looked up on every request, so that a revocation holds from the very next one.
+    /// Valid keys are remembered for `ApiKeyCache.timeToLive` (one second): a revocation holds
+    /// from the very next request on the node that made it, and within that second elsewhere.
     public func authenticate(secret: String) async throws -> Identity {
         guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 43 else {
             throw SluiceError.unauthorized("The API key is malformed.")
         }
+        let hash = Secrets.hash(secret)
+        let now = Date()
+        if let cached = cache.lookup(hash, now: now) {
+            if cached.needsTouch {
+                try await client.withConnection { try await keys.touch(tenantID: cached.identity.tenantID, id: cached.keyID, on: $0) }
+            }
+            return cached.identity
+        }
         return try await client.withConnection { connection in
-            guard let key = try await keys.find(hash: Secrets.hash(secret), on: connection) else {
+            guard let key = try await keys.find(hash: hash, on: connection) else {
                 throw SluiceError.unauthorized("The API key is not valid.")
             }
             if key.revokedAt != nil { throw SluiceError.unauthorized("The API key was revoked.") }
-            if let expiresAt = key.expiresAt, expiresAt <= Date() { throw SluiceError.unauthorized("The API key has expired.") }
+            if let expiresAt = key.expiresAt, expiresAt <= now { throw SluiceError.unauthorized("The API key has expired.") }
             try await keys.touch(tenantID: key.tenantID, id: key.id, on: connection)
-            return Identity(
+            let identity = Identity(
                 tenantID: key.tenantID,
                 actor: .apiKey(id: key.id, name: key.name, scopes: Set(key.scopes), streams: key.streams)
             )
+            cache.store(hash, identity: identity, keyID: key.id, expiresAt: key.expiresAt, now: now)
+            return identity
         }
     }
 }

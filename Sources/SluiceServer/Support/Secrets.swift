@@ -37,7 +37,9 @@ extension UUID {
     static func v7(now: Date = Date()) -> UUID {
         var generator = SystemRandomNumberGenerator()
         let milliseconds = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // Two draws of 64 random bits (one system call each), not sixteen of eight.
+        let random = (generator.next() as UInt64, generator.next() as UInt64)
+        var bytes = withUnsafeBytes(of: random) { Array($0) }
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - UInt64(index)))) }
         bytes[6] = (bytes[6] & 0x0F) | 0x70
         bytes[8] = (bytes[8] & 0x3F) | 0x80
