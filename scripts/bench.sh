@@ -27,9 +27,11 @@ trap 'kill "${server:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf
 export SLUICE_DATABASE_URL=$db_url SLUICE_LOG_LEVEL=warning SLUICE_LOG_FORMAT=text
 export SLUICE_JWT_KEYS="bench-1:$(head -c 32 /dev/urandom | base64)"
 "$bin" migrate >/dev/null
+if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; then echo "port $port is taken (BENCH_PORT=…)" >&2; exit 1; fi
 "$bin" serve --listen 127.0.0.1:$port > "$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
+kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
 eval "$(printf 'bench-password-123\n' | "$bin" admin demo --password-stdin --email bench@sluice.local)"
 auth="authorization: Bearer $DEMO_API_KEY"
 curl -sf -o /dev/null -X POST http://127.0.0.1:$port/v1/streams -H "$auth" -H 'content-type: application/json' \
@@ -49,7 +51,8 @@ def data(i):
             "occurredAt": "2026-11-22T10:00:00.000Z"}
 events = [{"type": "social.post.metrics", "source": "twitter", "key": f"twitter:{100000 + i % 50}", "data": data(i)} for i in range(100)]
 open(f"{work}/batch.json", "w").write(json.dumps({"events": events}))
-open(f"{work}/single.json", "w").write(json.dumps(events[0]))
+# Single events: the same 100, one a line; each request sends the next (their keys spread them over partitions).
+open(f"{work}/single.json", "w").write("\n".join(json.dumps(e) for e in events) + "\n")
 # The same rows for the raw baselines: 100 per statement, and one.
 def row(i, e):
     payload = json.dumps(e["data"]).replace("'", "''")
@@ -78,7 +81,17 @@ cat > "$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $DEMO_API_KEY"
-local f = io.open(os.getenv("BODY"), "r"); wrk.body = f:read("*a"); f:close()
+local bodies = {}
+if os.getenv("BODY"):match("single") then
+  for line in io.lines(os.getenv("BODY")) do bodies[#bodies + 1] = line end
+else
+  local f = io.open(os.getenv("BODY"), "r"); bodies[1] = f:read("*a"); f:close()
+end
+local next_body = 0
+request = function()
+  next_body = next_body % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[next_body])
+end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %.1f %.1f %.1f %d %d\n", summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))

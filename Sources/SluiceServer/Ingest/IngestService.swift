@@ -99,17 +99,25 @@ struct IngestService: Sendable {
         }
         // Partitions commit independently and concurrently; each event's outcome says which
         // of them it reached.
-        let appended = await withTaskGroup(of: [(position: Int, partition: Int, outcome: AppendOutcome)].self) { group in
-            for (partition, entries) in byPartition {
-                let key = EventStore.PartitionKey(tenantID: stream.tenantID, streamID: stream.id, partition: partition)
-                group.addTask {
-                    let results = await appender.append(entries.map(\.record), to: key)
-                    return zip(entries, results).map { (entry, outcome) in (entry.position, partition, outcome) }
+        let appended: [(position: Int, partition: Int, outcome: AppendOutcome)]
+        if byPartition.count == 1, let (partition, entries) = byPartition.first {
+            // One partition (every single event): no child task needed.
+            let key = EventStore.PartitionKey(tenantID: stream.tenantID, streamID: stream.id, partition: partition)
+            let results = await appender.append(entries.map(\.record), to: key)
+            appended = zip(entries, results).map { entry, outcome in (entry.position, partition, outcome) }
+        } else {
+            appended = await withTaskGroup(of: [(position: Int, partition: Int, outcome: AppendOutcome)].self) { group in
+                for (partition, entries) in byPartition {
+                    let key = EventStore.PartitionKey(tenantID: stream.tenantID, streamID: stream.id, partition: partition)
+                    group.addTask {
+                        let results = await appender.append(entries.map(\.record), to: key)
+                        return zip(entries, results).map { entry, outcome in (entry.position, partition, outcome) }
+                    }
                 }
+                var all: [(position: Int, partition: Int, outcome: AppendOutcome)] = []
+                for await results in group { all.append(contentsOf: results) }
+                return all
             }
-            var all: [(position: Int, partition: Int, outcome: AppendOutcome)] = []
-            for await results in group { all.append(contentsOf: results) }
-            return all
         }
         for (position, partition, result) in appended {
             switch result {
