@@ -24,8 +24,9 @@ enum AppendOutcome: Sendable, Equatable {
     case failed(String)
 }
 
-/// The append transaction of one partition (DESIGN.md §7–9): drop ids seen within the dedupe
-/// window, lock the partition's counter while advancing it past the new events, insert them.
+/// The append of one partition's group (DESIGN.md §7–9), one statement: drop ids seen within
+/// the dedupe window, lock the partition's counter while advancing it past the new events,
+/// insert them.
 struct EventStore: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -64,81 +65,86 @@ struct EventStore: Sendable {
         ["40P01", "40001", "23514"].contains(error.sqlState ?? "")
     }
 
+    /// One statement in an explicit transaction: claim the producer ids, lock the partition's
+    /// counter while advancing it past the fresh events, insert them. Not in autocommit: postgres-nio
+    /// ends a query's rows at CommandComplete, which PostgreSQL may send before the implicit commit
+    /// at Sync is durable; `COMMIT` answers only once it is.
     private func appendOnce(_ records: [EventRecord], to key: PartitionKey) async throws -> [AppendOutcome] {
-        try await client.transaction(logger: logger) { connection in
-            var outcomes = [AppendOutcome?](repeating: nil, count: records.count)
-            var seen = Set<UUID>()
-            var claims: [UUID] = []
-            for (index, record) in records.enumerated() where record.idFromProducer {
-                if seen.insert(record.id).inserted { claims.append(record.id) } else { outcomes[index] = .duplicate }
+        var outcomes = [AppendOutcome?](repeating: nil, count: records.count)
+        var seen = Set<UUID>()
+        var columns = Columns()
+        for (index, record) in records.enumerated() {
+            // A second copy within the group is a duplicate of the first.
+            if record.idFromProducer, !seen.insert(record.id).inserted {
+                outcomes[index] = .duplicate
+                continue
             }
-            if !claims.isEmpty {
-                // Ids first, sorted, so that concurrent appends lock them (then the counter) in one order.
-                let fresh = try await connection.query(
-                    """
+            columns.add(record)
+        }
+        let stored = try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                WITH fresh AS (
+                    -- Sorted, so that concurrent appends lock ids (then counters) in one order.
                     INSERT INTO event_ids AS e (tenant_id, stream_id, id, received_at)
-                    SELECT \(key.tenantID), \(key.streamID), u.id, now() FROM unnest(\(claims)::uuid[]) AS u(id) ORDER BY u.id
+                    SELECT \(key.tenantID), \(key.streamID), u.id, now()
+                    FROM unnest(\(columns.ids)::uuid[], \(columns.fromProducer)::bool[]) AS u(id, claimed) WHERE u.claimed ORDER BY u.id
                     ON CONFLICT (tenant_id, stream_id, id) DO UPDATE SET received_at = EXCLUDED.received_at
                         WHERE e.received_at < EXCLUDED.received_at - make_interval(secs => (
                             SELECT dedupe_window_seconds FROM streams WHERE tenant_id = \(key.tenantID) AND id = \(key.streamID)))
                     RETURNING id
-                    """,
-                    logger: logger
+                ),
+                incoming AS (
+                    SELECT e.*, row_number() OVER (ORDER BY e.n) AS position
+                    FROM unnest(\(columns.ids)::uuid[], \(columns.fromProducer)::bool[], \(columns.types)::text[],
+                                \(columns.sources)::text[], \(columns.hasKeys)::bool[], \(columns.keys)::text[],
+                                \(columns.occurredAt)::timestamptz[], \(columns.versions)::int4[],
+                                \(columns.schemaErrors)::text[], \(columns.attributes)::text[], \(columns.payloads)::text[])
+                         WITH ORDINALITY AS e(id, claimed, t, s, hk, k, oc, v, se, a, p, n)
+                    WHERE NOT e.claimed OR e.id IN (SELECT id FROM fresh)
+                ),
+                -- The partition's counter row stays locked until this statement commits: offsets are
+                -- dense, and commit order is offset order (DESIGN.md §7).
+                reserved AS (
+                    UPDATE stream_partitions p SET next_offset = p.next_offset + (SELECT count(*) FROM incoming)
+                    FROM streams s
+                    WHERE p.tenant_id = \(key.tenantID) AND p.stream_id = \(key.streamID) AND p.partition = \(Int16(key.partition))
+                      AND s.tenant_id = p.tenant_id AND s.id = p.stream_id AND s.deleted_at IS NULL
+                    RETURNING p.next_offset - (SELECT count(*) FROM incoming) AS first
+                ),
+                inserted AS (
+                    INSERT INTO events (tenant_id, stream_id, partition, "offset", id, type, source, key, occurred_at,
+                                        received_at, schema_version, schema_errors, attributes, payload)
+                    SELECT \(key.tenantID), \(key.streamID), \(Int16(key.partition)), r.first + i.position - 1, i.id, i.t, i.s,
+                           CASE WHEN i.hk THEN i.k END, i.oc, now(), NULLIF(i.v, 0), NULLIF(i.se, '')::jsonb,
+                           NULLIF(i.a, '')::jsonb, i.p::jsonb
+                    FROM incoming i CROSS JOIN reserved r
+                    RETURNING id, "offset"
                 )
-                var stored = Set<UUID>()
-                for try await id in fresh.decode(UUID.self) { stored.insert(id) }
-                for (index, record) in records.enumerated() where record.idFromProducer && outcomes[index] == nil {
-                    if !stored.contains(record.id) { outcomes[index] = .duplicate }
-                }
-            }
-            let count = Int64(outcomes.lazy.filter { $0 == nil }.count)
-            guard count > 0 else { return outcomes.map { $0 ?? .duplicate } }
-
-            // Takes the partition's counter row lock until commit and reserves `count` offsets:
-            // offsets are dense, and commit order is offset order (DESIGN.md §7).
-            let reserved = try await connection.query(
-                """
-                UPDATE stream_partitions p SET next_offset = p.next_offset + \(count)
-                FROM streams s
-                WHERE p.tenant_id = \(key.tenantID) AND p.stream_id = \(key.streamID) AND p.partition = \(Int16(key.partition))
-                  AND s.tenant_id = p.tenant_id AND s.id = p.stream_id AND s.deleted_at IS NULL
-                RETURNING p.next_offset - \(count)
+                SELECT (SELECT count(*) FROM reserved), i.id, i."offset" FROM (SELECT 1) AS one LEFT JOIN inserted i ON true
                 """,
                 logger: logger
             )
-            var first: Int64?
-            for try await offset in reserved.decode(Int64.self) { first = offset }
-            guard var offset = first else { throw SluiceError.notFound("The stream") }
-
-            var columns = Columns()
-            for (index, record) in records.enumerated() where outcomes[index] == nil {
-                outcomes[index] = .stored(offset: offset)
-                columns.add(record, offset: offset)
-                offset += 1
+            var live = false
+            var stored: [UUID: Int64] = [:]
+            for try await (reserved, id, offset) in rows.decode((Int64, UUID?, Int64?).self) {
+                live = reserved > 0
+                if let id, let offset { stored[id] = offset }
             }
-            try await connection.query(
-                """
-                INSERT INTO events (tenant_id, stream_id, partition, "offset", id, type, source, key, occurred_at,
-                                    received_at, schema_version, schema_errors, attributes, payload)
-                SELECT \(key.tenantID), \(key.streamID), \(Int16(key.partition)), e.o, e.id, e.t, e.s,
-                       CASE WHEN e.hk THEN e.k END, e.oc, now(), NULLIF(e.v, 0), NULLIF(e.se, '')::jsonb,
-                       NULLIF(e.a, '')::jsonb, e.p::jsonb
-                FROM unnest(\(columns.offsets)::int8[], \(columns.ids)::uuid[], \(columns.types)::text[],
-                            \(columns.sources)::text[], \(columns.hasKeys)::bool[], \(columns.keys)::text[],
-                            \(columns.occurredAt)::timestamptz[], \(columns.versions)::int4[],
-                            \(columns.schemaErrors)::text[], \(columns.attributes)::text[], \(columns.payloads)::text[])
-                     AS e(o, id, t, s, hk, k, oc, v, se, a, p)
-                """,
-                logger: logger
-            )
-            return outcomes.map { $0 ?? .duplicate }
+            // A deleted stream: roll back (the claimed ids too).
+            guard live else { throw SluiceError.notFound("The stream") }
+            return stored
         }
+        for (index, record) in records.enumerated() where outcomes[index] == nil {
+            outcomes[index] = stored[record.id].map { .stored(offset: $0) } ?? .duplicate
+        }
+        return outcomes.map { $0 ?? .duplicate }
     }
 
     /// Column arrays for one `unnest` insert: one round trip whatever the batch size.
     private struct Columns {
-        var offsets: [Int64] = []
         var ids: [UUID] = []
+        var fromProducer: [Bool] = []
         var types: [String] = []
         var sources: [String] = []
         var hasKeys: [Bool] = []
@@ -149,9 +155,9 @@ struct EventStore: Sendable {
         var attributes: [String] = []
         var payloads: [String] = []
 
-        mutating func add(_ record: EventRecord, offset: Int64) {
-            offsets.append(offset)
+        mutating func add(_ record: EventRecord) {
             ids.append(record.id)
+            fromProducer.append(record.idFromProducer)
             types.append(record.type)
             sources.append(record.source)
             hasKeys.append(record.key != nil)
