@@ -47,6 +47,7 @@ let package = Package(
                 "SluiceAPI",
                 "SluiceJSON",
                 "PasswordHashing",
+                "Redis",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -77,6 +78,19 @@ let package = Package(
         ),
         /// JSON values, a strict parser, and Sluice's JSON Schema (2020-12) validator.
         .target(name: "SluiceJSON", swiftSettings: swiftSettings),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        /// A small Redis client over hiredis, its blocking calls on a bounded thread pool.
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .target(
             name: "PasswordHashing",
@@ -92,6 +106,7 @@ let package = Package(
                 "SluiceServer",
                 "SluiceClient",
                 "SluiceJSON",
+                "Redis",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -4,7 +4,9 @@ import Logging
 import NIOPosix
 import OpenAPIHummingbird
 import PasswordHashing
+import Metrics
 import PostgresNIO
+import Redis
 import ServiceLifecycle
 
 /// The one place where Sluice is wired: configuration in, a runnable application out.
@@ -37,6 +39,23 @@ public func buildApplication(
         decoyHash: try await hasher.hash(UUID().uuidString)
     )
     let maintenance = EventStoreMaintenance(client: client, logger: logger)
+    var services: [any Service] = [client]
+    let limiter: any RateLimiter
+    if let redisURL = configuration.redisURL {
+        let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), logger: logger)
+        services.append(redis)
+        let fallbacks = Counter(label: "sluice_rate_limit_redis_fallbacks_total")
+        limiter = ResilientRateLimiter(
+            primary: RedisRateLimiter(redis: redis), fallback: InProcessRateLimiter(),
+            onFailure: configuration.rateLimits.onRedisFailure, fallbacks: { fallbacks.increment() }
+        )
+    } else {
+        if configuration.rateLimits.enabled {
+            logger.notice("SLUICE_REDIS_URL is not set: rate limits are kept in this process only")
+        }
+        limiter = InProcessRateLimiter()
+    }
+    let limits = RateLimits(configuration: configuration.rateLimits, limiter: limiter)
     let apiKeys = ApiKeyService(client: client, logger: logger, audit: audit)
     let catalog = StreamCatalog(client: client, logger: logger)
     let streams = StreamService(client: client, logger: logger, audit: audit, catalog: catalog)
@@ -49,7 +68,7 @@ public func buildApplication(
     let secrets = configuration.secretsKey.map(SecretBox.init(key:))
         ?? SecretBox(derivedFrom: configuration.jwtKeys.first { $0.id == configuration.jwtSigningKeyID }?.secret ?? [])
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
-    let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, maxBodyBytes: configuration.maxBodyBytes)
+    let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes)
     let api = APIImplementation(
         client: client, logger: logger, migrator: migrator, auth: auth,
         members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
@@ -68,6 +87,7 @@ public func buildApplication(
         LogRequestsMiddleware(.debug)
         BodyLimitMiddleware(limit: configuration.maxBodyBytes)
         AuthenticationMiddleware(tokens: tokens, apiKeys: apiKeys, client: client, logger: logger)
+        RateLimitMiddleware(limits: limits)
         OpenAPIRequestContextMiddleware()
     }
     try api.registerHandlers(on: HandRoutedTransport(base: router, excluded: IngestRoutes.operations), configuration: .sluice)
@@ -76,7 +96,7 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
-        services: [client, ThreadPoolService(pool: hashingPool), maintenance],
+        services: services + [ThreadPoolService(pool: hashingPool), maintenance],
         logger: logger
     )
     if configuration.migrateOnStart {

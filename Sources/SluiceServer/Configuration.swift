@@ -23,6 +23,8 @@ public struct SluiceConfiguration: Sendable {
     /// Seals secrets Sluice must keep readable (platform app secrets): 32 bytes. Without it, a
     /// key is derived from the JWT signing key (so rotating that key loses sealed secrets).
     public var secretsKey: [UInt8]?
+    /// Per-API-key limits; in Redis when `redisURL` is set, else in this process only.
+    public var rateLimits = RateLimits.Configuration()
     /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
     public var jwtKeyIsEphemeral = false
 
@@ -54,6 +56,18 @@ public struct SluiceConfiguration: Sendable {
         configuration.jwtKeyIsEphemeral = ephemeral
         configuration.redisURL = environment["SLUICE_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let listen = environment["SLUICE_LISTEN"] { try configuration.setListen(listen) }
+        if let value = environment["SLUICE_RATE_LIMITS_ENABLED"] { configuration.rateLimits.enabled = value != "false" && value != "0" }
+        for (name, path) in [("SLUICE_RATE_LIMIT_REQUESTS", \RateLimits.Configuration.requests), ("SLUICE_RATE_LIMIT_EVENTS", \.events)] {
+            guard let value = environment[name] else { continue }
+            guard let limit = RateLimit(value) else { throw ConfigurationError("\(name) '\(value)' is not rate/burst, e.g. 100/200") }
+            configuration.rateLimits[keyPath: path] = limit
+        }
+        if let value = environment["SLUICE_RATE_LIMIT_ON_REDIS_FAILURE"] {
+            guard let policy = ResilientRateLimiter.OnFailure(rawValue: value) else {
+                throw ConfigurationError("SLUICE_RATE_LIMIT_ON_REDIS_FAILURE is open or closed")
+            }
+            configuration.rateLimits.onRedisFailure = policy
+        }
         if let value = environment["SLUICE_SECRETS_KEY"], !value.isEmpty {
             guard let key = Data(base64Encoded: value), key.count == 32 else {
                 throw ConfigurationError("SLUICE_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)")

@@ -34,6 +34,14 @@ enum TestEnvironment {
         return components.string!
     }
 
+    /// The Redis that scripts/services.sh runs.
+    static var redisURL: String {
+        guard let url = ProcessInfo.processInfo.environment["SLUICE_REDIS_URL"] else {
+            fatalError("SLUICE_REDIS_URL is not set: run the tests with scripts/test.sh")
+        }
+        return url
+    }
+
     static let jwtKey = AccessTokens.Key(id: "test-1", secret: Array("0123456789abcdef0123456789abcdef-test".utf8))
 
     static func configuration() -> SluiceConfiguration {
@@ -43,6 +51,9 @@ enum TestEnvironment {
         )
         configuration.databasePoolSize = 4
         configuration.logLevel = .warning
+        // Suites that do not test limits must not meet them; RateLimitTests sets its own.
+        configuration.rateLimits.requests = RateLimit(perSecond: 100_000, burst: 100_000)
+        configuration.rateLimits.events = RateLimit(perSecond: 1_000_000, burst: 1_000_000)
         return configuration
     }
 

@@ -15,6 +15,7 @@ import SluiceJSON
 struct IngestRoutes: Sendable {
     let service: IngestService
     let webhooks: PlatformWebhooks
+    let limits: RateLimits
     let maxBodyBytes: Int
 
     static let operations: Set<String> = [
@@ -46,7 +47,11 @@ struct IngestRoutes: Sendable {
         }
         guard Self.mediaType(request) == "application/json" else { throw Self.unsupportedMediaType("Send the payload as application/json.") }
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
-        return try await store(Self.normalize(value, platform: platform, receivedAt: Date()), in: stream)
+        let events = try Self.normalize(value, platform: platform, receivedAt: Date())
+        let spent = try await limits.spend(.events, identity: identity, cost: events.count)
+        var response = try await store(events, in: stream)
+        if let spent { RateLimits.addHeaders(spent, to: &response.headers) }
+        return response
     }
 
     /// An Instagram notification: authenticated by its signature over the raw body.
@@ -133,10 +138,11 @@ struct IngestRoutes: Sendable {
             case .cloudEvents: try CloudEventsEnvelope.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
             }
         }
+        let spent = try await limits.spend(.events, identity: identity, cost: 1)
         let outcome = await service.ingest([decoded], into: stream)[0]
         switch outcome.status {
-        case .stored: return try Self.json(Components.Schemas.IngestResult(outcome), status: .created)
-        case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok)
+        case .stored: return try Self.json(Components.Schemas.IngestResult(outcome), status: .created, limit: spent)
+        case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok, limit: spent)
         case .rejected(let reason, let errors, let quarantineID):
             var error = SluiceError(kind: "event-rejected", status: .unprocessableContent, title: "Event rejected", detail: reason, fieldErrors: errors)
             if let quarantineID { error.detail = "\(reason) It was kept in quarantine as \(quarantineID.lowercased)." }
@@ -177,6 +183,7 @@ struct IngestRoutes: Sendable {
                 pointer: prefix.isEmpty ? "" : prefix
             )
         }
+        let spent = try await limits.spend(.events, identity: identity, cost: items.count)
         let receivedAt = Date()
         let decoded = items.enumerated().map { index, item in
             Result { () throws(EnvelopeError) -> IncomingEvent in
@@ -186,7 +193,7 @@ struct IngestRoutes: Sendable {
                     : try CloudEventsEnvelope.decode(item, index: index, pointer: pointer, receivedAt: receivedAt)
             }
         }
-        return try Self.json(Self.batchResult(await service.ingest(decoded, into: stream)), status: .ok)
+        return try Self.json(Self.batchResult(await service.ingest(decoded, into: stream)), status: .ok, limit: spent)
     }
 
     private enum Format { case sluice, cloudEvents }
@@ -235,11 +242,11 @@ struct IngestRoutes: Sendable {
         }
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status, limit: RateLimitDecision? = nil) throws -> Response {
         let data = try JSONEncoder().encode(value)
-        return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let limit { RateLimits.addHeaders(limit, to: &headers) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

@@ -1,0 +1,186 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import Redis
+import SluiceClient
+@testable import SluiceServer
+import Synchronization
+import Testing
+
+@Suite("Rate limits", .serialized)
+struct RateLimitTests {
+    @Test("GCRA: a burst passes, the next waits one emission interval; the headers' values follow")
+    func gcra() async throws {
+        let now = Mutex<Double>(1_000_000)
+        let limiter = InProcessRateLimiter(clock: { now.withLock { $0 } })
+        let limit = RateLimit(perSecond: 2, burst: 3)
+        var remaining: [Int] = []
+        for _ in 0..<3 {
+            let decision = try await limiter.check("k", limit: limit, cost: 1)
+            #expect(decision.allowed)
+            remaining.append(decision.remaining)
+        }
+        #expect(remaining == [2, 1, 0])
+        let denied = try await limiter.check("k", limit: limit, cost: 1)
+        #expect(!denied.allowed)
+        #expect(denied.retryAfterSeconds == 1)
+        #expect(denied.resetSeconds == 2)
+        now.withLock { $0 += 500 }
+        #expect(try await limiter.check("k", limit: limit, cost: 1).allowed)
+        #expect(try await !limiter.check("k", limit: limit, cost: 1).allowed)
+        // A cost above the burst never passes.
+        #expect(try await !limiter.check("other", limit: limit, cost: 4).allowed)
+        #expect(try await limiter.check("other", limit: limit, cost: 3).allowed)
+    }
+
+    static func configure(_ redisURL: String?) -> (inout SluiceConfiguration) -> Void {
+        { configuration in
+            configuration.redisURL = redisURL
+            configuration.rateLimits.requests = RateLimit(perSecond: 1, burst: 5)
+            configuration.rateLimits.events = RateLimit(perSecond: 1, burst: 10)
+        }
+    }
+
+    @Test("in Redis: headers count down, the limit is 429 with Retry-After and says which; two nodes share one limit")
+    func redisLimits() async throws {
+        try await withSluice(Self.configure(TestEnvironment.redisURL)) { harness in
+            try await withSluice(Self.configure(TestEnvironment.redisURL)) { other in
+                let owner = try await harness.signup("ratelimit")
+                let (stream, key) = try await harness.stream(owner)
+                let auth: HTTPFields = [.authorization: "Bearer \(key)"]
+                var remaining: [String?] = []
+                for node in [harness, harness, other, harness, other] {
+                    let response = try await node.send(.get, "/v1/streams/\(stream)", headers: auth)
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.rateLimitLimit] == "5")
+                    remaining.append(response.headers[.rateLimitRemaining])
+                }
+                #expect(remaining == ["4", "3", "2", "1", "0"])
+                let limited = try await other.send(.get, "/v1/streams/\(stream)", headers: auth)
+                #expect(limited.status == .tooManyRequests)
+                #expect(limited.headers[.retryAfter] == "1")
+                #expect(limited.headers[.rateLimitRemaining] == "0")
+                #expect((limited.problem["type"] as? String)?.hasSuffix("/rate-limited") == true)
+                #expect((limited.problem["detail"] as? String)?.contains("requests limit (1 per second, burst 5)") == true)
+                // Members (access tokens) are not limited per key.
+                #expect(try await harness.send(.get, "/v1/streams/\(stream)", headers: [.authorization: "Bearer \(owner.token)"]).status == .ok)
+
+                // Events: a batch costs its size; more than the burst is refused outright.
+                let events = try await harness.createKey(owner, scopes: [.events_colon_write])
+                let write: HTTPFields = [.authorization: "Bearer \(events.value2.secret)", .contentType: "application/json"]
+                let batch = { (count: Int) in #"{"events":[\#(Array(repeating: #"{"type":"a","data":1}"#, count: count).joined(separator: ","))]}"# }
+                let first = try await harness.send(.post, "/v1/streams/\(stream)/events/batch", body: batch(8), headers: write)
+                #expect(first.status == .ok)
+                #expect(first.headers[.rateLimitLimit] == "10")
+                #expect(first.headers[.rateLimitRemaining] == "2")
+                let second = try await other.send(.post, "/v1/streams/\(stream)/events/batch", body: batch(8), headers: write)
+                #expect(second.status == .tooManyRequests)
+                #expect((second.problem["type"] as? String)?.hasSuffix("/event-rate-limited") == true)
+                #expect(Int(second.headers[.retryAfter] ?? "") ?? 0 >= 5)
+                let tooBig = try await harness.send(.post, "/v1/streams/\(stream)/events/batch", body: batch(11), headers: write)
+                #expect(tooBig.status == .tooManyRequests)
+                #expect((tooBig.problem["detail"] as? String)?.contains("more than the key's burst of 10") == true)
+                let state = try await harness.api(owner.token).getStream(path: .init(stream: stream)).ok.body.json
+                #expect(state.nextOffsets == [8])
+            }
+        }
+    }
+
+    /// A redis-server of the test's own, so that it can be stopped and started mid-test.
+    final class OwnRedis: @unchecked Sendable {
+        let port = Int.random(in: 41_000..<49_000)
+        private var process: Process?
+        var url: String { "redis://127.0.0.1:\(port)" }
+
+        func start() async throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+            process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            self.process = process
+            let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: Logger(label: "own-redis"))
+            for _ in 0..<100 {
+                if (try? await client.send(["PING"])) != nil { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("redis-server did not start")
+        }
+
+        /// SIGKILL (an outage, not a shutdown), then waits until it answers no more (not with
+        /// `waitUntilExit`, which can spin on Linux).
+        func stop() async throws {
+            guard let process else { return }
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            let probe = RedisClient(configuration: try RedisConfiguration(url: url), logger: Logger(label: "own-redis"))
+            for _ in 0..<100 {
+                guard (try? await probe.send(["PING"])) != nil else { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            self.process = nil
+        }
+
+        func keys() async throws -> [String] {
+            let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: Logger(label: "own-redis"))
+            return try await client.send(["KEYS", "sluice:rl:*"]).array?.compactMap(\.string) ?? []
+        }
+
+        func kill() { if let process { Glibc.kill(process.processIdentifier, SIGKILL) } }
+
+        deinit { kill() }
+    }
+
+    @Test("Redis stopped mid-test: fail open falls back to the in-process limiter, and Redis limiting resumes when it returns")
+    func failOpen() async throws {
+        let redis = OwnRedis()
+        try await redis.start()
+        defer { redis.kill() }
+        try await withSluice({ configuration in
+            Self.configure(redis.url)(&configuration)
+            configuration.rateLimits.requests = RateLimit(perSecond: 100, burst: 1000)
+        }) { harness in
+            let owner = try await harness.signup("failopen")
+            let (stream, key) = try await harness.stream(owner)
+            let auth: HTTPFields = [.authorization: "Bearer \(key)"]
+            #expect(try await harness.send(.get, "/v1/streams/\(stream)", headers: auth).status == .ok)
+            #expect(try await redis.keys().count == 1)
+
+            try await redis.stop()
+            for _ in 0..<5 {
+                let response = try await harness.send(.get, "/v1/streams/\(stream)", headers: auth)
+                #expect(response.status == .ok)
+                #expect(response.headers[.rateLimitLimit] == "1000")
+            }
+
+            try await redis.start()
+            var resumed = false
+            for _ in 0..<80 where !resumed {
+                _ = try await harness.send(.get, "/v1/streams/\(stream)", headers: auth)
+                resumed = try await redis.keys().count == 1
+                if !resumed { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(resumed, "Redis-backed limiting did not resume")
+        }
+    }
+
+    @Test("Redis stopped mid-test: fail closed answers 503 with Retry-After")
+    func failClosed() async throws {
+        let redis = OwnRedis()
+        try await redis.start()
+        defer { redis.kill() }
+        try await withSluice({ configuration in
+            Self.configure(redis.url)(&configuration)
+            configuration.rateLimits.onRedisFailure = .closed
+        }) { harness in
+            let owner = try await harness.signup("failclosed")
+            let (stream, key) = try await harness.stream(owner)
+            let auth: HTTPFields = [.authorization: "Bearer \(key)"]
+            #expect(try await harness.send(.get, "/v1/streams/\(stream)", headers: auth).status == .ok)
+            try await redis.stop()
+            let refused = try await harness.send(.get, "/v1/streams/\(stream)", headers: auth)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers[.retryAfter] != nil)
+        }
+    }
+}
