@@ -45,14 +45,10 @@ public final class RedisClient: Service, Sendable {
         do {
             reply = try await threadPool.runIfActive { [self] in
                 let connection = try idle.withLock { $0.popLast() } ?? RedisConnection.open(configuration)
-                do {
-                    let reply = try connection.command(arguments)
-                    idle.withLock { if $0.count < configuration.poolSize { $0.append(connection) } }
-                    return reply
-                } catch {
-                    // A broken connection is dropped, not returned to the pool.
-                    throw error
-                }
+                // A connection that failed is dropped here; only a working one goes back.
+                let reply = try connection.command(arguments)
+                idle.withLock { if $0.count < configuration.poolSize { $0.append(connection) } }
+                return reply
             }
         } catch let error as RedisError {
             if case .unavailable(let reason) = error { markDown(reason) }

@@ -24,7 +24,7 @@ extension APIImplementation {
         let events = try await reader.browse(stream: stream, query)
         return .ok(.init(body: .json(.init(
             items: try events.map { try .init($0, stream: stream.name) },
-            nextCursor: events.count == limit ? events.last.map(BrowseCursor.make) : nil
+            nextCursor: events.count == limit ? events.last.map { BrowseCursor.make($0.occurredAt, $0.id) } : nil
         ))))
     }
 

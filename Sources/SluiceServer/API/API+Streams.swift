@@ -10,11 +10,11 @@ extension APIImplementation {
 
     func createStream(_ input: Operations.CreateStream.Input) async throws -> Operations.CreateStream.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
-        let request = StreamService.NewStream(
-            name: body.name, description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
+        let settings = StreamService.Change(
+            description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
             dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain
         )
-        let stream = try await streams.create(identity: RequestScope.identity(), request, origin: Self.origin())
+        let stream = try await streams.create(identity: RequestScope.identity(), name: body.name, settings, origin: Self.origin())
         return .created(.init(body: .json(.init(stream))))
     }
 
@@ -24,13 +24,10 @@ extension APIImplementation {
 
     func updateStream(_ input: Operations.UpdateStream.Input) async throws -> Operations.UpdateStream.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
-        var change = StreamService.Change()
-        change.description = body.description
-        change.partitions = body.partitions
-        change.retentionSeconds = body.retentionSeconds
-        change.dedupeWindowSeconds = body.dedupeWindowSeconds
-        change.schemaMode = body.schemaMode?.domain
-        change.compatibility = body.compatibility?.domain
+        let change = StreamService.Change(
+            description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
+            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain
+        )
         let stream = try await streams.update(identity: RequestScope.identity(), name: input.path.stream, change, origin: Self.origin())
         return .ok(.init(body: .json(.init(stream))))
     }

@@ -100,15 +100,11 @@ extension EventReader {
 
 /// Cursors: the last item's (time in microseconds, id), opaque to clients.
 enum BrowseCursor {
-    static func make(_ event: StoredEvent) -> String { makeKey(event.occurredAt, event.id) }
-
-    static func makeKey(_ time: Date, _ id: UUID) -> String {
+    static func make(_ time: Date, _ id: UUID) -> String {
         "\(Int64((time.timeIntervalSince1970 * 1_000_000).rounded()))_\(id.lowercased)"
     }
 
-    static func parse(_ text: String) throws -> (Date, UUID) { try parseKey(text) }
-
-    static func parseKey(_ text: String) throws -> (Date, UUID) {
+    static func parse(_ text: String) throws -> (Date, UUID) {
         let parts = text.split(separator: "_")
         guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
             throw SluiceError.badRequest("The cursor is not one this API gave out.", pointer: "/cursor")

@@ -132,12 +132,7 @@ struct IngestRoutes: Sendable {
         }
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
         let receivedAt = Date()
-        let decoded = Result { () throws(EnvelopeError) -> IncomingEvent in
-            switch format {
-            case .sluice: try SluiceEnvelope.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
-            case .cloudEvents: try CloudEventsEnvelope.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
-            }
-        }
+        let decoded = format.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
         let spent = try await limits.spend(.events, identity: identity, cost: 1)
         let outcome = await service.ingest([decoded], into: stream)[0]
         switch outcome.status {
@@ -155,14 +150,16 @@ struct IngestRoutes: Sendable {
     func batch(_ request: Request, context: SluiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let stream = try await service.writableStream(identity: identity, name: context.parameters.require("stream"))
-        let mediaType = Self.mediaType(request)
-        guard mediaType == "application/json" || mediaType == "application/cloudevents-batch+json" else {
-            throw Self.unsupportedMediaType("Send a batch as application/json or application/cloudevents-batch+json.")
+        let format: Format
+        switch Self.mediaType(request) {
+        case "application/json": format = .sluice
+        case "application/cloudevents-batch+json": format = .cloudEvents
+        default: throw Self.unsupportedMediaType("Send a batch as application/json or application/cloudevents-batch+json.")
         }
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
         let items: [JSONValue]
         let prefix: String
-        if mediaType == "application/json" {
+        if format == .sluice {
             guard case .object(let members) = value, case .array(let events)? = members["events"] else {
                 throw SluiceError.badRequest("A batch is an object with an 'events' array.", pointer: "/events")
             }
@@ -176,27 +173,34 @@ struct IngestRoutes: Sendable {
             items = events
             prefix = ""
         }
-        guard !items.isEmpty else { throw SluiceError.badRequest("The batch is empty.", pointer: prefix.isEmpty ? "" : prefix) }
+        guard !items.isEmpty else { throw SluiceError.badRequest("The batch is empty.", pointer: prefix) }
         guard items.count <= EnvelopeLimits.batchSize else {
             throw SluiceError.badRequest(
                 "A batch holds at most \(EnvelopeLimits.batchSize) events; this one has \(items.count). Nothing was stored.",
-                pointer: prefix.isEmpty ? "" : prefix
+                pointer: prefix
             )
         }
         let spent = try await limits.spend(.events, identity: identity, cost: items.count)
         let receivedAt = Date()
         let decoded = items.enumerated().map { index, item in
-            Result { () throws(EnvelopeError) -> IncomingEvent in
-                let pointer = "\(prefix)/\(index)"
-                return mediaType == "application/json"
-                    ? try SluiceEnvelope.decode(item, index: index, pointer: pointer, receivedAt: receivedAt)
-                    : try CloudEventsEnvelope.decode(item, index: index, pointer: pointer, receivedAt: receivedAt)
-            }
+            format.decode(item, index: index, pointer: "\(prefix)/\(index)", receivedAt: receivedAt)
         }
         return try Self.json(Self.batchResult(await service.ingest(decoded, into: stream)), status: .ok, limit: spent)
     }
 
-    private enum Format { case sluice, cloudEvents }
+    /// The envelope a request's media type announces.
+    private enum Format {
+        case sluice, cloudEvents
+
+        func decode(_ value: JSONValue, index: Int, pointer: String, receivedAt: Date) -> Result<IncomingEvent, EnvelopeError> {
+            Result { () throws(EnvelopeError) -> IncomingEvent in
+                switch self {
+                case .sluice: try SluiceEnvelope.decode(value, index: index, pointer: pointer, receivedAt: receivedAt)
+                case .cloudEvents: try CloudEventsEnvelope.decode(value, index: index, pointer: pointer, receivedAt: receivedAt)
+                }
+            }
+        }
+    }
 
     static func mediaType(_ request: Request) -> String {
         let value = request.headers[.contentType] ?? ""

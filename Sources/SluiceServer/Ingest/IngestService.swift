@@ -99,22 +99,20 @@ struct IngestService: Sendable {
         }
         // Partitions commit independently and concurrently; each event's outcome says which
         // of them it reached.
-        let appended: [(position: Int, partition: Int, outcome: AppendOutcome)]
-        if byPartition.count == 1, let (partition, entries) = byPartition.first {
-            // One partition (every single event): no child task needed.
+        typealias Appended = [(position: Int, partition: Int, outcome: AppendOutcome)]
+        @Sendable func append(_ partition: Int, _ entries: [(position: Int, record: EventRecord)]) async -> Appended {
             let key = EventStore.PartitionKey(tenantID: stream.tenantID, streamID: stream.id, partition: partition)
             let results = await appender.append(entries.map(\.record), to: key)
-            appended = zip(entries, results).map { entry, outcome in (entry.position, partition, outcome) }
+            return zip(entries, results).map { entry, outcome in (entry.position, partition, outcome) }
+        }
+        let appended: Appended
+        if byPartition.count == 1, let (partition, entries) = byPartition.first {
+            // One partition (every single event): no child task needed.
+            appended = await append(partition, entries)
         } else {
-            appended = await withTaskGroup(of: [(position: Int, partition: Int, outcome: AppendOutcome)].self) { group in
-                for (partition, entries) in byPartition {
-                    let key = EventStore.PartitionKey(tenantID: stream.tenantID, streamID: stream.id, partition: partition)
-                    group.addTask {
-                        let results = await appender.append(entries.map(\.record), to: key)
-                        return zip(entries, results).map { entry, outcome in (entry.position, partition, outcome) }
-                    }
-                }
-                var all: [(position: Int, partition: Int, outcome: AppendOutcome)] = []
+            appended = await withTaskGroup(of: Appended.self) { group in
+                for (partition, entries) in byPartition { group.addTask { await append(partition, entries) } }
+                var all: Appended = []
                 for await results in group { all.append(contentsOf: results) }
                 return all
             }

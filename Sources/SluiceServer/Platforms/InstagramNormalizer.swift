@@ -97,15 +97,12 @@ enum InstagramNormalizer {
     /// compared in constant time.
     static func signatureIsValid(_ header: String?, body: [UInt8], appSecret: [UInt8]) -> Bool {
         guard let header, header.hasPrefix("sha256="), header.utf8.count == 7 + 64 else { return false }
-        let expected = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: appSecret))
+        let hex = Array(header.utf8.dropFirst(7))
         var given: [UInt8] = []
-        var digits = Array(header.utf8.dropFirst(7))
-        while digits.count >= 2 {
-            guard let byte = UInt8(String(decoding: digits.prefix(2), as: UTF8.self), radix: 16) else { return false }
+        for start in stride(from: 0, to: hex.count, by: 2) {
+            guard let byte = UInt8(String(decoding: hex[start..<start + 2], as: UTF8.self), radix: 16) else { return false }
             given.append(byte)
-            digits.removeFirst(2)
         }
         return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: body, using: SymmetricKey(data: appSecret))
-            && given.count == Array(expected).count
     }
 }

@@ -19,9 +19,9 @@ struct QuarantineService: Sendable {
         try identity.require(.eventsRead)
         let stream = try await streams.get(identity: identity, name: streamName)
         guard (1...500).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 500.", pointer: "/limit") }
-        let after = try cursor.map(BrowseCursor.parseKey)
+        let after = try cursor.map(BrowseCursor.parse)
         let entries = try await store.list(stream: stream, status: status, before: after, limit: limit)
-        let next = entries.count == limit ? entries.last.map { BrowseCursor.makeKey($0.receivedAt, $0.id) } : nil
+        let next = entries.count == limit ? entries.last.map { BrowseCursor.make($0.receivedAt, $0.id) } : nil
         return (entries, next)
     }
 

@@ -80,14 +80,8 @@ public struct SchemaRegistry: Sendable {
 
     /// Every broken rule, as field errors pointing into the candidate (`/schema/…`).
     static func violations(of candidate: JSONValue, against live: [SchemaVersion], mode: Stream.Compatibility) throws -> [SluiceError.FieldError] {
-        let checked: [SchemaVersion]
-        switch mode {
-        case .none: return []
-        case .backward, .forward, .full: checked = live.suffix(1)
-        case .backwardTransitive, .forwardTransitive, .fullTransitive: checked = live
-        }
         var errors: [SluiceError.FieldError] = []
-        for earlier in checked {
+        for earlier in versionsChecked(live, mode: mode) {
             let old = try JSONParser.parse(earlier.schema ?? "true")
             var found: [SchemaCompatibility.Violation] = []
             if [.backward, .backwardTransitive, .full, .fullTransitive].contains(mode) {
@@ -105,6 +99,15 @@ public struct SchemaRegistry: Sendable {
             }
         }
         return errors
+    }
+
+    /// The live versions a mode compares a candidate with: none, the latest, or all.
+    static func versionsChecked(_ live: [SchemaVersion], mode: Stream.Compatibility) -> [SchemaVersion] {
+        switch mode {
+        case .none: []
+        case .backward, .forward, .full: Array(live.suffix(1))
+        case .backwardTransitive, .forwardTransitive, .fullTransitive: live
+        }
     }
 
     func list(identity: Identity, streamName: String, eventType: String?, includeDeleted: Bool) async throws -> [SchemaVersion] {
@@ -167,13 +170,8 @@ public struct SchemaRegistry: Sendable {
             )
         }
         let errors = try Self.violations(of: schema, against: live, mode: mode)
-        let checked: [SchemaVersion] = switch mode {
-        case .none: []
-        case .backward, .forward, .full: Array(live.suffix(1))
-        default: live
-        }
         return Report(
-            compatible: errors.isEmpty, mode: mode, checkedVersions: checked.map(\.version), errors: errors,
+            compatible: errors.isEmpty, mode: mode, checkedVersions: Self.versionsChecked(live, mode: mode).map(\.version), errors: errors,
             samples: samples.enumerated().map { index, sample in
                 compiled.validate(sample).map { .init(pointer: "/samples/\(index)" + $0.instancePath, detail: $0.message) }
             }

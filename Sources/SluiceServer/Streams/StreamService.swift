@@ -12,8 +12,8 @@ public struct StreamService: Sendable {
 
     var streams: StreamRepository { .init(logger: logger) }
 
-    public struct NewStream: Sendable {
-        public var name: String
+    /// Only the fields present change; at creation, the absent ones take their defaults.
+    public struct Change: Sendable {
         public var description: String?
         public var partitions: Int?
         public var retentionSeconds: Int?
@@ -22,10 +22,9 @@ public struct StreamService: Sendable {
         public var compatibility: Stream.Compatibility?
 
         public init(
-            name: String, description: String? = nil, partitions: Int? = nil, retentionSeconds: Int? = nil,
-            dedupeWindowSeconds: Int? = nil, schemaMode: Stream.SchemaMode? = nil, compatibility: Stream.Compatibility? = nil
+            description: String? = nil, partitions: Int? = nil, retentionSeconds: Int? = nil, dedupeWindowSeconds: Int? = nil,
+            schemaMode: Stream.SchemaMode? = nil, compatibility: Stream.Compatibility? = nil
         ) {
-            self.name = name
             self.description = description
             self.partitions = partitions
             self.retentionSeconds = retentionSeconds
@@ -35,20 +34,9 @@ public struct StreamService: Sendable {
         }
     }
 
-    /// Only the fields present change.
-    public struct Change: Sendable {
-        public var description: String?
-        public var partitions: Int?
-        public var retentionSeconds: Int?
-        public var dedupeWindowSeconds: Int?
-        public var schemaMode: Stream.SchemaMode?
-        public var compatibility: Stream.Compatibility?
-        public init() {}
-    }
-
-    public func create(identity: Identity, _ request: NewStream, origin: RequestOrigin) async throws -> Stream {
+    public func create(identity: Identity, name: String, _ settings: Change, origin: RequestOrigin) async throws -> Stream {
         try identity.require(.streamsManage)
-        let name = try Self.validName(request.name)
+        let name = try Self.validName(name)
         guard identity.mayAccess(stream: name) else {
             throw SluiceError.forbidden("This API key is limited to other streams.")
         }
@@ -58,14 +46,7 @@ public struct StreamService: Sendable {
             retentionSeconds: Stream.defaultRetentionSeconds, dedupeWindowSeconds: Stream.defaultDedupeWindowSeconds,
             schemaMode: .off, compatibility: .backward, createdAt: now, updatedAt: now, nextOffsets: []
         )
-        var change = Change()
-        change.description = request.description
-        change.partitions = request.partitions
-        change.retentionSeconds = request.retentionSeconds
-        change.dedupeWindowSeconds = request.dedupeWindowSeconds
-        change.schemaMode = request.schemaMode
-        change.compatibility = request.compatibility
-        try Self.apply(change, to: &stream, creating: true)
+        try Self.apply(settings, to: &stream, creating: true)
         stream.nextOffsets = Array(repeating: 0, count: stream.partitions)
         let created = stream
         try await client.transaction(logger: logger) { connection in
