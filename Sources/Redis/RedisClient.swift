@@ -53,6 +53,8 @@ public final class RedisClient: Service, Sendable {
         } catch let error as RedisError {
             if case .unavailable(let reason) = error { markDown(reason) }
             throw error
+        } catch is CancellationError {
+            throw RedisError.unavailable("cancelled")
         } catch {
             markDown("\(error)")
             throw RedisError.unavailable("\(error)")

@@ -63,6 +63,28 @@ final class RedisConnection: @unchecked Sendable {
         return Self.value(reply.assumingMemoryBound(to: redisReply.self))
     }
 
+    /// The next reply the server pushes (a subscription's messages), or nil if none came
+    /// within `timeoutMilliseconds`; a broken connection throws `unavailable`.
+    func nextPush(timeoutMilliseconds: Int32) throws -> RedisValue? {
+        if let buffered = try bufferedReply() { return buffered }
+        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, timeoutMilliseconds)
+        if ready == 0 || (ready < 0 && errno == EINTR) { return nil }
+        guard ready > 0, redisBufferRead(context) == REDIS_OK else { throw RedisError.unavailable(Self.errorText(context)) }
+        return try bufferedReply()
+    }
+
+    /// Keeps a long-lived connection (a subscription) checked by TCP keepalive.
+    func enableKeepAlive() { _ = redisEnableKeepAlive(context) }
+
+    private func bufferedReply() throws -> RedisValue? {
+        var reply: UnsafeMutableRawPointer?
+        guard redisGetReplyFromReader(context, &reply) == REDIS_OK else { throw RedisError.unavailable(Self.errorText(context)) }
+        guard let reply else { return nil }
+        defer { freeReplyObject(reply) }
+        return Self.value(reply.assumingMemoryBound(to: redisReply.self))
+    }
+
     private static func value(_ reply: UnsafeMutablePointer<redisReply>) -> RedisValue {
         let node = reply.pointee
         switch node.type {

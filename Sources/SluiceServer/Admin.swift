@@ -71,6 +71,46 @@ public struct Admin: Sendable {
         }
     }
 
+    public enum QuotaSetting: Sendable, Equatable {
+        case keep, plan
+        case events(Int)
+    }
+
+    /// Puts a tenant on a plan (one of `plans`, the server's configuration) and/or sets its
+    /// monthly event quota (`.plan` clears an override). Nodes apply it within ten seconds.
+    public func setPlan(tenantID: UUID, plan: String?, quota: QuotaSetting, plans: [String: Plan]) async throws -> (plan: String, quota: Int?) {
+        if let plan, plans[plan] == nil {
+            throw SluiceError.badRequest("No plan '\(plan)' is configured; there are \(plans.keys.sorted().joined(separator: ", ")).")
+        }
+        if case .events(let count) = quota, count < 0 { throw SluiceError.badRequest("A quota is 0 or more events.") }
+        return try await client.transaction(logger: logger) { connection in
+            let override: Int64?? = switch quota {
+            case .keep: nil
+            case .plan: .some(nil)
+            case .events(let count): .some(Int64(count))
+            }
+            let rows = try await connection.query(
+                """
+                UPDATE tenants SET plan = coalesce(\(plan), plan),
+                       monthly_event_quota = CASE WHEN \(override != nil) THEN \(override ?? nil) ELSE monthly_event_quota END
+                WHERE id = \(tenantID) RETURNING plan, monthly_event_quota
+                """,
+                logger: logger
+            )
+            var result: (String, Int64?)?
+            for try await row in rows.decode((String, Int64?).self) { result = row }
+            guard let (name, monthly) = result else { throw SluiceError.notFound("Tenant \(tenantID.lowercased)") }
+            try await audit.append(
+                AuditRecord(tenantID: tenantID, actor: .system, action: "tenant.plan.changed", targetType: "tenant",
+                            targetID: tenantID.lowercased,
+                            details: ["plan": name, "monthlyEventQuota": monthly.map(String.init) ?? "plan"], origin: .commandLine),
+                on: connection
+            )
+            let effective = monthly.map(Int.init) ?? plans[name]?.monthlyEvents
+            return (name, effective)
+        }
+    }
+
     /// Adds a user (created if new) to a tenant with a role, or changes their role there.
     public func addMember(tenantID: UUID, email: String, password: String?, role: Role) async throws -> User {
         let email = try Validate.email(email)

@@ -33,30 +33,44 @@ public func buildApplication(
     let audit = AuditLog(client: client, logger: logger)
     var authConfiguration = AuthService.Configuration()
     authConfiguration.refreshTokenLifetime = configuration.refreshTokenLifetime
+    let redis = try configuration.redisURL.map { RedisClient(configuration: try RedisConfiguration(url: $0), logger: logger) }
     let auth = AuthService(
         configuration: authConfiguration, client: client, logger: logger, hasher: hasher, tokens: tokens,
-        throttle: InProcessLoginThrottle(configuration: configuration.loginThrottle), audit: audit,
-        decoyHash: try await hasher.hash(UUID().uuidString)
+        throttle: redis.map { RedisLoginThrottle(redis: $0, configuration: configuration.loginThrottle, logger: logger) }
+            ?? InProcessLoginThrottle(configuration: configuration.loginThrottle),
+        audit: audit, decoyHash: try await hasher.hash(UUID().uuidString)
     )
     let maintenance = EventStoreMaintenance(client: client, logger: logger)
     var services: [any Service] = [client]
     let limiter: any RateLimiter
-    if let redisURL = configuration.redisURL {
-        let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), logger: logger)
+    let fallbacks = Counter(label: "sluice_rate_limit_redis_fallbacks_total")
+    let keyCache = ApiKeyCache(redis: redis, logger: logger)
+    if let redis {
         services.append(redis)
-        let fallbacks = Counter(label: "sluice_rate_limit_redis_fallbacks_total")
+        services.append(RedisSubscriber(configuration: redis.configuration, channel: ApiKeyCache.channel, logger: logger) { event in
+            keyCache.handle(event)
+        })
         limiter = ResilientRateLimiter(
             primary: RedisRateLimiter(redis: redis), fallback: InProcessRateLimiter(),
             onFailure: configuration.rateLimits.onRedisFailure, fallbacks: { fallbacks.increment() }
         )
     } else {
         if configuration.rateLimits.enabled {
-            logger.notice("SLUICE_REDIS_URL is not set: rate limits are kept in this process only")
+            logger.notice("SLUICE_REDIS_URL is not set: rate limits and quotas are kept in this process only")
         }
         limiter = InProcessRateLimiter()
     }
-    let limits = RateLimits(configuration: configuration.rateLimits, limiter: limiter)
-    let apiKeys = ApiKeyService(client: client, logger: logger, audit: audit)
+    let plans = TenantPlans(
+        client: client, logger: logger, plans: configuration.rateLimits.plans, defaultPlan: configuration.rateLimits.defaultPlan
+    )
+    let usage = UsageRecorder(client: client, logger: logger)
+    services.append(usage)
+    let limits = RateLimits(
+        configuration: configuration.rateLimits, limiter: limiter, plans: plans,
+        quotas: Quotas(redis: redis, onRedisFailure: configuration.rateLimits.onRedisFailure, usage: usage, fallbacks: { fallbacks.increment() }),
+        usage: usage, now: configuration.clock
+    )
+    let apiKeys = ApiKeyService(client: client, logger: logger, audit: audit, plans: plans, cache: keyCache)
     let catalog = StreamCatalog(client: client, logger: logger)
     let streams = StreamService(client: client, logger: logger, audit: audit, catalog: catalog)
     let appender = EventAppender(store: EventStore(client: client, logger: logger))
@@ -74,7 +88,7 @@ public func buildApplication(
         members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
         streams: streams, reader: EventReader(client: client, logger: logger),
         registry: SchemaRegistry(client: client, logger: logger, audit: audit, streams: streams, cache: schemaCache),
-        webhooks: webhooks,
+        webhooks: webhooks, limits: limits,
         quarantine: QuarantineService(
             client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
         )

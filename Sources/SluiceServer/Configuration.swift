@@ -23,8 +23,11 @@ public struct SluiceConfiguration: Sendable {
     /// Seals secrets Sluice must keep readable (platform app secrets): 32 bytes. Without it, a
     /// key is derived from the JWT signing key (so rotating that key loses sealed secrets).
     public var secretsKey: [UInt8]?
-    /// Per-API-key limits; in Redis when `redisURL` is set, else in this process only.
+    /// Plans, per-API-key limits and tenant quotas; in Redis when `redisURL` is set, else in
+    /// this process only.
     public var rateLimits = RateLimits.Configuration()
+    /// The time quotas and usage are counted by; tests move it across a month's end.
+    public var clock: @Sendable () -> Date = { Date() }
     /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
     public var jwtKeyIsEphemeral = false
 
@@ -57,10 +60,10 @@ public struct SluiceConfiguration: Sendable {
         configuration.redisURL = environment["SLUICE_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let listen = environment["SLUICE_LISTEN"] { try configuration.setListen(listen) }
         if let value = environment["SLUICE_RATE_LIMITS_ENABLED"] { configuration.rateLimits.enabled = value != "false" && value != "0" }
-        for (name, path) in [("SLUICE_RATE_LIMIT_REQUESTS", \RateLimits.Configuration.requests), ("SLUICE_RATE_LIMIT_EVENTS", \.events)] {
-            guard let value = environment[name] else { continue }
-            guard let limit = RateLimit(value) else { throw ConfigurationError("\(name) '\(value)' is not rate/burst, e.g. 100/200") }
-            configuration.rateLimits[keyPath: path] = limit
+        if let value = environment["SLUICE_PLANS"] { try Plan.parse(value, into: &configuration.rateLimits.plans) }
+        if let value = environment["SLUICE_DEFAULT_PLAN"] {
+            guard configuration.rateLimits.plans[value] != nil else { throw ConfigurationError("SLUICE_DEFAULT_PLAN '\(value)' is not a configured plan") }
+            configuration.rateLimits.defaultPlan = value
         }
         if let value = environment["SLUICE_RATE_LIMIT_ON_REDIS_FAILURE"] {
             guard let policy = ResilientRateLimiter.OnFailure(rawValue: value) else {

@@ -6,7 +6,7 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Bootstrap and recovery from the shell (audited with the system as actor).",
-        subcommands: [CreateTenant.self, AddMember.self, SetPassword.self, CreateApiKey.self, Demo.self]
+        subcommands: [CreateTenant.self, AddMember.self, SetPassword.self, CreateApiKey.self, SetPlan.self, Demo.self]
     )
 }
 
@@ -130,5 +130,33 @@ struct Demo: AsyncParsableCommand {
             return ["DEMO_TENANT_ID=\(tenant.id.uuidString.lowercased())", "DEMO_API_KEY=\(secret)"]
         }
         lines.forEach { print($0) }
+    }
+}
+
+struct SetPlan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-plan", abstract: "Put a tenant on a plan (SLUICE_PLANS) and/or override its monthly event quota."
+    )
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The tenant id.") var tenant: String
+    @Option(help: "The plan, e.g. free, team, business.") var plan: String?
+    @Option(help: "Events a month for this tenant, or 'plan' for the plan's.") var monthlyEvents: String?
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        let tenantID = try parseTenantID(tenant)
+        let quota: Admin.QuotaSetting
+        switch monthlyEvents {
+        case nil: quota = .keep
+        case "plan": quota = .plan
+        case let text?:
+            guard let count = Int(text), count >= 0 else { throw ValidationError("--monthly-events is a count or 'plan'") }
+            quota = .events(count)
+        }
+        guard plan != nil || quota != .keep else { throw ValidationError("give --plan, --monthly-events or both") }
+        let (name, monthly) = try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
+            try await admin.setPlan(tenantID: tenantID, plan: plan, quota: quota, plans: configuration.rateLimits.plans)
+        }
+        print("tenant \(tenantID.uuidString.lowercased()): plan \(name), \(monthly.map { "\($0) events a month" } ?? "no monthly quota")")
     }
 }

@@ -11,39 +11,16 @@ import Testing
 /// SIGKILL, and every event it acknowledged must be in the store.
 @Suite("Crash safety")
 struct CrashTests {
-    static var binary: URL { TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sluice") }
-
     @Test("SIGKILL mid-load loses no acknowledged event")
     func sigkill() async throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the binary first (swift build --build-tests)")
         let (tenantID, stream, key) = try await withSluice { harness in
             let owner = try await harness.signup("crash")
             let (stream, key) = try await harness.stream(owner, partitions: 4)
             return (owner.tenantID, stream, key)
         }
-        let port = Int.random(in: 20_000..<40_000)
-        let server = Process()
-        server.executableURL = Self.binary
-        server.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--log-format", "text"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["SLUICE_DATABASE_URL"] = TestEnvironment.databaseURL
-        environment["SLUICE_LOG_LEVEL"] = "error"
-        environment["SLUICE_MIGRATIONS_DIR"] = TestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
-        server.environment = environment
-        try server.run()
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-
-        let client = Client(
-            serverURL: URL(string: "http://127.0.0.1:\(port)")!, configuration: .sluice, transport: AsyncHTTPClientTransport(),
-            middlewares: [BearerAuthentication(key)]
-        )
-        // Up within 20 s.
-        var ready = false
-        for _ in 0..<200 where !ready {
-            ready = (try? await client.getHealth().ok) != nil
-            if !ready { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        try #require(ready, "the server did not start")
+        let server = try await ServerProcess(environment: ["SLUICE_RATE_LIMITS_ENABLED": "false"])
+        defer { server.kill() }
+        let client = server.client(key)
 
         let acknowledged = try await withThrowingTaskGroup(of: [(UUID, Int, Int64)].self) { group in
             for producer in 0..<6 {
@@ -65,15 +42,15 @@ struct CrashTests {
             }
             group.addTask {
                 try await Task.sleep(for: .milliseconds(1500))
-                kill(server.processIdentifier, SIGKILL)
+                server.kill()
                 return []
             }
             var all: [(UUID, Int, Int64)] = []
             for try await acked in group { all += acked }
             return all
         }
-        server.waitUntilExit()
-        #expect(server.terminationReason == .uncaughtSignal)
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .uncaughtSignal)
         #expect(acknowledged.count > 100, "too little load before the kill to prove anything")
 
         let stored = try await asSuperuser { client in

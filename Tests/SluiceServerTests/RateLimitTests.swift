@@ -34,11 +34,14 @@ struct RateLimitTests {
         #expect(try await limiter.check("other", limit: limit, cost: 3).allowed)
     }
 
-    static func configure(_ redisURL: String?) -> (inout SluiceConfiguration) -> Void {
+    /// Redis at `redisURL` and a free plan of `requests` and `events` (and `monthly` events).
+    static func configure(
+        _ redisURL: String?, requests: RateLimit = RateLimit(perSecond: 1, burst: 5), events: RateLimit = RateLimit(perSecond: 1, burst: 10),
+        monthly: Int? = nil
+    ) -> @Sendable (inout SluiceConfiguration) -> Void {
         { configuration in
             configuration.redisURL = redisURL
-            configuration.rateLimits.requests = RateLimit(perSecond: 1, burst: 5)
-            configuration.rateLimits.events = RateLimit(perSecond: 1, burst: 10)
+            configuration.rateLimits.plans["free"] = Plan(requests: requests, events: events, monthlyEvents: monthly)
         }
     }
 
@@ -137,8 +140,9 @@ struct RateLimitTests {
         try await redis.start()
         defer { redis.kill() }
         try await withSluice({ configuration in
-            Self.configure(redis.url)(&configuration)
-            configuration.rateLimits.requests = RateLimit(perSecond: 100, burst: 1000)
+            // A slow rate keeps the key's GCRA state in Redis for minutes (its TTL is the time
+            // until the burst is whole again), so the test can see it there.
+            Self.configure(redis.url, requests: RateLimit(perSecond: 0.01, burst: 1000))(&configuration)
         }) { harness in
             let owner = try await harness.signup("failopen")
             let (stream, key) = try await harness.stream(owner)

@@ -1,9 +1,11 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import PostgresNIO
 import SluiceClient
@@ -52,8 +54,9 @@ enum TestEnvironment {
         configuration.databasePoolSize = 4
         configuration.logLevel = .warning
         // Suites that do not test limits must not meet them; RateLimitTests sets its own.
-        configuration.rateLimits.requests = RateLimit(perSecond: 100_000, burst: 100_000)
-        configuration.rateLimits.events = RateLimit(perSecond: 1_000_000, burst: 1_000_000)
+        configuration.rateLimits.plans = [
+            "free": Plan(requests: RateLimit(perSecond: 100_000, burst: 100_000), events: RateLimit(perSecond: 1_000_000, burst: 1_000_000), monthlyEvents: nil)
+        ]
         return configuration
     }
 
@@ -177,4 +180,47 @@ extension TestResponse {
     var problem: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
     }
+}
+
+/// The real `sluice serve` in a process of its own, on a random port, with the tests'
+/// database (and `environment` on top), for what needs separate processes: crashes, nodes.
+final class ServerProcess: @unchecked Sendable {
+    static var binary: URL { TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sluice") }
+
+    let port = Int.random(in: 20_000..<40_000)
+    let process = Process()
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    /// Starts the server and waits (up to 20 s) until it answers.
+    init(environment extra: [String: String] = [:]) async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the binary first (swift build --build-tests)")
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--log-format", "text"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_DATABASE_URL"] = TestEnvironment.databaseURL
+        environment["SLUICE_LOG_LEVEL"] = "error"
+        environment["SLUICE_MIGRATIONS_DIR"] = TestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        try process.run()
+        let probe = client()
+        for _ in 0..<200 {
+            if (try? await probe.getHealth().ok) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        kill()
+        throw CancellationError()
+    }
+
+    /// The generated client over HTTP, anonymous or with a bearer credential.
+    func client(_ credential: String? = nil) -> Client {
+        Client(
+            serverURL: url, configuration: .sluice, transport: AsyncHTTPClientTransport(),
+            middlewares: credential.map { [BearerAuthentication($0)] } ?? []
+        )
+    }
+
+    func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
+
+    deinit { kill() }
 }

@@ -19,6 +19,7 @@ struct APIImplementation: APIProtocol {
     let reader: EventReader
     let registry: SchemaRegistry
     let webhooks: PlatformWebhooks
+    let limits: RateLimits
     let quarantine: QuarantineService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {

@@ -53,12 +53,18 @@ extension Components.Schemas.Principal {
 }
 
 extension Components.Schemas.ApiKey {
-    init(_ key: ApiKey) {
+    /// The key, with the limits its own settings or `plan` give it.
+    init(_ key: ApiKey, plan: Plan) {
+        func effective(_ own: RateLimit?, _ planned: RateLimit) -> Components.Schemas.EffectiveRateLimit {
+            let limit = own ?? planned
+            return .init(perSecond: limit.perSecond, burst: limit.burst, source: own == nil ? .plan : .key)
+        }
         self.init(
             id: key.id.lowercased, name: key.name, prefix: key.prefix, scopes: key.scopes.map(Components.Schemas.ApiKeyScope.init),
             streams: key.streams,
             createdBy: .init(_type: .init(rawValue: key.createdByType) ?? .system, id: key.createdByID),
-            createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, expiresAt: key.expiresAt, revokedAt: key.revokedAt
+            createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, expiresAt: key.expiresAt, revokedAt: key.revokedAt,
+            rateLimits: .init(requests: effective(key.limits.requests, plan.requests), events: effective(key.limits.events, plan.events))
         )
     }
 }

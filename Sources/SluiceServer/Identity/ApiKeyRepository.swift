@@ -7,17 +7,23 @@ struct ApiKeyRepository: Sendable {
 
     private static let columns = """
         tenant_id, id, name, prefix, scopes, streams, created_by_type, created_by_id, created_at,
-        last_used_at, expires_at, revoked_at
+        last_used_at, expires_at, revoked_at, requests_per_second, requests_burst, events_per_second, events_burst
         """
 
-    private typealias Row = (UUID, UUID, String, String, [String], [String]?, String, String, Date, Date?, Date?, Date?)
+    private typealias Row = (
+        UUID, UUID, String, String, [String], [String]?, String, String, Date, Date?, Date?, Date?, Double?, Int?, Double?, Int?
+    )
 
     private static func key(_ row: Row) -> ApiKey {
         ApiKey(
             tenantID: row.0, id: row.1, name: row.2, prefix: row.3,
             scopes: row.4.compactMap(ApiKeyScope.init(rawValue:)), streams: row.5,
             createdByType: row.6, createdByID: row.7, createdAt: row.8, lastUsedAt: row.9,
-            expiresAt: row.10, revokedAt: row.11
+            expiresAt: row.10, revokedAt: row.11,
+            limits: KeyLimitOverrides(
+                requests: row.12.flatMap { rate in row.13.map { RateLimit(perSecond: rate, burst: $0) } },
+                events: row.14.flatMap { rate in row.15.map { RateLimit(perSecond: rate, burst: $0) } }
+            )
         )
     }
 
@@ -79,6 +85,21 @@ struct ApiKeyRepository: Sendable {
         )
         for try await _ in rows.decode(UUID.self) { return true }
         return false
+    }
+
+    /// Sets the key's own limits (nil: the plan's); the key as it is now, nil if there is none.
+    func setLimits(tenantID: UUID, id: UUID, _ limits: KeyLimitOverrides, on connection: PostgresConnection) async throws -> ApiKey? {
+        let rows = try await connection.query(
+            """
+            UPDATE api_keys
+            SET requests_per_second = \(limits.requests?.perSecond), requests_burst = \(limits.requests?.burst),
+                events_per_second = \(limits.events?.perSecond), events_burst = \(limits.events?.burst)
+            WHERE tenant_id = \(tenantID) AND id = \(id) RETURNING \(unescaped: Self.columns)
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode(Row.self) { return Self.key(row) }
+        return nil
     }
 
     /// Records use at most once a minute per key, so that authentication does not write on

@@ -8,7 +8,16 @@ public struct ApiKeyService: Sendable {
     let client: PostgresClient
     let logger: Logger
     let audit: AuditLog
-    let cache = ApiKeyCache()
+    let plans: TenantPlans
+    let cache: ApiKeyCache
+
+    init(client: PostgresClient, logger: Logger, audit: AuditLog, plans: TenantPlans? = nil, cache: ApiKeyCache = ApiKeyCache()) {
+        self.client = client
+        self.logger = logger
+        self.audit = audit
+        self.plans = plans ?? TenantPlans(client: client, logger: logger, plans: Plan.builtIn, defaultPlan: "free")
+        self.cache = cache
+    }
 
     var keys: ApiKeyRepository { .init(logger: logger) }
 
@@ -95,13 +104,51 @@ public struct ApiKeyService: Sendable {
                 )
             }
         }
-        // After the commit; a request already in flight may re-cache the key for one second at most.
-        cache.forget(keyID: id)
+        // After the commit, on every node (a request already in flight may re-cache the key
+        // until the backstop TTL).
+        await cache.invalidate(keyID: id)
+    }
+
+    /// Sets a key's own request and event limits (absent: the plan's); neither may exceed the
+    /// tenant's plan. Takes effect on every node within a second.
+    public func setLimits(identity: Identity, id: UUID, _ limits: KeyLimitOverrides, origin: RequestOrigin) async throws -> ApiKey {
+        try identity.require(.apiKeysManage)
+        let tenant = try await plans.limits(for: identity.tenantID)
+        for (name, limit, ceiling) in [("requests", limits.requests, tenant.plan.requests), ("events", limits.events, tenant.plan.events)] {
+            guard let limit else { continue }
+            guard limit.perSecond > 0, limit.perSecond.isFinite, limit.perSecond <= ceiling.perSecond else {
+                throw SluiceError.badRequest(
+                    "The rate must be above 0 and at most the '\(tenant.planName)' plan's \(ceiling.perSecond.formatted()) per second.",
+                    pointer: "/\(name)/perSecond"
+                )
+            }
+            guard limit.burst >= 1, limit.burst <= ceiling.burst else {
+                throw SluiceError.badRequest(
+                    "The burst must be from 1 to the '\(tenant.planName)' plan's \(ceiling.burst).", pointer: "/\(name)/burst"
+                )
+            }
+        }
+        let key = try await client.transaction(logger: logger) { connection in
+            guard let key = try await keys.setLimits(tenantID: identity.tenantID, id: id, limits, on: connection) else {
+                throw SluiceError.notFound("API key \(id.lowercased)")
+            }
+            try await audit.append(
+                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "apikey.limits.changed",
+                            targetType: "apiKey", targetID: id.lowercased,
+                            details: ["requests": limits.requests.map { "\($0.perSecond.formatted())/\($0.burst)" } ?? "plan",
+                                      "events": limits.events.map { "\($0.perSecond.formatted())/\($0.burst)" } ?? "plan"],
+                            origin: origin),
+                on: connection
+            )
+            return key
+        }
+        await cache.invalidate(keyID: id)
+        return key
     }
 
     /// The identity a presented secret stands for; 401 if unknown, revoked or expired.
-    /// Valid keys are remembered for `ApiKeyCache.timeToLive` (one second): a revocation holds
-    /// from the very next request on the node that made it, and within that second elsewhere.
+    /// Valid keys are remembered (`ApiKeyCache`): a revocation holds from the very next request
+    /// on the node that made it, and within a second elsewhere.
     public func authenticate(secret: String) async throws -> Identity {
         guard secret.hasPrefix(Self.secretPrefix), secret.utf8.count == Self.secretPrefix.utf8.count + 43 else {
             throw SluiceError.unauthorized("The API key is malformed.")
@@ -114,6 +161,7 @@ public struct ApiKeyService: Sendable {
             }
             return cached.identity
         }
+        let epoch = cache.epoch
         return try await client.withConnection { connection in
             guard let key = try await keys.find(hash: hash, on: connection) else {
                 throw SluiceError.unauthorized("The API key is not valid.")
@@ -123,9 +171,10 @@ public struct ApiKeyService: Sendable {
             try await keys.touch(tenantID: key.tenantID, id: key.id, on: connection)
             let identity = Identity(
                 tenantID: key.tenantID,
-                actor: .apiKey(id: key.id, name: key.name, scopes: Set(key.scopes), streams: key.streams)
+                actor: .apiKey(id: key.id, name: key.name, scopes: Set(key.scopes), streams: key.streams),
+                keyLimits: key.limits
             )
-            cache.store(hash, identity: identity, keyID: key.id, expiresAt: key.expiresAt, now: now)
+            cache.store(hash, identity: identity, keyID: key.id, expiresAt: key.expiresAt, now: now, epoch: epoch)
             return identity
         }
     }

@@ -10,10 +10,13 @@ public struct Identity: Sendable {
 
     public let tenantID: UUID
     public let actor: Actor
+    /// An API key's own rate limits, where its admins set them.
+    public let keyLimits: KeyLimitOverrides
 
-    public init(tenantID: UUID, actor: Actor) {
+    public init(tenantID: UUID, actor: Actor, keyLimits: KeyLimitOverrides = .init()) {
         self.tenantID = tenantID
         self.actor = actor
+        self.keyLimits = keyLimits
     }
 
     public var permissions: Set<Permission> {

@@ -43,6 +43,7 @@ public struct ApiKey: Sendable, Equatable {
     public var lastUsedAt: Date?
     public var expiresAt: Date?
     public var revokedAt: Date?
+    public var limits = KeyLimitOverrides()
 }
 
 /// Access and refresh token for one user in one tenant.

@@ -48,10 +48,8 @@ struct IngestRoutes: Sendable {
         guard Self.mediaType(request) == "application/json" else { throw Self.unsupportedMediaType("Send the payload as application/json.") }
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
         let events = try Self.normalize(value, platform: platform, receivedAt: Date())
-        let spent = try await limits.spend(.events, identity: identity, cost: events.count)
-        var response = try await store(events, in: stream)
-        if let spent { RateLimits.addHeaders(spent, to: &response.headers) }
-        return response
+        let admission = try await limits.admit(events.count, tenantID: identity.tenantID, identity: identity)
+        return try await store(events, in: stream, admission: admission)
     }
 
     /// An Instagram notification: authenticated by its signature over the raw body.
@@ -71,7 +69,9 @@ struct IngestRoutes: Sendable {
             throw SluiceError.notFound("The webhook's stream")
         }
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
-        return try await store(Self.normalize(value, platform: .instagram, receivedAt: Date()), in: stream)
+        let events = try Self.normalize(value, platform: .instagram, receivedAt: Date())
+        let admission = try await limits.admit(events.count, tenantID: subscription.tenantID, identity: nil)
+        return try await store(events, in: stream, admission: admission)
     }
 
     static func normalize(_ value: JSONValue, platform: SocialEvent.Platform, receivedAt: Date) throws -> [Result<IncomingEvent, EnvelopeError>] {
@@ -97,13 +97,15 @@ struct IngestRoutes: Sendable {
         }
     }
 
-    func store(_ events: [Result<IncomingEvent, EnvelopeError>], in stream: Stream) async throws -> Response {
+    /// Stores admitted events; the reply is one result per event.
+    func store(_ events: [Result<IncomingEvent, EnvelopeError>], in stream: Stream, admission: RateLimits.Admission) async throws -> Response {
         let outcomes = await service.ingest(events, into: stream)
         let result = Self.batchResult(outcomes)
+        await limits.settle(admission, stored: result.stored)
         if result.failed > 0 && result.stored == 0 && result.duplicates == 0 {
             throw SluiceError.unavailable(outcomes.compactMap { if case .failed(let reason) = $0.status { reason } else { nil } }.first ?? "")
         }
-        return try Self.json(result, status: .ok)
+        return try Self.json(result, status: .ok, limit: admission.decision)
     }
 
     static func batchResult(_ outcomes: [IngestOutcome]) -> Components.Schemas.BatchResult {
@@ -133,11 +135,13 @@ struct IngestRoutes: Sendable {
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
         let receivedAt = Date()
         let decoded = format.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
-        let spent = try await limits.spend(.events, identity: identity, cost: 1)
+        let admission = try await limits.admit(1, tenantID: identity.tenantID, identity: identity)
         let outcome = await service.ingest([decoded], into: stream)[0]
+        let stored = if case .stored = outcome.status { 1 } else { 0 }
+        await limits.settle(admission, stored: stored)
         switch outcome.status {
-        case .stored: return try Self.json(Components.Schemas.IngestResult(outcome), status: .created, limit: spent)
-        case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok, limit: spent)
+        case .stored: return try Self.json(Components.Schemas.IngestResult(outcome), status: .created, limit: admission.decision)
+        case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok, limit: admission.decision)
         case .rejected(let reason, let errors, let quarantineID):
             var error = SluiceError(kind: "event-rejected", status: .unprocessableContent, title: "Event rejected", detail: reason, fieldErrors: errors)
             if let quarantineID { error.detail = "\(reason) It was kept in quarantine as \(quarantineID.lowercased)." }
@@ -180,12 +184,14 @@ struct IngestRoutes: Sendable {
                 pointer: prefix
             )
         }
-        let spent = try await limits.spend(.events, identity: identity, cost: items.count)
+        let admission = try await limits.admit(items.count, tenantID: identity.tenantID, identity: identity)
         let receivedAt = Date()
         let decoded = items.enumerated().map { index, item in
             format.decode(item, index: index, pointer: "\(prefix)/\(index)", receivedAt: receivedAt)
         }
-        return try Self.json(Self.batchResult(await service.ingest(decoded, into: stream)), status: .ok, limit: spent)
+        let result = Self.batchResult(await service.ingest(decoded, into: stream))
+        await limits.settle(admission, stored: result.stored)
+        return try Self.json(result, status: .ok, limit: admission.decision)
     }
 
     /// The envelope a request's media type announces.

@@ -1,0 +1,180 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// A calendar month in UTC: the period quotas and usage are counted in.
+struct UsagePeriod: Hashable, Sendable, Comparable {
+    var year: Int
+    var month: Int
+
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    init(containing date: Date) {
+        let parts = Self.calendar.dateComponents([.year, .month], from: date)
+        self.init(year: parts.year!, month: parts.month!)
+    }
+
+    /// `2026-11`.
+    init?(label: String) {
+        let parts = label.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+              (1...12).contains(month)
+        else { return nil }
+        self.init(year: year, month: month)
+    }
+
+    var start: Date { Self.calendar.date(from: DateComponents(year: year, month: month, day: 1))! }
+    var end: Date { next.start }
+    var next: UsagePeriod { month == 12 ? .init(year: year + 1, month: 1) : .init(year: year, month: month + 1) }
+    var previous: UsagePeriod { month == 1 ? .init(year: year - 1, month: 12) : .init(year: year, month: month - 1) }
+    var label: String { String(format: "%04d-%02d", year, month) }
+    /// The `date` PostgreSQL keeps it as.
+    var firstDay: String { label + "-01" }
+
+    static func < (lhs: Self, rhs: Self) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+}
+
+/// Counts this node's requests and stored events per tenant, key and month, and adds them to
+/// the `usage` table every `interval` and at shutdown: PostgreSQL is where usage is kept (and
+/// what quota counters are rebuilt from); a crash loses at most one interval's counts.
+final class UsageRecorder: Service, Sendable {
+    struct Key: Hashable {
+        var tenantID: UUID
+        var period: UsagePeriod
+        /// The nil UUID for members (access tokens) and signed webhooks.
+        var keyID: UUID
+    }
+
+    struct Counts: Equatable {
+        var events = 0
+        var requests = 0
+    }
+
+    static let members = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    private let pending = Mutex<[Key: Counts]>([:])
+    /// Serialises flushes, so that two never write the same counts.
+    private let flushing = Mutex<Bool>(false)
+    private let client: PostgresClient
+    private let logger: Logger
+    private let interval: Duration
+
+    init(client: PostgresClient, logger: Logger, interval: Duration = .seconds(5)) {
+        self.client = client
+        self.logger = logger
+        self.interval = interval
+    }
+
+    func record(tenantID: UUID, keyID: UUID?, period: UsagePeriod, events: Int = 0, requests: Int = 0) {
+        guard events > 0 || requests > 0 else { return }
+        let key = Key(tenantID: tenantID, period: period, keyID: keyID ?? Self.members)
+        pending.withLock { pending in
+            pending[key, default: Counts()].events += events
+            pending[key, default: Counts()].requests += requests
+        }
+    }
+
+    /// Events counted here and not yet in PostgreSQL, for a tenant's month.
+    func pendingEvents(tenantID: UUID, period: UsagePeriod) -> Int {
+        pending.withLock { pending in
+            pending.reduce(0) { sum, entry in
+                entry.key.tenantID == tenantID && entry.key.period == period ? sum + entry.value.events : sum
+            }
+        }
+    }
+
+    /// Adds what is pending to PostgreSQL; on failure it stays pending for the next try.
+    func flush() async throws {
+        while flushing.withLock({ busy in defer { busy = true }; return busy }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        defer { flushing.withLock { $0 = false } }
+        let batch = pending.withLock { pending in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        let rows = Array(batch)
+        do {
+            try await client.query(
+                """
+                INSERT INTO usage AS u (tenant_id, period, key_id, events, requests)
+                SELECT * FROM unnest(\(rows.map(\.key.tenantID))::uuid[], \(rows.map(\.key.period.firstDay))::date[],
+                                     \(rows.map(\.key.keyID))::uuid[], \(rows.map { Int64($0.value.events) })::bigint[],
+                                     \(rows.map { Int64($0.value.requests) })::bigint[])
+                ON CONFLICT (tenant_id, period, key_id)
+                DO UPDATE SET events = u.events + excluded.events, requests = u.requests + excluded.requests
+                """,
+                logger: logger
+            )
+        } catch {
+            pending.withLock { pending in
+                for (key, counts) in batch {
+                    pending[key, default: Counts()].events += counts.events
+                    pending[key, default: Counts()].requests += counts.requests
+                }
+            }
+            throw error
+        }
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: self.interval)
+                if Task.isCancelled { break }
+                do { try await self.flush() } catch { self.logger.warning("usage flush failed; retrying", metadata: ["error": "\(error)"]) }
+            }
+        }
+        do { try await flush() } catch { logger.error("usage lost at shutdown", metadata: ["error": "\(error)"]) }
+    }
+
+    /// Events stored in a tenant's month, in PostgreSQL plus pending here.
+    func events(tenantID: UUID, period: UsagePeriod) async throws -> Int {
+        let rows = try await client.query(
+            "SELECT coalesce(sum(events), 0)::bigint FROM usage WHERE tenant_id = \(tenantID) AND period = \(period.firstDay)::date",
+            logger: logger
+        )
+        var stored: Int64 = 0
+        for try await (sum) in rows.decode(Int64.self) { stored = sum }
+        return Int(stored) + pendingEvents(tenantID: tenantID, period: period)
+    }
+
+    struct Row: Sendable {
+        var period: UsagePeriod
+        var keyID: UUID
+        var keyName: String?
+        var counts: Counts
+    }
+
+    /// A tenant's usage from `since` on, per month and key (after flushing this node's).
+    func report(tenantID: UUID, since: UsagePeriod) async throws -> [Row] {
+        try await flush()
+        let rows = try await client.query(
+            """
+            SELECT to_char(u.period, 'YYYY-MM'), u.key_id, k.name, u.events, u.requests
+            FROM usage u LEFT JOIN api_keys k ON k.tenant_id = u.tenant_id AND k.id = u.key_id
+            WHERE u.tenant_id = \(tenantID) AND u.period >= \(since.firstDay)::date
+            ORDER BY u.period DESC, u.events DESC, u.key_id
+            """,
+            logger: logger
+        )
+        var result: [Row] = []
+        for try await (label, keyID, name, events, requests) in rows.decode((String, UUID, String?, Int64, Int64).self) {
+            guard let period = UsagePeriod(label: label) else { continue }
+            result.append(Row(period: period, keyID: keyID, keyName: name, counts: Counts(events: Int(events), requests: Int(requests))))
+        }
+        return result
+    }
+}
