@@ -2,8 +2,10 @@
 # Ingest benchmark: in one run, on this machine, against the same PostgreSQL and table,
 #   (a) raw multi-row INSERTs of the same events straight into PostgreSQL (pgbench, 100 rows a transaction)
 #   (c) single-row durable INSERT transactions (pgbench), the bar for single-event ingest
-#   (b) Sluice's HTTP ingest: batches of 100 and single events, at several connection counts (wrk)
-# and prints events/s, latency, the server's RSS and the ratios to (a) and (c).
+#   (b) Sluice's HTTP ingest: batches of 100 and single events, at several connection counts (wrk),
+#       once with limits off and once with them on (rate limits, quota and usage in Redis, set
+#       high enough never to refuse, so that what is measured is their cost)
+# and prints events/s, latency, the server's RSS and the ratios to (a), (c) and limits off.
 #   scripts/bench.sh                 default: 15 s a measurement
 #   BENCH_SECONDS=30 scripts/bench.sh
 set -euo pipefail
@@ -26,12 +28,23 @@ trap 'kill "${server:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf
 
 export SLUICE_DATABASE_URL=$db_url SLUICE_LOG_LEVEL=warning SLUICE_LOG_FORMAT=text
 export SLUICE_JWT_KEYS="bench-1:$(head -c 32 /dev/urandom | base64)"
+# Limits on: every check runs (a quota far away, rates never reached).
+export SLUICE_PLANS="free:requests=10000000/10000000,events=100000000/100000000,monthly=1000000000000"
+redis_url=$SLUICE_REDIS_URL
 "$bin" migrate >/dev/null
 if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; then echo "port $port is taken (BENCH_PORT=…)" >&2; exit 1; fi
-"$bin" serve --listen 127.0.0.1:$port > "$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
-kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+start_server() {  # limits: on|off
+    if [ "$1" = on ]; then
+        SLUICE_REDIS_URL=$redis_url SLUICE_RATE_LIMITS_ENABLED=true "$bin" serve --listen 127.0.0.1:$port > "$work/server.log" 2>&1 &
+    else
+        SLUICE_REDIS_URL= SLUICE_RATE_LIMITS_ENABLED=false "$bin" serve --listen 127.0.0.1:$port > "$work/server.log" 2>&1 &
+    fi
+    server=$!
+    for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
+    kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+}
+stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; }
+start_server off
 eval "$(printf 'bench-password-123\n' | "$bin" admin demo --password-stdin --email bench@sluice.local)"
 auth="authorization: Bearer $DEMO_API_KEY"
 curl -sf -o /dev/null -X POST http://127.0.0.1:$port/v1/streams -H "$auth" -H 'content-type: application/json' \
@@ -111,19 +124,29 @@ printf "%-52s %10s %9s %9s\n" "measurement" "events/s" "p50 ms" "p99 ms"
 printf "%-52s %10s %9s %9s\n" "(a) raw INSERT, 100 rows a transaction, 4 clients" "$raw_batch" "$raw_batch_p50" "$raw_batch_p99"
 printf "%-52s %10s %9s %9s\n" "(c) raw INSERT, 1 row a transaction, 16 clients" "$raw_single" "$raw_single_p50" "$raw_single_p99"
 echo
-printf "%-40s %10s %9s %9s %8s %9s %9s\n" "Sluice HTTP ingest" "events/s" "p50 ms" "p99 ms" "RSS MiB" "vs (a)" "vs (c)"
-for connections in 4 16 64; do
-    read -r eps p50 p99 bad errors <<<"$(http /v1/streams/bench/events/batch batch.json "$connections" 100)"
-    printf "%-40s %10s %9s %9s %8s %9s %9s%s\n" "(b) batches of 100, $connections connections" "$eps" "$p50" "$p99" "$(rss)" \
-        "$(awk -v a="$eps" -v b="$raw_batch" 'BEGIN {printf "%.2f", a/b}')" "" \
-        "$([ "$bad$errors" = 00 ] || echo "  (non-2xx: $bad, socket errors: $errors)")"
+# Each Sluice measurement twice, back to back: limits off, then on (a fresh server each).
+stop_server
+measurements=("batch.json 4" "batch.json 16" "batch.json 64" "single.json 16" "single.json 64" "single.json 256")
+printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s\n" "Sluice HTTP ingest" "off ev/s" "p50 ms" "p99 ms" "on ev/s" "p50 ms" "p99 ms" "on/off" "vs a|c" "RSS MiB"
+for measurement in "${measurements[@]}"; do
+    read -r body connections <<<"$measurement"
+    if [ "$body" = batch.json ]; then
+        path=/v1/streams/bench/events/batch; per=100; label="batches of 100, $connections conns"; base=$raw_batch
+    else
+        path=/v1/streams/bench/events; per=1; label="single events, $connections conns"; base=$raw_single
+    fi
+    start_server off
+    read -r off off_p50 off_p99 off_bad off_errors <<<"$(http "$path" "$body" "$connections" "$per")"
+    stop_server
+    start_server on
+    read -r on on_p50 on_p99 on_bad on_errors <<<"$(http "$path" "$body" "$connections" "$per")"
+    memory=$(rss)
+    stop_server
+    printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s%s\n" "(b) $label" "$off" "$off_p50" "$off_p99" "$on" "$on_p50" "$on_p99" \
+        "$(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.2f", a/b}')" "$(awk -v a="$on" -v b="$base" 'BEGIN {printf "%.2f", a/b}')" "$memory" \
+        "$([ "$off_bad$off_errors$on_bad$on_errors" = 0000 ] || echo "  (non-2xx: $off_bad/$on_bad, socket errors: $off_errors/$on_errors)")"
 done
-for connections in 16 64 256; do
-    read -r eps p50 p99 bad errors <<<"$(http /v1/streams/bench/events single.json "$connections" 1)"
-    printf "%-40s %10s %9s %9s %8s %9s %9s%s\n" "(b) single events, $connections connections" "$eps" "$p50" "$p99" "$(rss)" "" \
-        "$(awk -v a="$eps" -v b="$raw_single" 'BEGIN {printf "%.2f", a/b}')" \
-        "$([ "$bad$errors" = 00 ] || echo "  (non-2xx: $bad, socket errors: $errors)")"
-done
+echo "(vs a|c: limits on against raw INSERT (a) for batches, (c) for single events)"
 echo
 stored=$(psql -At "$db_url" -c "SELECT sum(next_offset) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'")
 echo "Sluice stored $stored events in the run; every reply came after its commit."

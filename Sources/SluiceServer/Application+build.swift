@@ -4,7 +4,7 @@ import Logging
 import NIOPosix
 import OpenAPIHummingbird
 import PasswordHashing
-import Metrics
+import Prometheus
 import PostgresNIO
 import Redis
 import ServiceLifecycle
@@ -43,7 +43,10 @@ public func buildApplication(
     let maintenance = EventStoreMaintenance(client: client, logger: logger)
     var services: [any Service] = [client]
     let limiter: any RateLimiter
-    let fallbacks = Counter(label: "sluice_rate_limit_redis_fallbacks_total")
+    let metrics = PrometheusCollectorRegistry()
+    let fallbacks = metrics.makeCounter(
+        name: "sluice_rate_limit_redis_fallbacks_total", help: "Limit checks done without Redis (fail open) or refused for want of it (fail closed)."
+    )
     let keyCache = ApiKeyCache(redis: redis, logger: logger)
     if let redis {
         services.append(redis)
@@ -68,7 +71,12 @@ public func buildApplication(
     let limits = RateLimits(
         configuration: configuration.rateLimits, limiter: limiter, plans: plans,
         quotas: Quotas(redis: redis, onRedisFailure: configuration.rateLimits.onRedisFailure, usage: usage, fallbacks: { fallbacks.increment() }),
-        usage: usage, now: configuration.clock
+        usage: usage, now: configuration.clock,
+        refusals: RateLimits.Kind.allCases.reduce(into: [:]) { counters, kind in
+            counters[kind] = metrics.makeCounter(
+                name: "sluice_limit_refusals_total", labels: [("limit", kind.rawValue)], help: "Requests refused (429) by a rate limit or quota."
+            )
+        }
     )
     let apiKeys = ApiKeyService(client: client, logger: logger, audit: audit, plans: plans, cache: keyCache)
     let catalog = StreamCatalog(client: client, logger: logger)
@@ -88,7 +96,7 @@ public func buildApplication(
         members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
         streams: streams, reader: EventReader(client: client, logger: logger),
         registry: SchemaRegistry(client: client, logger: logger, audit: audit, streams: streams, cache: schemaCache),
-        webhooks: webhooks, limits: limits,
+        webhooks: webhooks, limits: limits, metrics: metrics,
         quarantine: QuarantineService(
             client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
         )

@@ -66,6 +66,7 @@ struct RateLimitTests {
                 #expect(limited.headers[.rateLimitRemaining] == "0")
                 #expect((limited.problem["type"] as? String)?.hasSuffix("/rate-limited") == true)
                 #expect((limited.problem["detail"] as? String)?.contains("requests limit (1 per second, burst 5)") == true)
+                #expect(try await other.metric("sluice_limit_refusals_total{limit=\"requests\"}") == 1)
                 // Members (access tokens) are not limited per key.
                 #expect(try await harness.send(.get, "/v1/streams/\(stream)", headers: [.authorization: "Bearer \(owner.token)"]).status == .ok)
 
@@ -156,6 +157,8 @@ struct RateLimitTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.rateLimitLimit] == "1000")
             }
+            // Counted, and exposed to Prometheus.
+            #expect(try await harness.metric("sluice_rate_limit_redis_fallbacks_total") ?? 0 >= 5)
 
             try await redis.start()
             var resumed = false

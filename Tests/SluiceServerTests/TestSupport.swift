@@ -126,6 +126,12 @@ struct Harness {
 }
 
 extension Harness {
+    /// A sample's value on `/metrics`, by its name with labels as Prometheus prints them.
+    func metric(_ sample: String) async throws -> Double? {
+        let text = String(buffer: try await send(.get, "/metrics").body)
+        return text.split(separator: "\n").first { $0.hasPrefix(sample + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
     /// Sends raw bytes (invalid UTF-8, gzip).
     func send(_ method: HTTPRequest.Method, _ uri: String, bytes: [UInt8], headers: HTTPFields) async throws -> TestResponse {
         try await raw.executeRequest(uri: uri, method: method, headers: headers, body: ByteBuffer(bytes: bytes))

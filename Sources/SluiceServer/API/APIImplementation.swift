@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OpenAPIRuntime
 import PostgresNIO
+import Prometheus
 import SluiceAPI
 
 /// The generated `APIProtocol`, one extension a domain (`API+Auth.swift`, …). Handlers read
@@ -20,10 +21,15 @@ struct APIImplementation: APIProtocol {
     let registry: SchemaRegistry
     let webhooks: PlatformWebhooks
     let limits: RateLimits
+    let metrics: PrometheusCollectorRegistry
     let quarantine: QuarantineService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        .ok(.init(body: .plainText(HTTPBody(metrics.emitToBuffer()))))
     }
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Metrics
+import Prometheus
 
 /// The limits Sluice applies: per API key, requests (each costs 1) and events (a batch of 500
 /// costs 500), from the tenant's plan or the key's own; per tenant, events per month.
@@ -26,22 +26,22 @@ public struct RateLimits: Sendable {
     let usage: UsageRecorder
     /// The time quotas and usage are counted by (tests move it across a month's end).
     let now: @Sendable () -> Date
+    /// 429s by limit.
+    let refusals: [Kind: Prometheus.Counter]
 
-    enum Kind: String { case requests, events }
+    enum Kind: String, CaseIterable { case requests, events, quota }
 
     /// Spends `cost` of an API key's `kind` limit; 429 when it is exceeded.
     func spend(_ kind: Kind, identity: Identity, cost: Int) async throws -> RateLimitDecision? {
         guard configuration.enabled, case .apiKey(let id, _, _, _) = identity.actor else { return nil }
         let plan = try await plans.limits(for: identity.tenantID).plan
-        let limit = switch kind {
-        case .requests: identity.keyLimits.requests ?? plan.requests
-        case .events: identity.keyLimits.events ?? plan.events
-        }
+        let limit = kind == .requests ? identity.keyLimits.requests ?? plan.requests : identity.keyLimits.events ?? plan.events
         // The limit is part of the key: a changed limit starts afresh instead of inheriting a
         // state spent at another rate (a slow limit's arrival time lies far ahead).
         let key = "sluice:rl:\(kind.rawValue):\(id.lowercased):\(limit.perSecond)/\(limit.burst)"
         let decision = try await limiter.check(key, limit: limit, cost: cost)
         guard decision.allowed else {
+            refusals[kind]?.increment()
             var error = SluiceError.tooManyRequests(
                 cost > limit.burst
                     ? "This request costs \(cost) \(kind.rawValue), more than the key's burst of \(limit.burst); send smaller batches."
@@ -75,7 +75,12 @@ public struct RateLimits: Sendable {
         guard configuration.enabled else { return admission }
         if let identity { admission.decision = try await spend(.events, identity: identity, cost: count) }
         if let quota = try await plans.limits(for: tenantID).monthlyEvents {
-            admission.reservation = try await quotas.reserve(count, tenantID: tenantID, quota: quota, now: now())
+            do {
+                admission.reservation = try await quotas.reserve(count, tenantID: tenantID, quota: quota, now: now())
+            } catch let error as SluiceError where error.status == .tooManyRequests {
+                refusals[.quota]?.increment()
+                throw error
+            }
         }
         return admission
     }

@@ -112,7 +112,8 @@ final class UsageRecorder: Service, Sendable {
                 INSERT INTO usage AS u (tenant_id, period, key_id, events, requests)
                 SELECT * FROM unnest(\(rows.map(\.key.tenantID))::uuid[], \(rows.map(\.key.period.firstDay))::date[],
                                      \(rows.map(\.key.keyID))::uuid[], \(rows.map { Int64($0.value.events) })::bigint[],
-                                     \(rows.map { Int64($0.value.requests) })::bigint[])
+                                     \(rows.map { Int64($0.value.requests) })::bigint[]) AS n (tenant_id, period, key_id, events, requests)
+                WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = n.tenant_id)  -- a deleted tenant's counts go with it
                 ON CONFLICT (tenant_id, period, key_id)
                 DO UPDATE SET events = u.events + excluded.events, requests = u.requests + excluded.requests
                 """,
