@@ -126,7 +126,10 @@ printf "%-52s %10s %9s %9s\n" "(c) raw INSERT, 1 row a transaction, 16 clients" 
 echo
 # Each Sluice measurement twice, back to back: limits off, then on (a fresh server each).
 stop_server
-measurements=("batch.json 4" "batch.json 16" "batch.json 64" "single.json 16" "single.json 64" "single.json 256")
+# BENCH_ONLY="single.json 256" runs one of them (the baselines still run).
+if [ -n "${BENCH_ONLY:-}" ]; then measurements=("$BENCH_ONLY"); else
+    measurements=("batch.json 4" "batch.json 16" "batch.json 64" "single.json 16" "single.json 64" "single.json 256")
+fi
 printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s\n" "Sluice HTTP ingest" "off ev/s" "p50 ms" "p99 ms" "on ev/s" "p50 ms" "p99 ms" "on/off" "vs a|c" "RSS MiB"
 for measurement in "${measurements[@]}"; do
     read -r body connections <<<"$measurement"

@@ -53,10 +53,10 @@ public func buildApplication(
         services.append(RedisSubscriber(configuration: redis.configuration, channel: ApiKeyCache.channel, logger: logger) { event in
             keyCache.handle(event)
         })
-        limiter = ResilientRateLimiter(
+        limiter = LeasingRateLimiter(ResilientRateLimiter(
             primary: RedisRateLimiter(redis: redis), fallback: InProcessRateLimiter(),
             onFailure: configuration.rateLimits.onRedisFailure, fallbacks: { fallbacks.increment() }
-        )
+        ))
     } else {
         if configuration.rateLimits.enabled {
             logger.notice("SLUICE_REDIS_URL is not set: rate limits and quotas are kept in this process only")
@@ -70,7 +70,6 @@ public func buildApplication(
     services.append(usage)
     let limits = RateLimits(
         configuration: configuration.rateLimits, limiter: limiter, plans: plans,
-        quotas: Quotas(redis: redis, onRedisFailure: configuration.rateLimits.onRedisFailure, usage: usage, fallbacks: { fallbacks.increment() }),
         usage: usage, now: configuration.clock,
         refusals: RateLimits.Kind.allCases.reduce(into: [:]) { counters, kind in
             counters[kind] = metrics.makeCounter(

@@ -10,6 +10,15 @@ import Testing
 
 @Suite("Rate limits", .serialized)
 struct RateLimitTests {
+    /// One limit's decision.
+    static func check(_ limiter: InProcessRateLimiter, _ key: String, _ limit: RateLimit, cost: Int) async throws -> RateLimitDecision {
+        switch try await limiter.spend([LimitCheck(key: key, limit: limit, cost: cost)], quota: nil) {
+        case .allowed(let decisions, _): decisions[0]
+        case .limited(_, let decision): decision
+        default: throw CancellationError()
+        }
+    }
+
     @Test("GCRA: a burst passes, the next waits one emission interval; the headers' values follow")
     func gcra() async throws {
         let now = Mutex<Double>(1_000_000)
@@ -17,21 +26,49 @@ struct RateLimitTests {
         let limit = RateLimit(perSecond: 2, burst: 3)
         var remaining: [Int] = []
         for _ in 0..<3 {
-            let decision = try await limiter.check("k", limit: limit, cost: 1)
+            let decision = try await Self.check(limiter, "k", limit, cost: 1)
             #expect(decision.allowed)
             remaining.append(decision.remaining)
         }
         #expect(remaining == [2, 1, 0])
-        let denied = try await limiter.check("k", limit: limit, cost: 1)
+        let denied = try await Self.check(limiter, "k", limit, cost: 1)
         #expect(!denied.allowed)
         #expect(denied.retryAfterSeconds == 1)
         #expect(denied.resetSeconds == 2)
         now.withLock { $0 += 500 }
-        #expect(try await limiter.check("k", limit: limit, cost: 1).allowed)
-        #expect(try await !limiter.check("k", limit: limit, cost: 1).allowed)
+        #expect(try await Self.check(limiter, "k", limit, cost: 1).allowed)
+        #expect(try await !Self.check(limiter, "k", limit, cost: 1).allowed)
         // A cost above the burst never passes.
-        #expect(try await !limiter.check("other", limit: limit, cost: 4).allowed)
-        #expect(try await limiter.check("other", limit: limit, cost: 3).allowed)
+        #expect(try await !Self.check(limiter, "other", limit, cost: 4).allowed)
+        #expect(try await Self.check(limiter, "other", limit, cost: 3).allowed)
+    }
+
+    @Test("limits and a quota are spent all or nothing; a missing quota counter asks for its seed")
+    func allOrNothing() async throws {
+        let limiter = InProcessRateLimiter(clock: { 5_000_000 })
+        let requests = LimitCheck(key: "r", limit: RateLimit(perSecond: 1, burst: 10), cost: 1)
+        let events = LimitCheck(key: "e", limit: RateLimit(perSecond: 1, burst: 10), cost: 8)
+        var quota = QuotaCheck(key: "q", quota: 20, cost: 8, ttlSeconds: 60, seed: nil)
+        #expect(try await limiter.spend([requests, events], quota: quota) == .needsSeed)
+        quota.seed = 5
+        guard case .allowed(let decisions, let used) = try await limiter.spend([requests, events], quota: quota) else {
+            Issue.record("refused")
+            return
+        }
+        #expect(decisions.map(\.remaining) == [9, 2])
+        #expect(used == 13)
+        // The events limit refuses: the request is not spent either, nor the quota.
+        guard case .limited(index: 1, _) = try await limiter.spend([requests, events], quota: quota) else {
+            Issue.record("not refused by the events limit")
+            return
+        }
+        quota.cost = 8
+        #expect(try await limiter.spend([requests], quota: quota) == .quotaExceeded(used: 13))
+        guard case .allowed(let after, _) = try await limiter.spend([requests], quota: nil) else { return }
+        #expect(after[0].remaining == 8)
+        await limiter.refund(5, quotaKey: "q")
+        guard case .allowed(_, let refunded) = try await limiter.spend([], quota: quota) else { return }
+        #expect(refunded == 16)
     }
 
     /// Redis at `redisURL` and a free plan of `requests` and `events` (and `monthly` events).

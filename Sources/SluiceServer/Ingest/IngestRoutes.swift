@@ -25,21 +25,42 @@ struct IngestRoutes: Sendable {
 
     func register(on router: Router<SluiceRequestContext>) {
         router.post("/v1/streams/:stream/events") { request, context in
-            try await single(request, context: context)
+            try await spendingRequest(context) { try await single(request, context: context, ticket: $0) }
         }
         router.post("/v1/streams/:stream/events/batch") { request, context in
-            try await batch(request, context: context)
+            try await spendingRequest(context) { try await batch(request, context: context, ticket: $0) }
         }
         router.post("/v1/streams/:stream/platforms/:platform") { request, context in
-            try await platform(request, context: context)
+            try await spendingRequest(context) { try await platform(request, context: context, ticket: $0) }
         }
         router.post("/v1/webhooks/instagram/:webhookId") { request, context in
             try await instagramWebhook(request, context: context)
         }
     }
 
+    /// Whether `RateLimitMiddleware` leaves the request's cost to these routes, which spend it
+    /// with the events in one step.
+    static func spendsItsOwnRequest(_ request: Request) -> Bool {
+        guard request.method == .post else { return false }
+        let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
+        // "", "v1", "streams", name, "events" [, "batch"] or "platforms", platform
+        guard parts.count >= 5, parts[1] == "v1", parts[2] == "streams" else { return false }
+        return (parts.count == 5 && parts[4] == "events") || (parts.count == 6 && (parts[4] == "events" && parts[5] == "batch" || parts[4] == "platforms"))
+    }
+
+    /// Runs an ingest handler; if it failed before spending the request, spends it now.
+    private func spendingRequest(_ context: SluiceRequestContext, _ handler: (RequestTicket) async throws -> Response) async throws -> Response {
+        let ticket = RequestTicket()
+        do {
+            return try await handler(ticket)
+        } catch {
+            if !ticket.spent, let identity = context.identity { await limits.spendFailedRequest(identity) }
+            throw error
+        }
+    }
+
     /// A platform's native payload, normalized (`Platforms/`), stored like a batch.
-    func platform(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+    func platform(_ request: Request, context: SluiceRequestContext, ticket: RequestTicket) async throws -> Response {
         let identity = try context.requireIdentity()
         let stream = try await service.writableStream(identity: identity, name: context.parameters.require("stream"))
         guard let platform = SocialEvent.Platform(rawValue: try context.parameters.require("platform")) else {
@@ -48,7 +69,7 @@ struct IngestRoutes: Sendable {
         guard Self.mediaType(request) == "application/json" else { throw Self.unsupportedMediaType("Send the payload as application/json.") }
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
         let events = try Self.normalize(value, platform: platform, receivedAt: Date())
-        let admission = try await limits.admit(events.count, tenantID: identity.tenantID, identity: identity)
+        let admission = try await limits.admit(events.count, tenantID: identity.tenantID, identity: identity, ticket: ticket)
         return try await store(events, in: stream, admission: admission)
     }
 
@@ -122,7 +143,7 @@ struct IngestRoutes: Sendable {
         return result
     }
 
-    func single(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+    func single(_ request: Request, context: SluiceRequestContext, ticket: RequestTicket) async throws -> Response {
         let identity = try context.requireIdentity()
         let stream = try await service.writableStream(identity: identity, name: context.parameters.require("stream"))
         let format: Format
@@ -135,7 +156,7 @@ struct IngestRoutes: Sendable {
         let value = try await Self.parse(request, maxBodyBytes: maxBodyBytes)
         let receivedAt = Date()
         let decoded = format.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
-        let admission = try await limits.admit(1, tenantID: identity.tenantID, identity: identity)
+        let admission = try await limits.admit(1, tenantID: identity.tenantID, identity: identity, ticket: ticket)
         let outcome = await service.ingest([decoded], into: stream)[0]
         let stored = if case .stored = outcome.status { 1 } else { 0 }
         await limits.settle(admission, stored: stored)
@@ -151,7 +172,7 @@ struct IngestRoutes: Sendable {
         }
     }
 
-    func batch(_ request: Request, context: SluiceRequestContext) async throws -> Response {
+    func batch(_ request: Request, context: SluiceRequestContext, ticket: RequestTicket) async throws -> Response {
         let identity = try context.requireIdentity()
         let stream = try await service.writableStream(identity: identity, name: context.parameters.require("stream"))
         let format: Format
@@ -184,7 +205,7 @@ struct IngestRoutes: Sendable {
                 pointer: prefix
             )
         }
-        let admission = try await limits.admit(items.count, tenantID: identity.tenantID, identity: identity)
+        let admission = try await limits.admit(items.count, tenantID: identity.tenantID, identity: identity, ticket: ticket)
         let receivedAt = Date()
         let decoded = items.enumerated().map { index, item in
             format.decode(item, index: index, pointer: "\(prefix)/\(index)", receivedAt: receivedAt)

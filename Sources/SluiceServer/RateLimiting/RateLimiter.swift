@@ -34,9 +34,40 @@ public struct RateLimitDecision: Sendable, Equatable {
     public var retryAfterSeconds: Int
 }
 
-/// Checks and spends `cost` units of `limit` under `key`, atomically.
+/// One limit to spend from: `cost` units of `limit` under `key`.
+public struct LimitCheck: Sendable, Equatable {
+    public var key: String
+    public var limit: RateLimit
+    public var cost: Int
+}
+
+/// A count that may not pass `quota` (a tenant's month): `seed` is where its counter starts
+/// when the limiter has none (`nil`: ask, `LimitOutcome.needsSeed`).
+public struct QuotaCheck: Sendable, Equatable {
+    public var key: String
+    public var quota: Int
+    public var cost: Int
+    /// How long the counter is kept.
+    public var ttlSeconds: Int
+    public var seed: Int?
+}
+
+public enum LimitOutcome: Sendable, Equatable {
+    /// Everything spent: a decision per check, and the quota's count after.
+    case allowed([RateLimitDecision], quotaUsed: Int?)
+    /// Nothing spent: the check at `index` refused.
+    case limited(index: Int, RateLimitDecision)
+    /// Nothing spent: the quota has `used` of it spent and this cost does not fit.
+    case quotaExceeded(used: Int)
+    /// Nothing spent: the quota's counter is missing; ask again with its seed.
+    case needsSeed
+}
+
+/// Spends a request's limits and quota together, all or nothing, atomically: one round trip.
 public protocol RateLimiter: Sendable {
-    func check(_ key: String, limit: RateLimit, cost: Int) async throws -> RateLimitDecision
+    func spend(_ checks: [LimitCheck], quota: QuotaCheck?) async throws -> LimitOutcome
+    /// Gives back `amount` of a quota's count (what was reserved and not used).
+    func refund(_ amount: Int, quotaKey: String) async
 }
 
 /// GCRA (the generic cell rate algorithm): one "theoretical arrival time" per key. Shared by
@@ -68,27 +99,69 @@ enum GCRA {
 
     static func seconds(_ milliseconds: Double) -> Int { max(0, Int((milliseconds / 1000).rounded(.up))) }
 
-    /// The same algorithm in Lua for Redis: one atomic round trip, Redis's clock.
+    /// The same in Lua for Redis, for `n` limits and an optional quota, all or nothing, on
+    /// Redis's clock. KEYS: the limits' keys, then the quota's. ARGV: n; per limit its
+    /// emission interval (ms), tolerance (ms) and cost; then the quota, its cost, its TTL and
+    /// seed (the quota's four empty when there is none). Answers {0, quota count, now, the
+    /// limits' stored times…}, or {i, stored time, now} when limit i refuses, {n + 1, count,
+    /// now} when the quota does, {-1} when the quota's counter is missing and no seed came.
     static let script = """
-        local emission = tonumber(ARGV[1])
-        local tolerance = tonumber(ARGV[2])
-        local cost = tonumber(ARGV[3])
+        local n = tonumber(ARGV[1])
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-        local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-        if tat < now then tat = now end
-        local new_tat = tat + emission * cost
-        if new_tat - tolerance > now then
-          return {0, tostring(tat), tostring(now)}
+        local tats = {}
+        local new_tats = {}
+        for i = 1, n do
+          local emission = tonumber(ARGV[3 * i - 1])
+          local tolerance = tonumber(ARGV[3 * i])
+          local cost = tonumber(ARGV[3 * i + 1])
+          local tat = tonumber(redis.call('GET', KEYS[i]) or now)
+          if tat < now then tat = now end
+          local new_tat = tat + emission * cost
+          if new_tat - tolerance > now then return {i, tostring(tat), tostring(now)} end
+          tats[i] = tat
+          new_tats[i] = new_tat
         end
-        redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.max(1, math.ceil(new_tat - now)))
-        return {1, tostring(tat), tostring(now)}
+        local used = 0
+        local q = 3 * n + 2
+        if ARGV[q] ~= '' then
+          local quota = tonumber(ARGV[q])
+          local cost = tonumber(ARGV[q + 1])
+          local current = redis.call('GET', KEYS[n + 1])
+          if not current then
+            if ARGV[q + 3] == '' then return {-1} end
+            redis.call('SET', KEYS[n + 1], ARGV[q + 3], 'EX', ARGV[q + 2], 'NX')
+            current = redis.call('GET', KEYS[n + 1])
+          end
+          used = tonumber(current)
+          if used + cost > quota then return {n + 1, tostring(used), tostring(now)} end
+          used = redis.call('INCRBY', KEYS[n + 1], cost)
+        end
+        for i = 1, n do
+          redis.call('SET', KEYS[i], tostring(new_tats[i]), 'PX', math.max(1, math.ceil(new_tats[i] - now)))
+        end
+        local reply = {0, tostring(used), tostring(now)}
+        for i = 1, n do reply[i + 3] = tostring(tats[i]) end
+        return reply
+        """
+
+    /// Gives back ARGV[1] of the count at KEYS[1], never below 0, if the counter exists.
+    static let refundScript = """
+        local used = tonumber(redis.call('GET', KEYS[1]) or '-1')
+        if used < 0 then return 0 end
+        return redis.call('DECRBY', KEYS[1], math.min(used, tonumber(ARGV[1])))
         """
 }
 
-/// The single-node limiter (and the fallback when Redis is down): GCRA in memory.
+/// The single-node limiter (and the fallback when Redis is down): GCRA and quota counters in
+/// memory.
 public final class InProcessRateLimiter: RateLimiter {
-    private let state = Mutex<[String: Double]>([:])
+    private struct State {
+        var arrivals: [String: Double] = [:]
+        var counts: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
     private let clock: @Sendable () -> Double
 
     /// `clock` gives milliseconds; tests pass their own.
@@ -96,13 +169,34 @@ public final class InProcessRateLimiter: RateLimiter {
         self.clock = clock
     }
 
-    public func check(_ key: String, limit: RateLimit, cost: Int) async throws -> RateLimitDecision {
+    public func spend(_ checks: [LimitCheck], quota: QuotaCheck?) async throws -> LimitOutcome {
         let now = clock()
         return state.withLock { state in
-            if state.count > 100_000 { state = state.filter { $0.value > now } }
-            let (decision, newTAT) = GCRA.decide(tat: state[key], now: now, limit: limit, cost: cost)
-            if let newTAT { state[key] = newTAT }
-            return decision
+            if state.arrivals.count > 100_000 { state.arrivals = state.arrivals.filter { $0.value > now } }
+            var decisions: [RateLimitDecision] = []
+            var arrivals: [Double] = []
+            for (index, check) in checks.enumerated() {
+                let (decision, newTAT) = GCRA.decide(tat: state.arrivals[check.key], now: now, limit: check.limit, cost: check.cost)
+                guard let newTAT else { return .limited(index: index, decision) }
+                decisions.append(decision)
+                arrivals.append(newTAT)
+            }
+            var used: Int?
+            if let quota {
+                guard let current = state.counts[quota.key] ?? quota.seed else { return .needsSeed }
+                state.counts[quota.key] = current
+                guard current + quota.cost <= quota.quota else { return .quotaExceeded(used: current) }
+                state.counts[quota.key] = current + quota.cost
+                used = current + quota.cost
+            }
+            for (check, arrival) in zip(checks, arrivals) { state.arrivals[check.key] = arrival }
+            return .allowed(decisions, quotaUsed: used)
+        }
+    }
+
+    public func refund(_ amount: Int, quotaKey: String) async {
+        state.withLock { state in
+            if let count = state.counts[quotaKey] { state.counts[quotaKey] = max(0, count - amount) }
         }
     }
 }

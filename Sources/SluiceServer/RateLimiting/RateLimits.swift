@@ -4,10 +4,16 @@ import Hummingbird
 import Prometheus
 
 /// The limits Sluice applies: per API key, requests (each costs 1) and events (a batch of 500
-/// costs 500), from the tenant's plan or the key's own; per tenant, events per month.
-/// Limited responses carry the IETF `RateLimit-Limit`, `RateLimit-Remaining` and
-/// `RateLimit-Reset` headers; an exceeded limit is 429 with `Retry-After`, naming the limit.
-/// Usage is counted whether or not limits are enforced.
+/// costs 500), from the tenant's plan or the key's own; per tenant, events per calendar month
+/// (UTC). A request's limits and quota are spent in one atomic step (one Redis round trip),
+/// all or nothing. Limited responses carry the IETF `RateLimit-Limit`, `RateLimit-Remaining`
+/// and `RateLimit-Reset` headers; an exceeded limit is 429 with `Retry-After`, naming the limit.
+///
+/// Quotas: the month's count lives in Redis; when Redis has lost it (restart, eviction), it is
+/// rebuilt from the `usage` table, so a Redis loss does not reset a quota (it forgets at most
+/// what nodes had not yet flushed, `UsageRecorder`'s interval). Events are reserved before they
+/// are stored and the ones not stored (duplicates, rejected) given back. Usage is counted
+/// whether or not limits are enforced.
 public struct RateLimits: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// Enforce rate limits and quotas (usage is counted either way).
@@ -22,7 +28,6 @@ public struct RateLimits: Sendable {
     let configuration: Configuration
     let limiter: any RateLimiter
     let plans: TenantPlans
-    let quotas: Quotas
     let usage: UsageRecorder
     /// The time quotas and usage are counted by (tests move it across a month's end).
     let now: @Sendable () -> Date
@@ -31,65 +36,121 @@ public struct RateLimits: Sendable {
 
     enum Kind: String, CaseIterable { case requests, events, quota }
 
-    /// Spends `cost` of an API key's `kind` limit; 429 when it is exceeded.
-    func spend(_ kind: Kind, identity: Identity, cost: Int) async throws -> RateLimitDecision? {
-        guard configuration.enabled, case .apiKey(let id, _, _, _) = identity.actor else { return nil }
-        let plan = try await plans.limits(for: identity.tenantID).plan
-        let limit = kind == .requests ? identity.keyLimits.requests ?? plan.requests : identity.keyLimits.events ?? plan.events
-        // The limit is part of the key: a changed limit starts afresh instead of inheriting a
-        // state spent at another rate (a slow limit's arrival time lies far ahead).
-        let key = "sluice:rl:\(kind.rawValue):\(id.lowercased):\(limit.perSecond)/\(limit.burst)"
-        let decision = try await limiter.check(key, limit: limit, cost: cost)
-        guard decision.allowed else {
-            refusals[kind]?.increment()
-            var error = SluiceError.tooManyRequests(
-                cost > limit.burst
-                    ? "This request costs \(cost) \(kind.rawValue), more than the key's burst of \(limit.burst); send smaller batches."
-                    : "The API key's \(kind.rawValue) limit (\(limit)) is exceeded; retry after \(decision.retryAfterSeconds) s.",
-                retryAfterSeconds: decision.retryAfterSeconds, kind: kind == .requests ? "rate-limited" : "event-rate-limited"
-            )
-            Self.addHeaders(decision, to: &error.headers)
-            throw error
-        }
-        return decision
-    }
-
-    /// One request of `identity`, counted in its usage and spent from its key's limit.
+    /// One request of an API key (not ingest, which spends it with its events), after
+    /// counting it in the caller's usage.
     func request(_ identity: Identity) async throws -> RateLimitDecision? {
-        usage.record(tenantID: identity.tenantID, keyID: identity.apiKeyID, period: UsagePeriod(containing: now()), requests: 1)
-        return try await spend(.requests, identity: identity, cost: 1)
+        recordRequest(identity)
+        guard configuration.enabled, identity.apiKeyID != nil else { return nil }
+        let plan = try await plans.limits(for: identity.tenantID).plan
+        guard let check = check(.requests, identity: identity, plan: plan, cost: 1) else { return nil }
+        return try await spend([(.requests, check)], quota: nil).decisions.first
     }
 
-    /// Events about to be stored: their cost from the key's event limit, then from the
-    /// tenant's monthly quota. Hand the admission to `settle` with what was stored.
+    /// The request of an ingest call that failed before its events were admitted: spent
+    /// afterwards, so that failing calls count against the limit too.
+    func spendFailedRequest(_ identity: Identity) async {
+        guard configuration.enabled, let plan = try? await plans.limits(for: identity.tenantID).plan,
+              let check = check(.requests, identity: identity, plan: plan, cost: 1)
+        else { return }
+        _ = try? await spend([(.requests, check)], quota: nil)
+    }
+
+    func recordRequest(_ identity: Identity) {
+        usage.record(tenantID: identity.tenantID, keyID: identity.apiKeyID, period: UsagePeriod(containing: now()), requests: 1)
+    }
+
+    /// Events about to be stored. Hand the admission to `settle` with what was stored.
     struct Admission: Sendable {
         var tenantID: UUID
         var keyID: UUID?
+        var period: UsagePeriod
+        /// The event limit's, for the response's headers.
         var decision: RateLimitDecision?
-        var reservation: Quotas.Reservation?
+        /// The quota's key, if a quota was spent.
+        var quotaKey: String?
         var count: Int
     }
 
-    func admit(_ count: Int, tenantID: UUID, identity: Identity?) async throws -> Admission {
-        var admission = Admission(tenantID: tenantID, keyID: identity?.apiKeyID, count: count)
+    /// Spends `count` events (and, unless `ticket` says it is spent, the request) from the
+    /// caller key's limits and the tenant's quota, together; 429 if any refuses.
+    func admit(_ count: Int, tenantID: UUID, identity: Identity?, ticket: RequestTicket? = nil) async throws -> Admission {
+        let period = UsagePeriod(containing: now())
+        var admission = Admission(tenantID: tenantID, keyID: identity?.apiKeyID, period: period, count: count)
         guard configuration.enabled else { return admission }
-        if let identity { admission.decision = try await spend(.events, identity: identity, cost: count) }
-        if let quota = try await plans.limits(for: tenantID).monthlyEvents {
-            do {
-                admission.reservation = try await quotas.reserve(count, tenantID: tenantID, quota: quota, now: now())
-            } catch let error as SluiceError where error.status == .tooManyRequests {
-                refusals[.quota]?.increment()
-                throw error
+        let tenant = try await plans.limits(for: tenantID)
+        var checks: [(Kind, LimitCheck)] = []
+        if let identity {
+            if let ticket, !ticket.spent, let request = check(.requests, identity: identity, plan: tenant.plan, cost: 1) {
+                checks.append((.requests, request))
             }
+            if let events = check(.events, identity: identity, plan: tenant.plan, cost: count) { checks.append((.events, events)) }
         }
+        ticket?.spent = true
+        var quota: QuotaCheck?
+        if let monthly = tenant.monthlyEvents {
+            let key = "sluice:quota:\(tenantID.lowercased):\(period.label)"
+            // Kept a month past the period's end, for late refunds.
+            let ttl = Int(period.end.timeIntervalSince(now())) + 31 * 86_400
+            quota = QuotaCheck(key: key, quota: monthly, cost: count, ttlSeconds: ttl, seed: nil)
+            admission.quotaKey = key
+        }
+        let spent = try await spend(checks, quota: quota, tenantID: tenantID, period: period)
+        admission.decision = zip(checks, spent.decisions).first { $0.0.0 == .events }?.1
         return admission
     }
 
     /// Counts the stored events and gives the others back to the quota.
     func settle(_ admission: Admission, stored: Int) async {
-        let period = admission.reservation?.period ?? UsagePeriod(containing: now())
-        usage.record(tenantID: admission.tenantID, keyID: admission.keyID, period: period, events: stored)
-        if let reservation = admission.reservation { await quotas.release(admission.count - stored, of: reservation) }
+        usage.record(tenantID: admission.tenantID, keyID: admission.keyID, period: admission.period, events: stored)
+        if let key = admission.quotaKey, admission.count > stored { await limiter.refund(admission.count - stored, quotaKey: key) }
+    }
+
+    /// The key's check of `kind`, with its own limit or the plan's; nil for members.
+    private func check(_ kind: Kind, identity: Identity, plan: Plan, cost: Int) -> LimitCheck? {
+        guard let id = identity.apiKeyID else { return nil }
+        let limit = kind == .requests ? identity.keyLimits.requests ?? plan.requests : identity.keyLimits.events ?? plan.events
+        // The limit is part of the key: a changed limit starts afresh instead of inheriting a
+        // state spent at another rate (a slow limit's arrival time lies far ahead).
+        return LimitCheck(key: "sluice:rl:\(kind.rawValue):\(id.lowercased):\(limit.perSecond)/\(limit.burst)", limit: limit, cost: cost)
+    }
+
+    /// Spends, seeding a missing quota counter from the usage table; throws the 429 of the
+    /// limit that refused.
+    private func spend(
+        _ checks: [(Kind, LimitCheck)], quota: QuotaCheck?, tenantID: UUID? = nil, period: UsagePeriod? = nil
+    ) async throws -> (decisions: [RateLimitDecision], quotaUsed: Int?) {
+        guard !checks.isEmpty || quota != nil else { return ([], nil) }
+        var quota = quota
+        var outcome = try await limiter.spend(checks.map(\.1), quota: quota)
+        if outcome == .needsSeed, let tenantID, let period {
+            quota?.seed = try await usage.events(tenantID: tenantID, period: period)
+            outcome = try await limiter.spend(checks.map(\.1), quota: quota)
+        }
+        switch outcome {
+        case .allowed(let decisions, let used):
+            return (decisions, used)
+        case .limited(let index, let decision):
+            let (kind, check) = checks[index]
+            refusals[kind]?.increment()
+            var error = SluiceError.tooManyRequests(
+                check.cost > check.limit.burst
+                    ? "This request costs \(check.cost) \(kind.rawValue), more than the key's burst of \(check.limit.burst); send smaller batches."
+                    : "The API key's \(kind.rawValue) limit (\(check.limit)) is exceeded; retry after \(decision.retryAfterSeconds) s.",
+                retryAfterSeconds: decision.retryAfterSeconds, kind: kind == .requests ? "rate-limited" : "event-rate-limited"
+            )
+            Self.addHeaders(decision, to: &error.headers)
+            throw error
+        case .quotaExceeded(let used):
+            refusals[.quota]?.increment()
+            let quota = quota!
+            let period = period ?? UsagePeriod(containing: now())
+            throw SluiceError.tooManyRequests(
+                "The tenant's monthly quota of \(quota.quota) events is spent for \(period.label) (\(max(0, quota.quota - used)) left, \(quota.cost) sent); it renews on \(period.next.firstDay) (UTC).",
+                retryAfterSeconds: Int(period.end.timeIntervalSince(now()).rounded(.up)), kind: "quota-exceeded"
+            )
+        case .needsSeed:
+            throw SluiceError.unavailable("The quota counter could not be seeded.")
+        }
     }
 
     static func addHeaders(_ decision: RateLimitDecision, to headers: inout HTTPFields) {
@@ -106,20 +167,29 @@ extension HTTPField.Name {
 }
 
 /// Spends one request of the caller's limit (API keys only) before the handler runs, and
-/// reports it in the response's RateLimit headers (unless the handler reported a tighter one,
-/// the events limit at ingest).
+/// reports it in the response's RateLimit headers. Ingest (`IngestRoutes`) spends the request
+/// together with its events, in one step, and reports the event limit.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
     let limits: RateLimits
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let identity = context.identity, let decision = try await limits.request(identity) else {
+        guard let identity = context.identity else { return try await next(request, context) }
+        if IngestRoutes.spendsItsOwnRequest(request) {
+            limits.recordRequest(identity)
             return try await next(request, context)
         }
+        guard let decision = try await limits.request(identity) else { return try await next(request, context) }
         var response = try await next(request, context)
         if response.headers[.rateLimitLimit] == nil { RateLimits.addHeaders(decision, to: &response.headers) }
         return response
     }
+}
+
+/// Whether an ingest request's request cost was spent (with its events); if the handler
+/// failed before, `IngestRoutes` spends it afterwards.
+final class RequestTicket: @unchecked Sendable {
+    var spent = false
 }
 
 extension Identity {

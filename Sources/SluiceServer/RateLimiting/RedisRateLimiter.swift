@@ -1,24 +1,53 @@
 import Foundation
 import Redis
 
-/// GCRA in Redis, so that a limit holds across every node: one EVALSHA a check.
+/// GCRA and quotas in Redis, so that they hold across every node: one EVALSHA a request.
 public struct RedisRateLimiter: RateLimiter {
     let redis: RedisClient
     static let script = RedisScript(GCRA.script)
+    static let refundScript = RedisScript(GCRA.refundScript)
 
-    public func check(_ key: String, limit: RateLimit, cost: Int) async throws -> RateLimitDecision {
-        let emission = limit.emissionMilliseconds
-        let reply = try await redis.evaluate(
-            Self.script, keys: [key],
-            arguments: [String(emission), String(emission * Double(limit.burst)), String(cost)]
-        )
-        guard let values = reply.array, values.count == 3, let allowed = values[0].integer,
-              let tat = values[1].string.flatMap(Double.init), let now = values[2].string.flatMap(Double.init)
-        else { throw RedisError.protocolViolation("the rate-limit script answered \(reply)") }
-        // Redis decided and stored; the same arithmetic on its numbers gives the headers.
-        var decision = GCRA.decide(tat: tat, now: now, limit: limit, cost: cost).0
-        decision.allowed = allowed == 1
-        return decision
+    public func spend(_ checks: [LimitCheck], quota: QuotaCheck?) async throws -> LimitOutcome {
+        var arguments = [String(checks.count)]
+        for check in checks {
+            let emission = check.limit.emissionMilliseconds
+            arguments += [String(emission), String(emission * Double(check.limit.burst)), String(check.cost)]
+        }
+        var keys = checks.map(\.key)
+        if let quota {
+            keys.append(quota.key)
+            arguments += [String(quota.quota), String(quota.cost), String(quota.ttlSeconds), quota.seed.map(String.init) ?? ""]
+        } else {
+            arguments += ["", "", "", ""]
+        }
+        let reply = try await redis.evaluate(Self.script, keys: keys, arguments: arguments)
+        guard let values = reply.array, let status = values.first?.integer else {
+            throw RedisError.protocolViolation("the limits script answered \(reply)")
+        }
+        if status == -1 { return .needsSeed }
+        guard values.count >= 3, let number = values[1].string.flatMap(Double.init), let now = values[2].string.flatMap(Double.init) else {
+            throw RedisError.protocolViolation("the limits script answered \(reply)")
+        }
+        let index = Int(status) - 1
+        switch Int(status) {
+        case 0:
+            // Redis decided and stored; the same arithmetic on its numbers gives the headers.
+            let tats = values.dropFirst(3).compactMap { $0.string.flatMap(Double.init) }
+            guard tats.count == checks.count else { throw RedisError.protocolViolation("the limits script answered \(reply)") }
+            let decisions = zip(checks, tats).map { check, tat in GCRA.decide(tat: tat, now: now, limit: check.limit, cost: check.cost).0 }
+            return .allowed(decisions, quotaUsed: quota == nil ? nil : Int(number))
+        case _ where checks.indices.contains(index):
+            let check = checks[index]
+            var decision = GCRA.decide(tat: number, now: now, limit: check.limit, cost: check.cost).0
+            decision.allowed = false
+            return .limited(index: index, decision)
+        default:
+            return .quotaExceeded(used: Int(number))
+        }
+    }
+
+    public func refund(_ amount: Int, quotaKey: String) async {
+        _ = try? await redis.evaluate(Self.refundScript, keys: [quotaKey], arguments: [String(amount)])
     }
 }
 
@@ -33,16 +62,25 @@ public struct ResilientRateLimiter: RateLimiter {
     let onFailure: OnFailure
     let fallbacks: @Sendable () -> Void
 
-    public func check(_ key: String, limit: RateLimit, cost: Int) async throws -> RateLimitDecision {
+    public func spend(_ checks: [LimitCheck], quota: QuotaCheck?) async throws -> LimitOutcome {
         do {
-            return try await primary.check(key, limit: limit, cost: cost)
+            return try await primary.spend(checks, quota: quota)
         } catch let error as RedisError {
             if case .reply = error { throw error }
             fallbacks()
             switch onFailure {
-            case .open: return try await fallback.check(key, limit: limit, cost: cost)
+            case .open: return try await fallback.spend(checks, quota: quota)
             case .closed: throw SluiceError.unavailable("Rate limits cannot be checked (Redis is unavailable); try again shortly.")
             }
+        }
+    }
+
+    /// To Redis unless it is down (then the reservation was most likely made here).
+    public func refund(_ amount: Int, quotaKey: String) async {
+        if primary.redis.isBackingOff {
+            await fallback.refund(amount, quotaKey: quotaKey)
+        } else {
+            await primary.refund(amount, quotaKey: quotaKey)
         }
     }
 }

@@ -20,9 +20,17 @@ struct UsagePeriod: Hashable, Sendable, Comparable {
         self.month = month
     }
 
+    /// The month (UTC) of `date`, by arithmetic (civil from days, H. Hinnant): it is on every
+    /// request's path, where a `Calendar` is slow.
     init(containing date: Date) {
-        let parts = Self.calendar.dateComponents([.year, .month], from: date)
-        self.init(year: parts.year!, month: parts.month!)
+        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) + 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month)
     }
 
     /// `2026-11`.

@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+
+/// Spares the shared limiter (Redis) most round trips at high rates: when this node asks, it
+/// spends a little more than the request needs — a lease of about `leaseWindow` of the
+/// limit's rate (at most a tenth of its burst), or a thousandth of a quota (at most 1,000) —
+/// and spends the next requests' costs from the lease, in memory. The leased units are spent
+/// in the shared limiter first, so no limit is ever exceeded across nodes; what a node leased
+/// and did not use within the window is lost to the limit (a quota's is given back). Small
+/// limits lease nothing and are exact.
+public final class LeasingRateLimiter: RateLimiter {
+    private struct Lease {
+        var units: Int
+        var until: ContinuousClock.Instant
+        var isQuota = false
+        /// The shared limiter's last decision for this limit, for the headers.
+        var decision: RateLimitDecision?
+    }
+
+    static let leaseWindow: Duration = .milliseconds(20)
+    static let quotaLeaseTime: Duration = .seconds(1)
+
+    private let shared: any RateLimiter
+    private let leases = Mutex<[String: Lease]>([:])
+
+    public init(_ shared: any RateLimiter) {
+        self.shared = shared
+    }
+
+    static func chunk(_ check: LimitCheck) -> Int {
+        max(0, min(check.limit.burst / 10, Int(check.limit.perSecond * (leaseWindow / .seconds(1)))))
+    }
+
+    static func chunk(_ quota: QuotaCheck) -> Int { max(0, min(quota.quota / 1000, 1000)) }
+
+    public func spend(_ checks: [LimitCheck], quota: QuotaCheck?) async throws -> LimitOutcome {
+        let now = ContinuousClock.now
+        var expired: [(key: String, units: Int)] = []
+        // From the leases, if they cover everything.
+        let local = leases.withLock { leases -> LimitOutcome? in
+            for (key, lease) in leases where lease.until <= now {
+                if lease.isQuota && lease.units > 0 { expired.append((key, lease.units)) }
+                leases[key] = nil
+            }
+            guard checks.allSatisfy({ (leases[$0.key]?.units ?? 0) >= $0.cost }),
+                  quota.map({ (leases[$0.key]?.units ?? 0) >= $0.cost }) ?? true
+            else { return nil }
+            var decisions: [RateLimitDecision] = []
+            for check in checks {
+                leases[check.key]!.units -= check.cost
+                let lease = leases[check.key]!
+                var decision = lease.decision ?? RateLimitDecision(allowed: true, limit: check.limit.burst, remaining: 0, resetSeconds: 0, retryAfterSeconds: 0)
+                decision.remaining = min(check.limit.burst, decision.remaining + lease.units)
+                decisions.append(decision)
+            }
+            if let quota { leases[quota.key]!.units -= quota.cost }
+            return .allowed(decisions, quotaUsed: nil)
+        }
+        for (key, units) in expired { await shared.refund(units, quotaKey: key) }
+        if let local { return local }
+
+        // From the shared limiter, with a lease on top when there is room for one.
+        let chunks = checks.map(Self.chunk)
+        let quotaChunk = quota.map(Self.chunk) ?? 0
+        if chunks.contains(where: { $0 > 0 }) || quotaChunk > 0 {
+            let leased = zip(checks, chunks).map { check, chunk in LimitCheck(key: check.key, limit: check.limit, cost: check.cost + chunk) }
+            var leasedQuota = quota
+            leasedQuota?.cost += quotaChunk
+            let outcome = try await shared.spend(leased, quota: leasedQuota)
+            switch outcome {
+            case .allowed(let decisions, let used):
+                leases.withLock { leases in
+                    for (index, check) in checks.enumerated() where chunks[index] > 0 {
+                        leases[check.key] = Lease(
+                            units: (leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseWindow, decision: decisions[index]
+                        )
+                    }
+                    if let quota, quotaChunk > 0 {
+                        leases[quota.key] = Lease(
+                            units: (leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.quotaLeaseTime, isQuota: true
+                        )
+                    }
+                }
+                let exact = zip(decisions, chunks).map { decision, chunk in
+                    var decision = decision
+                    decision.remaining += chunk
+                    return decision
+                }
+                return .allowed(exact, quotaUsed: used.map { $0 - quotaChunk })
+            case .needsSeed:
+                return .needsSeed
+            case .limited, .quotaExceeded:
+                break  // perhaps only the lease did not fit: ask for the exact cost
+            }
+        }
+        return try await shared.spend(checks, quota: quota)
+    }
+
+    /// Into the quota's lease while it lasts, else to the shared limiter.
+    public func refund(_ amount: Int, quotaKey: String) async {
+        let kept = leases.withLock { leases -> Bool in
+            guard let lease = leases[quotaKey], lease.until > ContinuousClock.now else { return false }
+            leases[quotaKey]!.units = lease.units + amount
+            return true
+        }
+        if !kept { await shared.refund(amount, quotaKey: quotaKey) }
+    }
+}
