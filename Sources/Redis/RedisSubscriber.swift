@@ -29,17 +29,21 @@ public final class RedisSubscriber: Service, Sendable {
     }
 
     public func run() async throws {
-        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
-            let thread = Thread { [self] in
-                listen()
-                finished.resume()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                    let thread = Thread { [self] in
+                        listen()
+                        finished.resume()
+                    }
+                    thread.name = "redis-subscriber"
+                    thread.start()
+                }
+            } onGracefulShutdown: {
+                self.stopped.store(true, ordering: .relaxed)
             }
-            thread.name = "redis-subscriber"
-            thread.start()
-            Task {
-                try? await gracefulShutdown()
-                stopped.store(true, ordering: .relaxed)
-            }
+        } onCancel: {
+            self.stopped.store(true, ordering: .relaxed)
         }
     }
 

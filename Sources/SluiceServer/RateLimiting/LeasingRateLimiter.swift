@@ -38,7 +38,10 @@ public final class LeasingRateLimiter: RateLimiter {
         var expired: [(key: String, units: Int)] = []
         // From the leases, if they cover everything.
         let local = leases.withLock { leases -> LimitOutcome? in
-            for (key, lease) in leases where lease.until <= now {
+            // This request's expired leases now, everyone's when there are many.
+            let keys = leases.count > 10_000 ? Array(leases.keys) : checks.map(\.key) + (quota.map { [$0.key] } ?? [])
+            for key in keys {
+                guard let lease = leases[key], lease.until <= now else { continue }
                 if lease.isQuota && lease.units > 0 { expired.append((key, lease.units)) }
                 leases[key] = nil
             }
