@@ -4,10 +4,12 @@ import Synchronization
 /// Spares the shared limiter (Redis) most round trips at high rates: when this node asks, it
 /// spends a little more than the request needs — a lease of about `leaseWindow` of the
 /// limit's rate (at most a tenth of its burst), or a thousandth of a quota (at most 1,000) —
-/// and spends the next requests' costs from the lease, in memory. The leased units are spent
-/// in the shared limiter first, so no limit is ever exceeded across nodes; what a node leased
-/// and did not use within the window is lost to the limit (a quota's is given back). Small
-/// limits lease nothing and are exact.
+/// and spends the next requests' costs from the lease, in memory, for up to `leaseLife`. The
+/// leased units are spent in the shared limiter first, so over time no limit is exceeded
+/// across nodes; a node spending its lease late can pass a key's burst by at most that lease
+/// (a tenth of the burst). Units not used within `leaseLife` are lost to a rate limit and given
+/// back to a quota. Small limits (under 50/s, bursts under 10, quotas under 1,000) lease
+/// nothing and are exact.
 public final class LeasingRateLimiter: RateLimiter {
     private struct Lease {
         var units: Int
@@ -18,7 +20,7 @@ public final class LeasingRateLimiter: RateLimiter {
     }
 
     static let leaseWindow: Duration = .milliseconds(20)
-    static let quotaLeaseTime: Duration = .seconds(1)
+    static let leaseLife: Duration = .seconds(1)
 
     private let shared: any RateLimiter
     private let leases = Mutex<[String: Lease]>([:])
@@ -75,12 +77,12 @@ public final class LeasingRateLimiter: RateLimiter {
                 leases.withLock { leases in
                     for (index, check) in checks.enumerated() where chunks[index] > 0 {
                         leases[check.key] = Lease(
-                            units: (leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseWindow, decision: decisions[index]
+                            units: (leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseLife, decision: decisions[index]
                         )
                     }
                     if let quota, quotaChunk > 0 {
                         leases[quota.key] = Lease(
-                            units: (leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.quotaLeaseTime, isQuota: true
+                            units: (leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.leaseLife, isQuota: true
                         )
                     }
                 }
