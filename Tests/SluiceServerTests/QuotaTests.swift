@@ -93,6 +93,27 @@ struct QuotaTests {
         }
     }
 
+    @Test("an ingest call refused before its events were admitted (bad JSON, a stream it may not see) still spends its request")
+    func failedIngestSpendsItsRequest() async throws {
+        try await withSluice(RateLimitTests.configure(TestEnvironment.redisURL, requests: RateLimit(perSecond: 0.01, burst: 3))) { harness in
+            let owner = try await harness.signup("failing")
+            let (stream, key) = try await harness.stream(owner)
+            let write: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
+            let event = #"{"type":"a","data":1}"#
+            #expect(try await harness.send(.post, "/v1/streams/\(stream)/events", body: "{not json", headers: write).status == .badRequest)
+            #expect(try await harness.send(.post, "/v1/streams/other/events/batch", body: event, headers: write).status == .notFound)
+            let stored = try await harness.send(.post, "/v1/streams/\(stream)/events", body: event, headers: write)
+            #expect(stored.status == .created)
+            #expect(stored.headers[.rateLimitLimit] == "10")  // the event limit's, reported at ingest
+            let refused = try await harness.send(.post, "/v1/streams/\(stream)/events", body: event, headers: write)
+            #expect(refused.status == .tooManyRequests)
+            #expect((refused.problem["type"] as? String)?.hasSuffix("/rate-limited") == true)
+            // Refused for its request, the call spent no event either.
+            let state = try await harness.api(owner.token).getStream(path: .init(stream: stream)).ok.body.json
+            #expect(state.nextOffsets == [1])
+        }
+    }
+
     @Test("monthly quota: exhausted (429 quota-exceeded until the month's end), refunds for what was not stored, renewed at the period boundary; usage per month and key")
     func quotaAndPeriods() async throws {
         // 2026-11-30 23:59:00 UTC, moved by the test.
