@@ -98,7 +98,8 @@ public func buildApplication(
         webhooks: webhooks, limits: limits, metrics: metrics,
         quarantine: QuarantineService(
             client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
-        )
+        ),
+        consumerGroups: ConsumerGroupService(client: client, logger: logger, audit: audit)
     )
 
     let router = Router(context: SluiceRequestContext.self)

@@ -23,6 +23,7 @@ struct APIImplementation: APIProtocol {
     let limits: RateLimits
     let metrics: PrometheusCollectorRegistry
     let quarantine: QuarantineService
+    let consumerGroups: ConsumerGroupService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))

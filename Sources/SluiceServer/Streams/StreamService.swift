@@ -130,13 +130,14 @@ public struct StreamService: Sendable {
         await catalog.invalidate(tenantID: identity.tenantID, name: name)
     }
 
-    static func validName(_ name: String) throws -> String {
+    /// A slug: what stream and consumer group names are.
+    static func validName(_ name: String, of what: String = "stream") throws -> String {
         let valid = (1...100).contains(name.utf8.count)
             && name.utf8.first.map { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) } == true
             && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
         guard valid else {
             throw SluiceError.badRequest(
-                "A stream name has 1 to 100 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit.",
+                "A \(what) name has 1 to 100 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit.",
                 pointer: "/name"
             )
         }

@@ -1,0 +1,53 @@
+import Foundation
+import SluiceAPI
+
+extension APIImplementation {
+    func listConsumerGroups(_ input: Operations.ListConsumerGroups.Input) async throws -> Operations.ListConsumerGroups.Output {
+        let states = try await consumerGroups.list(identity: RequestScope.identity(), stream: input.path.stream)
+        return .ok(.init(body: .json(.init(items: states.map(Components.Schemas.ConsumerGroup.init)))))
+    }
+
+    func createConsumerGroup(_ input: Operations.CreateConsumerGroup.Input) async throws -> Operations.CreateConsumerGroup.Output {
+        guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
+        let start: ConsumerGroup.Start
+        switch (body.start ?? .earliest, body.startAt) {
+        case (.timestamp, let date?): start = .timestamp(date)
+        case (.timestamp, nil): throw SluiceError.badRequest("start 'timestamp' needs startAt.", pointer: "/startAt")
+        case (_, _?): throw SluiceError.badRequest("startAt goes with start 'timestamp'.", pointer: "/startAt")
+        case (.earliest, nil): start = .earliest
+        case (.latest, nil): start = .latest
+        }
+        let state = try await consumerGroups.create(
+            identity: RequestScope.identity(), stream: input.path.stream, group: body.name, start: start, origin: Self.origin()
+        )
+        return .created(.init(body: .json(.init(state))))
+    }
+
+    func describeConsumerGroup(_ input: Operations.DescribeConsumerGroup.Input) async throws -> Operations.DescribeConsumerGroup.Output {
+        let state = try await consumerGroups.describe(identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group)
+        return .ok(.init(body: .json(.init(state))))
+    }
+
+    func deleteConsumerGroup(_ input: Operations.DeleteConsumerGroup.Input) async throws -> Operations.DeleteConsumerGroup.Output {
+        try await consumerGroups.delete(identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, origin: Self.origin())
+        return .noContent(.init())
+    }
+}
+
+extension Components.Schemas.ConsumerGroup {
+    init(_ state: ConsumerGroupState) {
+        let startAt: Date? = if case .timestamp(let date) = state.group.start { date } else { nil }
+        self.init(
+            id: state.group.id.lowercased, name: state.group.name, stream: state.stream,
+            start: .init(rawValue: state.group.start.name)!, startAt: startAt, state: .init(rawValue: state.state.rawValue)!,
+            lag: state.partitions.reduce(0) { $0 + $1.lag },
+            partitions: state.partitions.map {
+                .init(
+                    partition: $0.partition, committedOffset: $0.committedOffset, endOffset: $0.endOffset, lag: $0.lag,
+                    lagSeconds: $0.lagSeconds, committedAt: $0.committedAt
+                )
+            },
+            createdAt: state.group.createdAt
+        )
+    }
+}

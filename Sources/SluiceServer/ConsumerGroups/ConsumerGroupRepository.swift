@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+struct ConsumerGroupRepository: Sendable {
+    let logger: Logger
+
+    private typealias Row = (UUID, UUID, UUID, String, String, Date?, Date)
+
+    private static let columns = "tenant_id, id, stream_id, name, start_position, start_at, created_at"
+
+    private static func group(_ row: Row) -> ConsumerGroup {
+        let start: ConsumerGroup.Start = switch row.4 {
+        case "latest": .latest
+        case "timestamp": .timestamp(row.5 ?? row.6)
+        default: .earliest
+        }
+        return ConsumerGroup(tenantID: row.0, id: row.1, streamID: row.2, name: row.3, start: start, createdAt: row.6)
+    }
+
+    /// Inserts the group with its starting offset on each of `partitions` partitions, found in
+    /// the event store: the first event at or after `from` (nil: the end).
+    func insert(_ group: ConsumerGroup, partitions: Int, from: Date?, on connection: PostgresConnection) async throws {
+        let startAt: Date? = if case .timestamp(let date) = group.start { date } else { nil }
+        try await connection.query(
+            """
+            INSERT INTO consumer_groups (tenant_id, id, stream_id, name, start_position, start_at, created_at)
+            VALUES (\(group.tenantID), \(group.id), \(group.streamID), \(group.name), \(group.start.name), \(startAt), \(group.createdAt))
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            """
+            INSERT INTO consumer_offsets (tenant_id, group_id, partition, committed_offset)
+            SELECT \(group.tenantID), \(group.id), p.partition,
+                   CASE WHEN \(from)::timestamptz IS NULL THEN p.next_offset
+                        ELSE coalesce((SELECT min(e."offset") FROM events e
+                                       WHERE e.tenant_id = p.tenant_id AND e.stream_id = p.stream_id
+                                         AND e.partition = p.partition AND e.received_at >= \(from)::timestamptz), p.next_offset)
+                   END
+            FROM stream_partitions p
+            WHERE p.tenant_id = \(group.tenantID) AND p.stream_id = \(group.streamID) AND p.partition < \(partitions)
+            """,
+            logger: logger
+        )
+    }
+
+    func list(tenantID: UUID, streamID: UUID, on connection: PostgresConnection) async throws -> [ConsumerGroup] {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM consumer_groups WHERE tenant_id = \(tenantID) AND stream_id = \(streamID) ORDER BY name",
+            logger: logger
+        )
+        var groups: [ConsumerGroup] = []
+        for try await row in rows.decode(Row.self) { groups.append(Self.group(row)) }
+        return groups
+    }
+
+    func find(tenantID: UUID, streamID: UUID, name: String, on connection: PostgresConnection) async throws -> ConsumerGroup? {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM consumer_groups
+            WHERE tenant_id = \(tenantID) AND stream_id = \(streamID) AND name = \(name)
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode(Row.self) { return Self.group(row) }
+        return nil
+    }
+
+    func delete(_ group: ConsumerGroup, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM consumer_groups WHERE tenant_id = \(group.tenantID) AND id = \(group.id)", logger: logger)
+    }
+
+    /// Per partition of the stream: committed offset (a partition added after the group was
+    /// made starts at 0), end offset, last commit, and the age of the first unconsumed event.
+    func positions(_ group: ConsumerGroup, on connection: PostgresConnection) async throws -> [ConsumerGroupState.Partition] {
+        let rows = try await connection.query(
+            """
+            SELECT p.partition, coalesce(o.committed_offset, 0), p.next_offset, o.committed_at,
+                   coalesce(extract(epoch FROM now() - (
+                       SELECT e.received_at FROM events e
+                       WHERE e.tenant_id = p.tenant_id AND e.stream_id = p.stream_id AND e.partition = p.partition
+                         AND e."offset" >= coalesce(o.committed_offset, 0)
+                       ORDER BY e."offset" LIMIT 1)), 0)::float8
+            FROM stream_partitions p
+            LEFT JOIN consumer_offsets o ON o.tenant_id = p.tenant_id AND o.group_id = \(group.id) AND o.partition = p.partition
+            WHERE p.tenant_id = \(group.tenantID) AND p.stream_id = \(group.streamID)
+            ORDER BY p.partition
+            """,
+            logger: logger
+        )
+        var partitions: [ConsumerGroupState.Partition] = []
+        for try await (partition, committed, end, committedAt, age) in rows.decode((Int16, Int64, Int64, Date?, Double).self) {
+            partitions.append(.init(
+                partition: Int(partition), committedOffset: committed, endOffset: end, lagSeconds: committed < end ? max(0, age) : 0,
+                committedAt: committedAt
+            ))
+        }
+        return partitions
+    }
+}
