@@ -89,4 +89,55 @@ struct ConsumerGroupTests {
             #expect(audit.items.map(\.action) == ["consumergroup.deleted", "consumergroup.created"])
         }
     }
+
+    @Test("offset resets: each strategy, clamped to what the stream keeps; a dry run changes nothing; audited; needs streams:manage")
+    func resets() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("resets")
+            let (stream, key) = try await harness.stream(owner)
+            try await ingest(harness, stream, key: key, count: 3)
+            try await Task.sleep(for: .milliseconds(30))
+            let between = Date()
+            try await Task.sleep(for: .milliseconds(30))
+            try await ingest(harness, stream, key: key, count: 3)
+            let admin = harness.api(owner.token)
+            _ = try await admin.createConsumerGroup(path: .init(stream: stream), body: .json(.init(name: "g"))).created
+            let path = Operations.ResetConsumerGroupOffsets.Input.Path(stream: stream, group: "g")
+            func reset(_ body: Components.Schemas.ResetOffsetsRequest) async throws -> Components.Schemas.ResetOffsetsResult {
+                try await admin.resetConsumerGroupOffsets(path: path, body: .json(body)).ok.body.json
+            }
+            func committed() async throws -> Int64 {
+                try await admin.describeConsumerGroup(path: .init(stream: stream, group: "g")).ok.body.json.partitions[0].committedOffset
+            }
+
+            let plan = try await reset(.init(to: .latest, dryRun: true))
+            #expect(!plan.applied)
+            #expect(plan.moves.map { [$0.partition, Int($0.from), Int($0.to)] } == [[0, 0, 6]])
+            #expect(try await committed() == 0)
+
+            var landed: [Int64] = []
+            for body: Components.Schemas.ResetOffsetsRequest in [
+                .init(to: .latest), .init(to: .offset, offset: 2), .init(to: .offset, offset: 100), .init(to: .shift, shift: -1),
+                .init(to: .shift, shift: -10), .init(to: .datetime, datetime: between), .init(to: .duration, durationSeconds: 0),
+                .init(to: .duration, durationSeconds: 3600), .init(to: .earliest, partitions: [0]),
+            ] {
+                let result = try await reset(body)
+                #expect(result.applied)
+                landed.append(try await committed())
+                #expect(result.moves.first?.to == landed.last)
+            }
+            #expect(landed == [6, 2, 6, 5, 0, 3, 6, 0, 0])
+
+            let noOffset = try await admin.resetConsumerGroupOffsets(path: path, body: .json(.init(to: .offset)))
+            #expect(try noOffset.badRequest.body.applicationProblemJson.errors?.first?.pointer == "/offset")
+            let noPartition = try await admin.resetConsumerGroupOffsets(path: path, body: .json(.init(to: .latest, partitions: [3])))
+            #expect(try noPartition.badRequest.body.applicationProblemJson.errors?.first?.pointer == "/partitions")
+            _ = try await harness.api(key).resetConsumerGroupOffsets(path: path, body: .json(.init(to: .latest))).forbidden
+            let stranger = try await harness.signup("strangerresets")
+            _ = try await harness.api(stranger.token).resetConsumerGroupOffsets(path: path, body: .json(.init(to: .latest))).notFound
+            let audit = try await admin.listAuditLog(query: .init(action: "consumergroup.offsets.reset")).ok.body.json
+            #expect(audit.items.count == 9)
+            #expect(audit.items.first?.details?.additionalProperties["moves"] == "0:0->0")
+        }
+    }
 }

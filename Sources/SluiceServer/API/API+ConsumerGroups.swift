@@ -34,6 +34,32 @@ extension APIImplementation {
     }
 }
 
+extension APIImplementation {
+    func resetConsumerGroupOffsets(_ input: Operations.ResetConsumerGroupOffsets.Input) async throws -> Operations.ResetConsumerGroupOffsets.Output {
+        guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
+        func required<T>(_ value: T?, _ member: String) throws -> T {
+            guard let value else { throw SluiceError.badRequest("to '\(body.to.rawValue)' needs \(member).", pointer: "/\(member)") }
+            return value
+        }
+        let target: OffsetReset = switch body.to {
+        case .earliest: .earliest
+        case .latest: .latest
+        case .offset: .offset(try required(body.offset, "offset"))
+        case .shift: .shift(try required(body.shift, "shift"))
+        case .datetime: .datetime(try required(body.datetime, "datetime"))
+        case .duration: .duration(TimeInterval(try required(body.durationSeconds, "durationSeconds")))
+        }
+        let dryRun = body.dryRun ?? false
+        let moves = try await consumerGroups.reset(
+            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, to: target,
+            partitions: body.partitions, dryRun: dryRun, origin: Self.origin()
+        )
+        return .ok(.init(body: .json(.init(
+            applied: !dryRun, moves: moves.map { .init(partition: $0.partition, from: $0.from, to: $0.to) }
+        ))))
+    }
+}
+
 extension Components.Schemas.ConsumerGroup {
     init(_ state: ConsumerGroupState) {
         let startAt: Date? = if case .timestamp(let date) = state.group.start { date } else { nil }

@@ -54,3 +54,21 @@ public struct ConsumerGroupState: Sendable, Equatable {
     public var partitions: [Partition]
     public var state: State
 }
+
+/// Where an offset reset moves a group (Kafka's `kafka-consumer-groups --reset-offsets`).
+public enum OffsetReset: Sendable, Equatable {
+    case earliest
+    case latest
+    case offset(Int64)
+    case shift(Int64)
+    case datetime(Date)
+    /// Back this long from now.
+    case duration(TimeInterval)
+}
+
+/// One partition's move in a reset plan.
+public struct OffsetMove: Sendable, Equatable {
+    public var partition: Int
+    public var from: Int64
+    public var to: Int64
+}

@@ -98,4 +98,47 @@ struct ConsumerGroupRepository: Sendable {
         }
         return partitions
     }
+
+    /// Per partition: the committed offset, the first kept offset (at or after `keptSince`,
+    /// else the end), the first at or after `at` (if given, else the end), and the end.
+    func bounds(
+        _ group: ConsumerGroup, keptSince: Date, at: Date?, on connection: PostgresConnection
+    ) async throws -> [(partition: Int, committed: Int64, earliest: Int64, atTime: Int64, end: Int64)] {
+        let rows = try await connection.query(
+            """
+            SELECT p.partition, coalesce(o.committed_offset, 0), p.next_offset,
+                   coalesce((SELECT min(e."offset") FROM events e
+                             WHERE e.tenant_id = p.tenant_id AND e.stream_id = p.stream_id AND e.partition = p.partition
+                               AND e.received_at >= \(keptSince)), p.next_offset),
+                   coalesce((SELECT min(e."offset") FROM events e
+                             WHERE e.tenant_id = p.tenant_id AND e.stream_id = p.stream_id AND e.partition = p.partition
+                               AND e.received_at >= \(at)::timestamptz), p.next_offset)
+            FROM stream_partitions p
+            LEFT JOIN consumer_offsets o ON o.tenant_id = p.tenant_id AND o.group_id = \(group.id) AND o.partition = p.partition
+            WHERE p.tenant_id = \(group.tenantID) AND p.stream_id = \(group.streamID)
+            ORDER BY p.partition
+            """,
+            logger: logger
+        )
+        var result: [(partition: Int, committed: Int64, earliest: Int64, atTime: Int64, end: Int64)] = []
+        for try await (partition, committed, end, earliest, atTime) in rows.decode((Int16, Int64, Int64, Int64, Int64).self) {
+            result.append((Int(partition), committed, earliest, atTime, end))
+        }
+        return result
+    }
+
+    /// Sets the committed offsets, whichever way they move.
+    func move(_ group: ConsumerGroup, _ moves: [OffsetMove], on connection: PostgresConnection) async throws {
+        guard !moves.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO consumer_offsets (tenant_id, group_id, partition, committed_offset, committed_at)
+            SELECT \(group.tenantID), \(group.id), m.partition, m.offset, now()
+            FROM unnest(\(moves.map { Int16($0.partition) })::smallint[], \(moves.map(\.to))::bigint[]) AS m (partition, "offset")
+            ON CONFLICT (tenant_id, group_id, partition)
+            DO UPDATE SET committed_offset = excluded.committed_offset, committed_at = excluded.committed_at
+            """,
+            logger: logger
+        )
+    }
 }

@@ -86,6 +86,57 @@ public struct ConsumerGroupService: Sendable {
         }
     }
 
+    /// Moves the group's committed offsets (all partitions, or `partitions`), each clamped to
+    /// what the stream keeps: from its first kept event to its end. A dry run only answers the
+    /// plan. Needs `streams:manage`; applying is audited.
+    public func reset(
+        identity: Identity, stream name: String, group: String, to target: OffsetReset, partitions chosen: [Int]?, dryRun: Bool,
+        origin: RequestOrigin
+    ) async throws -> [OffsetMove] {
+        try identity.require(.eventsRead)
+        return try await client.transaction(logger: logger) { connection in
+            let stream = try await self.stream(identity: identity, name: name, on: connection)
+            guard let found = try await groups.find(tenantID: identity.tenantID, streamID: stream.id, name: group, on: connection) else {
+                throw SluiceError.notFound("Consumer group '\(group.prefix(100))'")
+            }
+            try identity.require(.streamsManage)
+            if let chosen, let wrong = chosen.first(where: { !(0..<stream.partitions).contains($0) }) {
+                throw SluiceError.badRequest("The stream has no partition \(wrong); it has 0 to \(stream.partitions - 1).", pointer: "/partitions")
+            }
+            let now = Date()
+            let at: Date? = switch target {
+            case .datetime(let date): date
+            case .duration(let seconds): now.addingTimeInterval(-seconds)
+            default: nil
+            }
+            let bounds = try await groups.bounds(
+                found, keptSince: now.addingTimeInterval(-TimeInterval(stream.retentionSeconds)), at: at, on: connection
+            )
+            let moves = bounds.filter { chosen?.contains($0.partition) ?? true }.map { bound in
+                let wanted: Int64 = switch target {
+                case .earliest: bound.earliest
+                case .latest: bound.end
+                case .offset(let offset): offset
+                case .shift(let by): bound.committed + by
+                case .datetime, .duration: bound.atTime
+                }
+                return OffsetMove(partition: bound.partition, from: bound.committed, to: min(max(wanted, bound.earliest), bound.end))
+            }
+            if !dryRun {
+                try await groups.move(found, moves, on: connection)
+                try await audit.append(
+                    AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "consumergroup.offsets.reset",
+                                targetType: "consumerGroup", targetID: found.id.lowercased,
+                                details: ["stream": stream.name, "name": found.name,
+                                          "moves": moves.map { "\($0.partition):\($0.from)->\($0.to)" }.joined(separator: " ")],
+                                origin: origin),
+                    on: connection
+                )
+            }
+            return moves
+        }
+    }
+
     private func stream(identity: Identity, name: String, on connection: PostgresConnection) async throws -> Stream {
         guard identity.mayAccess(stream: name),
               let stream = try await StreamRepository(logger: logger).find(tenantID: identity.tenantID, name: name, on: connection)
