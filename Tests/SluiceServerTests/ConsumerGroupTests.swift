@@ -44,6 +44,12 @@ struct ConsumerGroupTests {
             #expect(timed.lag == 2)
             #expect(timed.startAt.map { abs($0.timeIntervalSince(between)) < 0.002 } == true)
 
+            // Behind with no commit for five minutes: stuck (the group's age moved back).
+            try await asSuperuser { client in
+                _ = try await client.query("UPDATE consumer_groups SET created_at = now() - interval '6 minutes' WHERE id = \(UUID(uuidString: earliest.id)!)")
+            }
+            #expect(try await api.describeConsumerGroup(path: .init(stream: stream, group: "all")).ok.body.json.state == .stuck)
+
             let list = try await api.listConsumerGroups(path: .init(stream: stream)).ok.body.json.items
             #expect(list.map(\.name) == ["all", "new", "since"])
 
