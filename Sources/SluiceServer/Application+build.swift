@@ -83,8 +83,10 @@ public func buildApplication(
     let appender = EventAppender(store: EventStore(client: client, logger: logger))
     let schemaCache = SchemaCache(client: client, logger: logger)
     let quarantineStore = QuarantineStore(client: client, logger: logger)
+    let notifier = EventNotifier(client: client, logger: logger)
+    services.append(notifier)
     let ingestService = IngestService(
-        catalog: catalog, appender: appender, schemas: schemaCache, quarantine: quarantineStore, logger: logger
+        catalog: catalog, appender: appender, schemas: schemaCache, quarantine: quarantineStore, notifier: notifier, logger: logger
     )
     let secrets = configuration.secretsKey.map(SecretBox.init(key:))
         ?? SecretBox(derivedFrom: configuration.jwtKeys.first { $0.id == configuration.jwtSigningKeyID }?.secret ?? [])
@@ -99,7 +101,9 @@ public func buildApplication(
         quarantine: QuarantineService(
             client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
         ),
-        consumerGroups: ConsumerGroupService(client: client, logger: logger, audit: audit)
+        consumerGroups: ConsumerGroupService(
+            client: client, logger: logger, audit: audit, reader: EventReader(client: client, logger: logger), notifier: notifier
+        )
     )
 
     let router = Router(context: SluiceRequestContext.self)

@@ -146,4 +146,91 @@ struct ConsumerGroupTests {
             #expect(audit.items.first?.details?.additionalProperties["moves"] == "0:0->0")
         }
     }
+
+    @Test("members share the partitions; one that leaves or goes silent loses them at once; fetch after committed offsets (at-least-once); commits forward only, on held partitions")
+    func membersFetchCommit() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("members")
+            let (stream, key) = try await harness.stream(owner, partitions: 4)
+            let api = harness.api(key)
+            let events = (0..<40).map { Components.Schemas.EventInput(_type: "a", key: "k\($0)", data: json("\($0)")) }
+            _ = try await api.ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok
+            _ = try await api.createConsumerGroup(path: .init(stream: stream), body: .json(.init(name: "g"))).created
+            func join(_ member: String, timeout: Int? = nil) async throws -> [Int] {
+                try await api.joinConsumerGroup(
+                    path: .init(stream: stream, group: "g", memberId: member), body: .json(.init(sessionTimeoutMs: timeout))
+                ).ok.body.json.partitions
+            }
+            #expect(try await join("a") == [0, 1, 2, 3])
+            #expect(try await join("b") == [1, 3])
+            #expect(try await join("a") == [0, 2])
+            let described = try await api.describeConsumerGroup(path: .init(stream: stream, group: "g")).ok.body.json
+            #expect(described.members?.map(\.memberId) == ["a", "b"])
+
+            let fetched = try await api.fetchConsumerGroup(path: .init(stream: stream, group: "g"), body: .json(.init(memberId: "a"))).ok.body.json
+            #expect(Set(fetched.events.map(\.partition)) == [0, 2])
+            let ends = try await harness.api(owner.token).getStream(path: .init(stream: stream)).ok.body.json.nextOffsets
+            #expect(fetched.events.count == Int(ends[0] + ends[2]))
+
+            let commit = { (member: String, partition: Int, offset: Int64) in
+                try await api.commitConsumerGroup(
+                    path: .init(stream: stream, group: "g"), body: .json(.init(memberId: member, offsets: [.init(partition: partition, offset: offset)]))
+                )
+            }
+            #expect(try await commit("a", 1, 1).conflict.body.applicationProblemJson._type.hasSuffix("/partition-not-held"))
+            _ = try await commit("a", 0, ends[0]).noContent
+            #expect(try await commit("a", 0, 0).conflict.body.applicationProblemJson._type.hasSuffix("/commit-behind"))
+            #expect(try await commit("a", 2, ends[2] + 1).badRequest.body.applicationProblemJson.status == 400)
+            // Not committed, fetched again.
+            let again = try await api.fetchConsumerGroup(path: .init(stream: stream, group: "g"), body: .json(.init(memberId: "a"))).ok.body.json
+            #expect(Set(again.events.map(\.partition)) == [2])
+            #expect(again.events.map(\.id) == fetched.events.filter { $0.partition == 2 }.map(\.id))
+
+            // b leaves: a holds all; c joins with a short session and goes silent: within two
+            // session timeouts, its partitions are a's again, and its commits are refused.
+            _ = try await api.leaveConsumerGroup(path: .init(stream: stream, group: "g", memberId: "b")).noContent
+            #expect(try await join("a") == [0, 1, 2, 3])
+            #expect(try await join("c", timeout: 1000) == [1, 3])
+            #expect(try await join("a") == [0, 2])
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await join("a") == [0, 1, 2, 3])
+            #expect(try await commit("c", 1, 1).conflict.body.applicationProblemJson._type.hasSuffix("/member-unknown"))
+            let badMember = try await api.joinConsumerGroup(path: .init(stream: stream, group: "g", memberId: "no spaces"), body: .json(.init()))
+            #expect(try badMember.badRequest.body.applicationProblemJson.status == 400)
+        }
+    }
+
+    @Test("a long poll wakes when an event is stored, well before its wait ends, also when another node stores it")
+    func longPoll() async throws {
+        try await withSluice { one in
+            try await withSluice { two in
+                let owner = try await one.signup("longpoll")
+                let (stream, key) = try await one.stream(owner)
+                _ = try await one.api(key).createConsumerGroup(path: .init(stream: stream), body: .json(.init(name: "g", start: .latest))).created
+                for (reader, writer) in [(one, one), (two, one)] {
+                    let started = ContinuousClock.now
+                    async let polled = reader.api(key).fetchConsumerGroup(
+                        path: .init(stream: stream, group: "g"), body: .json(.init(memberId: "m", waitMs: 10_000))
+                    )
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await ingest(writer, stream, key: key, count: 1)
+                    let result = try await polled.ok.body.json
+                    let elapsed = ContinuousClock.now - started
+                    #expect(result.events.count == 1)
+                    #expect(elapsed < .seconds(3), "the long poll answered after \(elapsed)")
+                    _ = try await reader.api(key).commitConsumerGroup(
+                        path: .init(stream: stream, group: "g"),
+                        body: .json(.init(memberId: "m", offsets: [.init(partition: 0, offset: result.events[0].offset + 1)]))
+                    ).noContent
+                }
+                // Nothing new: it waits out its time.
+                let started = ContinuousClock.now
+                let empty = try await two.api(key).fetchConsumerGroup(
+                    path: .init(stream: stream, group: "g"), body: .json(.init(memberId: "m", waitMs: 400))
+                ).ok.body.json
+                #expect(empty.events.isEmpty)
+                #expect(ContinuousClock.now - started >= .milliseconds(400))
+            }
+        }
+    }
 }

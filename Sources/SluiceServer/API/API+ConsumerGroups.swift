@@ -60,6 +60,49 @@ extension APIImplementation {
     }
 }
 
+extension APIImplementation {
+    func joinConsumerGroup(_ input: Operations.JoinConsumerGroup.Input) async throws -> Operations.JoinConsumerGroup.Output {
+        var timeout: Int?
+        if case .json(let body) = input.body { timeout = body.sessionTimeoutMs }
+        let membership = try await consumerGroups.join(
+            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: input.path.memberId,
+            sessionTimeoutMilliseconds: timeout
+        )
+        return .ok(.init(body: .json(.init(
+            memberId: membership.memberID, partitions: membership.partitions, sessionTimeoutMs: membership.sessionTimeoutMilliseconds
+        ))))
+    }
+
+    func leaveConsumerGroup(_ input: Operations.LeaveConsumerGroup.Input) async throws -> Operations.LeaveConsumerGroup.Output {
+        try await consumerGroups.leave(identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: input.path.memberId)
+        return .noContent(.init())
+    }
+
+    func fetchConsumerGroup(_ input: Operations.FetchConsumerGroup.Input) async throws -> Operations.FetchConsumerGroup.Output {
+        guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
+        let wait = body.waitMs ?? 0
+        guard (0...30_000).contains(wait) else { throw SluiceError.badRequest("waitMs is 0 to 30,000.", pointer: "/waitMs") }
+        let identity = try RequestScope.identity()
+        try identity.require(.eventsRead)
+        let (membership, stream, events) = try await consumerGroups.fetch(
+            identity: identity, stream: input.path.stream, group: input.path.group, member: body.memberId,
+            sessionTimeoutMilliseconds: body.sessionTimeoutMs, maxEvents: body.maxEvents ?? 100, wait: .milliseconds(wait)
+        )
+        return .ok(.init(body: .json(.init(
+            memberId: membership.memberID, partitions: membership.partitions, events: try events.map { try .init($0, stream: stream.name) }
+        ))))
+    }
+
+    func commitConsumerGroup(_ input: Operations.CommitConsumerGroup.Input) async throws -> Operations.CommitConsumerGroup.Output {
+        guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
+        try await consumerGroups.commit(
+            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: body.memberId,
+            offsets: body.offsets.map { (partition: $0.partition, offset: $0.offset) }
+        )
+        return .noContent(.init())
+    }
+}
+
 extension Components.Schemas.ConsumerGroup {
     init(_ state: ConsumerGroupState) {
         let startAt: Date? = if case .timestamp(let date) = state.group.start { date } else { nil }
@@ -73,6 +116,7 @@ extension Components.Schemas.ConsumerGroup {
                     lagSeconds: $0.lagSeconds, committedAt: $0.committedAt
                 )
             },
+            members: state.members.map { .init(memberId: $0.id, partitions: $0.partitions) },
             createdAt: state.group.createdAt
         )
     }

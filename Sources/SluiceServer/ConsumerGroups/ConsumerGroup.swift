@@ -53,6 +53,13 @@ public struct ConsumerGroupState: Sendable, Equatable {
     public var stream: String
     public var partitions: [Partition]
     public var state: State
+    /// Live members in join order, each with its partitions.
+    public var members: [(id: String, partitions: [Int])]
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.group == rhs.group && lhs.partitions == rhs.partitions && lhs.state == rhs.state
+            && lhs.members.map(\.id) == rhs.members.map(\.id) && lhs.members.map(\.partitions) == rhs.members.map(\.partitions)
+    }
 }
 
 /// Where an offset reset moves a group (Kafka's `kafka-consumer-groups --reset-offsets`).

@@ -141,4 +141,61 @@ struct ConsumerGroupRepository: Sendable {
             logger: logger
         )
     }
+
+    /// Joins or heartbeats; the live members after, in join order.
+    func touch(_ group: ConsumerGroup, member: String, sessionTimeoutMilliseconds: Int, on connection: PostgresConnection) async throws -> [String] {
+        try await connection.query(
+            """
+            INSERT INTO consumer_members (tenant_id, group_id, member_id, session_timeout_ms)
+            VALUES (\(group.tenantID), \(group.id), \(member), \(sessionTimeoutMilliseconds))
+            ON CONFLICT (tenant_id, group_id, member_id) DO UPDATE
+            SET seen_at = clock_timestamp(), session_timeout_ms = excluded.session_timeout_ms,
+                -- an expired member that comes back joins anew, at the end of the line
+                joined_at = CASE WHEN consumer_members.seen_at + make_interval(secs => consumer_members.session_timeout_ms / 1000.0) < clock_timestamp()
+                                 THEN clock_timestamp() ELSE consumer_members.joined_at END
+            """,
+            logger: logger
+        )
+        return try await liveMembers(group, on: connection)
+    }
+
+    func leave(_ group: ConsumerGroup, member: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "DELETE FROM consumer_members WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id) AND member_id = \(member)",
+            logger: logger
+        )
+    }
+
+    /// Members seen within their session timeout, in join order; expired ones are removed.
+    func liveMembers(_ group: ConsumerGroup, on connection: PostgresConnection) async throws -> [String] {
+        try await connection.query(
+            """
+            DELETE FROM consumer_members
+            WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id)
+              AND seen_at + make_interval(secs => session_timeout_ms / 1000.0) < clock_timestamp()
+            """,
+            logger: logger
+        )
+        let rows = try await connection.query(
+            """
+            SELECT member_id FROM consumer_members WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id)
+            ORDER BY joined_at, member_id
+            """,
+            logger: logger
+        )
+        var members: [String] = []
+        for try await member in rows.decode(String.self) { members.append(member) }
+        return members
+    }
+
+    /// Committed offsets by partition (a partition without one: 0).
+    func committed(_ group: ConsumerGroup, on connection: PostgresConnection) async throws -> [Int: Int64] {
+        let rows = try await connection.query(
+            "SELECT partition, committed_offset FROM consumer_offsets WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id)",
+            logger: logger
+        )
+        var offsets: [Int: Int64] = [:]
+        for try await (partition, offset) in rows.decode((Int16, Int64).self) { offsets[Int(partition)] = offset }
+        return offsets
+    }
 }

@@ -10,6 +10,8 @@ public struct ConsumerGroupService: Sendable {
     let client: PostgresClient
     let logger: Logger
     let audit: AuditLog
+    let reader: EventReader
+    let notifier: EventNotifier
 
     /// Behind with no commit for this long: stuck.
     static let stuckAfter: TimeInterval = 5 * 60
@@ -137,6 +139,140 @@ public struct ConsumerGroupService: Sendable {
         }
     }
 
+    /// A member's view: its partitions, among the group's live members.
+    public struct Membership: Sendable, Equatable {
+        public var memberID: String
+        public var partitions: [Int]
+        public var sessionTimeoutMilliseconds: Int
+    }
+
+    static let defaultSessionTimeout = 30_000
+
+    /// The group's partitions spread over its live members, in join order: partition p goes to
+    /// member p mod n.
+    static func assignment(partitions: Int, members: [String]) -> [String: [Int]] {
+        var assigned = Dictionary(members.map { ($0, [Int]()) }, uniquingKeysWith: { first, _ in first })
+        guard !members.isEmpty else { return assigned }
+        for partition in 0..<partitions { assigned[members[partition % members.count]]!.append(partition) }
+        return assigned
+    }
+
+    /// Joins the group, or heartbeats: alive for `sessionTimeoutMilliseconds` more. Members
+    /// that joined, left or went silent move partitions at once.
+    public func join(identity: Identity, stream name: String, group: String, member: String?, sessionTimeoutMilliseconds: Int?) async throws -> Membership {
+        try identity.require(.eventsRead)
+        let member = member ?? "m-" + UUID().uuidString.lowercased()
+        guard (1...100).contains(member.utf8.count),
+              member.utf8.allSatisfy({ $0 < 0x80 && (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber || ".-_:".utf8.contains($0)) })
+        else { throw SluiceError.badRequest("A member id has 1 to 100 characters: letters, digits, '.', '_', '-', ':'.", pointer: "/memberId") }
+        let timeout = sessionTimeoutMilliseconds ?? Self.defaultSessionTimeout
+        guard (1000...300_000).contains(timeout) else {
+            throw SluiceError.badRequest("The session timeout is 1,000 to 300,000 ms.", pointer: "/sessionTimeoutMs")
+        }
+        return try await client.transaction(logger: logger) { connection in
+            let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
+            let members = try await groups.touch(found, member: member, sessionTimeoutMilliseconds: timeout, on: connection)
+            let partitions = Self.assignment(partitions: stream.partitions, members: members)[member] ?? []
+            return Membership(memberID: member, partitions: partitions, sessionTimeoutMilliseconds: timeout)
+        }
+    }
+
+    public func leave(identity: Identity, stream name: String, group: String, member: String) async throws {
+        try identity.require(.eventsRead)
+        try await client.transaction(logger: logger) { connection in
+            let (_, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
+            try await groups.leave(found, member: member, on: connection)
+        }
+    }
+
+    /// Up to `maxEvents` from the member's partitions after the group's committed offsets (a
+    /// heartbeat too). With nothing to read, waits up to `wait` for new events, woken when they
+    /// are stored (`EventNotifier`). At-least-once: what is not committed is fetched again.
+    func fetch(
+        identity: Identity, stream name: String, group: String, member: String, sessionTimeoutMilliseconds: Int?, maxEvents: Int,
+        wait: Duration
+    ) async throws -> (Membership, Stream, [StoredEvent]) {
+        guard (1...1000).contains(maxEvents) else { throw SluiceError.badRequest("maxEvents is 1 to 1,000.", pointer: "/maxEvents") }
+        let deadline = ContinuousClock.now + wait
+        while true {
+            let (stream, found) = try await client.withConnection { connection in
+                try await self.group(identity: identity, stream: name, name: group, on: connection)
+            }
+            let version = notifier.version(of: stream.id)
+            let membership = try await join(
+                identity: identity, stream: name, group: group, member: member, sessionTimeoutMilliseconds: sessionTimeoutMilliseconds
+            )
+            let committed = try await client.withConnection { try await groups.committed(found, on: $0) }
+            var events: [StoredEvent] = []
+            for partition in membership.partitions where events.count < maxEvents {
+                events += try await reader.read(
+                    stream: stream, partition: partition, from: committed[partition] ?? 0, limit: maxEvents - events.count
+                )
+            }
+            let remaining = deadline - ContinuousClock.now
+            if !events.isEmpty || remaining <= .zero { return (membership, stream, events) }
+            await notifier.wait(for: stream.id, after: version, timeout: remaining)
+        }
+    }
+
+    /// Commits the next offsets to read, per partition: forward only, on partitions the member
+    /// holds, at most the partition's end.
+    public func commit(identity: Identity, stream name: String, group: String, member: String, offsets: [(partition: Int, offset: Int64)]) async throws {
+        try identity.require(.eventsRead)
+        try await client.transaction(logger: logger) { connection in
+            let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
+            let members = try await groups.liveMembers(found, on: connection)
+            guard members.contains(member) else {
+                throw SluiceError.conflict("'\(member.prefix(100))' is not a live member of the group; join again.", kind: "member-unknown")
+            }
+            let held = Set(Self.assignment(partitions: stream.partitions, members: members)[member] ?? [])
+            for (index, commit) in offsets.enumerated() {
+                guard held.contains(commit.partition) else {
+                    throw SluiceError.conflict(
+                        "Partition \(commit.partition) is not the member's (it holds \(held.sorted())); nothing was committed.",
+                        kind: "partition-not-held"
+                    )
+                }
+                guard commit.offset >= 0, commit.offset <= stream.nextOffsets[commit.partition] else {
+                    throw SluiceError.badRequest(
+                        "Offset \(commit.offset) lies past partition \(commit.partition)'s end (\(stream.nextOffsets[commit.partition])).",
+                        pointer: "/offsets/\(index)/offset"
+                    )
+                }
+            }
+            for commit in offsets {
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO consumer_offsets AS o (tenant_id, group_id, partition, committed_offset, committed_at)
+                    VALUES (\(found.tenantID), \(found.id), \(Int16(commit.partition)), \(commit.offset), now())
+                    ON CONFLICT (tenant_id, group_id, partition) DO UPDATE
+                    SET committed_offset = excluded.committed_offset, committed_at = excluded.committed_at
+                    WHERE o.committed_offset <= excluded.committed_offset
+                    RETURNING partition
+                    """,
+                    logger: logger
+                )
+                var moved = false
+                for try await _ in rows.decode(Int16.self) { moved = true }
+                guard moved else {
+                    throw SluiceError.conflict(
+                        "Commits move forward only: partition \(commit.partition) is already past \(commit.offset); nothing was committed.",
+                        kind: "commit-behind"
+                    )
+                }
+            }
+            _ = try await groups.touch(found, member: member, sessionTimeoutMilliseconds: Self.defaultSessionTimeout, on: connection)
+        }
+    }
+
+    private func group(identity: Identity, stream name: String, name group: String, on connection: PostgresConnection) async throws -> (Stream, ConsumerGroup) {
+        let stream = try await self.stream(identity: identity, name: name, on: connection)
+        guard let found = try await groups.find(tenantID: identity.tenantID, streamID: stream.id, name: group, on: connection) else {
+            throw SluiceError.notFound("Consumer group '\(group.prefix(100))'")
+        }
+        return (stream, found)
+    }
+
     private func stream(identity: Identity, name: String, on connection: PostgresConnection) async throws -> Stream {
         guard identity.mayAccess(stream: name),
               let stream = try await StreamRepository(logger: logger).find(tenantID: identity.tenantID, name: name, on: connection)
@@ -146,6 +282,8 @@ public struct ConsumerGroupService: Sendable {
 
     private func state(_ group: ConsumerGroup, stream: Stream, on connection: PostgresConnection) async throws -> ConsumerGroupState {
         let partitions = try await groups.positions(group, on: connection)
+        let members = try await groups.liveMembers(group, on: connection)
+        let assigned = Self.assignment(partitions: stream.partitions, members: members)
         let state: ConsumerGroupState.State
         if partitions.allSatisfy({ $0.lag == 0 }) {
             state = .idle
@@ -153,6 +291,9 @@ public struct ConsumerGroupService: Sendable {
             let lastActivity = partitions.compactMap(\.committedAt).max() ?? group.createdAt
             state = Date().timeIntervalSince(lastActivity) > Self.stuckAfter ? .stuck : .active
         }
-        return ConsumerGroupState(group: group, stream: stream.name, partitions: partitions, state: state)
+        return ConsumerGroupState(
+            group: group, stream: stream.name, partitions: partitions, state: state,
+            members: members.map { (id: $0, partitions: assigned[$0] ?? []) }
+        )
     }
 }

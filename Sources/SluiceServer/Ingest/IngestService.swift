@@ -26,6 +26,8 @@ struct IngestService: Sendable {
     let appender: EventAppender
     let schemas: SchemaCache
     let quarantine: QuarantineStore
+    /// Told when events were stored, to wake long-polling consumers.
+    let notifier: EventNotifier?
     let logger: Logger
 
     /// The stream a caller may write to, or 404 (also for another tenant's, or a stream the
@@ -124,6 +126,7 @@ struct IngestService: Sendable {
             case .failed(let reason): outcomes[position]!.status = .failed(reason)
             }
         }
+        if appended.contains(where: { if case .stored = $0.2 { true } else { false } }) { notifier?.stored(in: stream.id) }
         return outcomes.map { $0! }
     }
 
