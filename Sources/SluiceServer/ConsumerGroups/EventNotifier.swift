@@ -7,8 +7,8 @@ import Synchronization
 /// Wakes long-polling consumers when events are stored: at once on the node that stored them,
 /// and on every other node through PostgreSQL's LISTEN/NOTIFY. The NOTIFY is sent after the
 /// append commits, outside its transaction (NOTIFY inside one takes a cluster-wide lock at
-/// commit, which would serialise the group commits), coalesced per stream over a few
-/// milliseconds. A `Service`: it listens on a connection of its own, reconnecting.
+/// commit, which would serialise the group commits), coalesced over 5 milliseconds. A
+/// `Service`: it listens on a connection of its own, reconnecting.
 final class EventNotifier: Service, Sendable {
     static let channel = "sluice_events"
 
@@ -71,7 +71,7 @@ final class EventNotifier: Service, Sendable {
         wake(stream)
         if send {
             Task {
-                try? await Task.sleep(for: .milliseconds(2))
+                try? await Task.sleep(for: .milliseconds(5))
                 await self.sendNotifications()
             }
         }
