@@ -141,9 +141,18 @@ struct ConsumerGroupTests {
             _ = try await harness.api(key).resetConsumerGroupOffsets(path: path, body: .json(.init(to: .latest))).forbidden
             let stranger = try await harness.signup("strangerresets")
             _ = try await harness.api(stranger.token).resetConsumerGroupOffsets(path: path, body: .json(.init(to: .latest))).notFound
+            // A live member would commit over a reset: refused unless forced; a dry run is fine.
+            _ = try await harness.api(key).joinConsumerGroup(path: .init(stream: stream, group: "g", memberId: "m"), body: .json(.init())).ok
+            let busy = try await admin.resetConsumerGroupOffsets(path: path, body: .json(.init(to: .latest)))
+            #expect(try busy.conflict.body.applicationProblemJson._type.hasSuffix("/group-has-members"))
+            #expect(try await reset(.init(to: .latest, dryRun: true)).moves.first?.to == 6)
+            #expect(try await reset(.init(to: .latest, force: true)).applied)
+            #expect(try await committed() == 6)
+
             let audit = try await admin.listAuditLog(query: .init(action: "consumergroup.offsets.reset")).ok.body.json
-            #expect(audit.items.count == 9)
-            #expect(audit.items.first?.details?.additionalProperties["moves"] == "0:0->0")
+            #expect(audit.items.count == 10)
+            #expect(audit.items.first?.details?.additionalProperties["forced"] == "true")
+            #expect(audit.items.dropFirst().first?.details?.additionalProperties["moves"] == "0:0->0")
         }
     }
 

@@ -52,7 +52,7 @@ extension APIImplementation {
         let dryRun = body.dryRun ?? false
         let moves = try await consumerGroups.reset(
             identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, to: target,
-            partitions: body.partitions, dryRun: dryRun, origin: Self.origin()
+            partitions: body.partitions, dryRun: dryRun, force: body.force ?? false, origin: Self.origin()
         )
         return .ok(.init(body: .json(.init(
             applied: !dryRun, moves: moves.map { .init(partition: $0.partition, from: $0.from, to: $0.to) }

@@ -90,10 +90,11 @@ public struct ConsumerGroupService: Sendable {
 
     /// Moves the group's committed offsets (all partitions, or `partitions`), each clamped to
     /// what the stream keeps: from its first kept event to its end. A dry run only answers the
-    /// plan. Needs `streams:manage`; applying is audited.
+    /// plan. Refused while the group has live members (they would commit over it) unless
+    /// `force`. Needs `streams:manage`; applying is audited.
     public func reset(
         identity: Identity, stream name: String, group: String, to target: OffsetReset, partitions chosen: [Int]?, dryRun: Bool,
-        origin: RequestOrigin
+        force: Bool = false, origin: RequestOrigin
     ) async throws -> [OffsetMove] {
         try identity.require(.eventsRead)
         return try await client.transaction(logger: logger) { connection in
@@ -125,11 +126,18 @@ public struct ConsumerGroupService: Sendable {
                 return OffsetMove(partition: bound.partition, from: bound.committed, to: min(max(wanted, bound.earliest), bound.end))
             }
             if !dryRun {
+                let members = try await groups.liveMembers(found, on: connection)
+                guard members.isEmpty || force else {
+                    throw SluiceError.conflict(
+                        "The group has \(members.count) live member(s) (\(members.prefix(5).joined(separator: ", "))); stop them, or reset with force.",
+                        kind: "group-has-members"
+                    )
+                }
                 try await groups.move(found, moves, on: connection)
                 try await audit.append(
                     AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "consumergroup.offsets.reset",
                                 targetType: "consumerGroup", targetID: found.id.lowercased,
-                                details: ["stream": stream.name, "name": found.name,
+                                details: ["stream": stream.name, "name": found.name, "forced": String(force),
                                           "moves": moves.map { "\($0.partition):\($0.from)->\($0.to)" }.joined(separator: " ")],
                                 origin: origin),
                     on: connection
