@@ -40,39 +40,27 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Sends one command and waits for its reply; a broken connection throws `unavailable`.
     func command(_ arguments: [[UInt8]]) throws -> RedisValue {
-        try pipeline([arguments])[0]
-    }
-
-    /// Sends the commands in one write and reads their replies in order (an error reply is a
-    /// value, not a throw); a broken connection throws `unavailable`.
-    func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisValue] {
-        for arguments in commands {
-            let lengths = arguments.map(\.count)
-            var blob = arguments.flatMap { $0 }
-            blob.append(0)
-            let status = blob.withUnsafeBufferPointer { buffer in
-                let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var pointers: [UnsafePointer<CChar>?] = []
-                pointers.reserveCapacity(arguments.count)
-                var offset = 0
-                for length in lengths {
-                    pointers.append(base + offset)
-                    offset += length
-                }
-                return pointers.withUnsafeMutableBufferPointer { argv in
-                    lengths.withUnsafeBufferPointer { argvlen in
-                        redisAppendCommandArgv(context, Int32(arguments.count), argv.baseAddress, argvlen.baseAddress)
-                    }
+        let lengths = arguments.map(\.count)
+        var blob = arguments.flatMap { $0 }
+        blob.append(0)
+        let reply: UnsafeMutableRawPointer? = blob.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var pointers: [UnsafePointer<CChar>?] = []
+            pointers.reserveCapacity(arguments.count)
+            var offset = 0
+            for length in lengths {
+                pointers.append(base + offset)
+                offset += length
+            }
+            return pointers.withUnsafeMutableBufferPointer { argv in
+                lengths.withUnsafeBufferPointer { argvlen in
+                    redisCommandArgv(context, Int32(arguments.count), argv.baseAddress, argvlen.baseAddress)
                 }
             }
-            guard status == REDIS_OK else { throw RedisError.unavailable(Self.errorText(context)) }
         }
-        return try commands.map { _ in
-            var reply: UnsafeMutableRawPointer?
-            guard redisGetReply(context, &reply) == REDIS_OK, let reply else { throw RedisError.unavailable(Self.errorText(context)) }
-            defer { freeReplyObject(reply) }
-            return Self.value(reply.assumingMemoryBound(to: redisReply.self))
-        }
+        guard let reply else { throw RedisError.unavailable(Self.errorText(context)) }
+        defer { freeReplyObject(reply) }
+        return Self.value(reply.assumingMemoryBound(to: redisReply.self))
     }
 
     /// The next reply the server pushes (a subscription's messages), or nil if none came

@@ -113,10 +113,13 @@ public func buildApplication(
         LogRequestsMiddleware(.debug)
         BodyLimitMiddleware(limit: configuration.maxBodyBytes)
         AuthenticationMiddleware(tokens: tokens, apiKeys: apiKeys, client: client, logger: logger)
-        RateLimitMiddleware(limits: limits)
-        OpenAPIRequestContextMiddleware()
     }
-    try api.registerHandlers(on: HandRoutedTransport(base: router, excluded: IngestRoutes.operations), configuration: .sluice)
+    // The generated handlers spend a request of the caller's limit first; ingest spends it
+    // with its events, so it is registered beside them, not behind that middleware.
+    let generated = router.group()
+        .add(middleware: RateLimitMiddleware(limits: limits))
+        .add(middleware: OpenAPIRequestContextMiddleware())
+    try api.registerHandlers(on: HandRoutedTransport(base: generated, excluded: IngestRoutes.operations), configuration: .sluice)
     ingest.register(on: router)
 
     var app = Application(

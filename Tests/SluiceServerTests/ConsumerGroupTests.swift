@@ -201,6 +201,7 @@ struct ConsumerGroupTests {
             #expect(try await join("a") == [0, 1, 2, 3])
             #expect(try await join("c", timeout: 1000) == [1, 3])
             #expect(try await join("a") == [0, 2])
+            _ = try await commit("c", 1, 1).noContent  // a heartbeat that keeps c's own session timeout
             try await Task.sleep(for: .milliseconds(1500))
             #expect(try await join("a") == [0, 1, 2, 3])
             #expect(try await commit("c", 1, 1).conflict.body.applicationProblemJson._type.hasSuffix("/member-unknown"))

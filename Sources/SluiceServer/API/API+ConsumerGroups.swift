@@ -82,10 +82,8 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let wait = body.waitMs ?? 0
         guard (0...30_000).contains(wait) else { throw SluiceError.badRequest("waitMs is 0 to 30,000.", pointer: "/waitMs") }
-        let identity = try RequestScope.identity()
-        try identity.require(.eventsRead)
         let (membership, stream, events) = try await consumerGroups.fetch(
-            identity: identity, stream: input.path.stream, group: input.path.group, member: body.memberId,
+            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: body.memberId,
             sessionTimeoutMilliseconds: body.sessionTimeoutMs, maxEvents: body.maxEvents ?? 100, wait: .milliseconds(wait)
         )
         return .ok(.init(body: .json(.init(

@@ -76,7 +76,7 @@ extension Components.Schemas.AuditEntry {
             actor: .init(entry.actor),
             action: entry.action, targetType: entry.targetType, targetId: entry.targetID,
             details: .init(additionalProperties: entry.details), clientIp: entry.clientIP, requestId: entry.requestID,
-            hash: entry.hash.map { String(format: "%02x", $0) }.joined()
+            hash: entry.hash.hex
         )
     }
 }

@@ -54,11 +54,11 @@ public struct ConsumerGroupState: Sendable, Equatable {
     public var partitions: [Partition]
     public var state: State
     /// Live members in join order, each with its partitions.
-    public var members: [(id: String, partitions: [Int])]
+    public var members: [Member]
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.group == rhs.group && lhs.partitions == rhs.partitions && lhs.state == rhs.state
-            && lhs.members.map(\.id) == rhs.members.map(\.id) && lhs.members.map(\.partitions) == rhs.members.map(\.partitions)
+    public struct Member: Sendable, Equatable {
+        public var id: String
+        public var partitions: [Int]
     }
 }
 

@@ -159,6 +159,34 @@ struct ConsumerGroupRepository: Sendable {
         return try await liveMembers(group, on: connection)
     }
 
+    /// A live member was heard from (a commit): alive a session timeout more, its own.
+    func heartbeat(_ group: ConsumerGroup, member: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE consumer_members SET seen_at = clock_timestamp()
+            WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id) AND member_id = \(member)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Moves a partition's committed offset forward to `offset`; false if it is already past it.
+    func commit(_ group: ConsumerGroup, partition: Int, offset: Int64, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO consumer_offsets AS o (tenant_id, group_id, partition, committed_offset, committed_at)
+            VALUES (\(group.tenantID), \(group.id), \(Int16(partition)), \(offset), now())
+            ON CONFLICT (tenant_id, group_id, partition) DO UPDATE
+            SET committed_offset = excluded.committed_offset, committed_at = excluded.committed_at
+            WHERE o.committed_offset <= excluded.committed_offset
+            RETURNING partition
+            """,
+            logger: logger
+        )
+        for try await _ in rows.decode(Int16.self) { return true }
+        return false
+    }
+
     func leave(_ group: ConsumerGroup, member: String, on connection: PostgresConnection) async throws {
         try await connection.query(
             "DELETE FROM consumer_members WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id) AND member_id = \(member)",

@@ -17,6 +17,7 @@ public struct ConsumerGroupService: Sendable {
     static let stuckAfter: TimeInterval = 5 * 60
 
     var groups: ConsumerGroupRepository { .init(logger: logger) }
+    var streams: StreamRepository { .init(logger: logger) }
 
     public func create(identity: Identity, stream name: String, group: String, start: ConsumerGroup.Start, origin: RequestOrigin) async throws -> ConsumerGroupState {
         try identity.require(.eventsRead)
@@ -25,7 +26,7 @@ public struct ConsumerGroupService: Sendable {
             throw SluiceError.badRequest("The start time lies more than a day ahead.", pointer: "/startAt")
         }
         return try await client.transaction(logger: logger) { connection in
-            let stream = try await self.stream(identity: identity, name: name, on: connection)
+            let stream = try await streams.visible(to: identity, name: name, on: connection)
             let group = ConsumerGroup(tenantID: identity.tenantID, id: .v7(), streamID: stream.id, name: groupName, start: start, createdAt: Date())
             let from: Date? = switch start {
             case .earliest: Date().addingTimeInterval(-TimeInterval(stream.retentionSeconds))
@@ -50,7 +51,7 @@ public struct ConsumerGroupService: Sendable {
     public func list(identity: Identity, stream name: String) async throws -> [ConsumerGroupState] {
         try identity.require(.eventsRead)
         return try await client.withConnection { connection in
-            let stream = try await self.stream(identity: identity, name: name, on: connection)
+            let stream = try await streams.visible(to: identity, name: name, on: connection)
             var states: [ConsumerGroupState] = []
             for group in try await groups.list(tenantID: identity.tenantID, streamID: stream.id, on: connection) {
                 states.append(try await state(group, stream: stream, on: connection))
@@ -62,10 +63,7 @@ public struct ConsumerGroupService: Sendable {
     public func describe(identity: Identity, stream name: String, group: String) async throws -> ConsumerGroupState {
         try identity.require(.eventsRead)
         return try await client.withConnection { connection in
-            let stream = try await self.stream(identity: identity, name: name, on: connection)
-            guard let found = try await groups.find(tenantID: identity.tenantID, streamID: stream.id, name: group, on: connection) else {
-                throw SluiceError.notFound("Consumer group '\(group.prefix(100))'")
-            }
+            let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
             return try await state(found, stream: stream, on: connection)
         }
     }
@@ -73,10 +71,7 @@ public struct ConsumerGroupService: Sendable {
     public func delete(identity: Identity, stream name: String, group: String, origin: RequestOrigin) async throws {
         try identity.require(.eventsRead)
         try await client.transaction(logger: logger) { connection in
-            let stream = try await self.stream(identity: identity, name: name, on: connection)
-            guard let found = try await groups.find(tenantID: identity.tenantID, streamID: stream.id, name: group, on: connection) else {
-                throw SluiceError.notFound("Consumer group '\(group.prefix(100))'")
-            }
+            let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
             try identity.require(.streamsManage)
             try await groups.delete(found, on: connection)
             try await audit.append(
@@ -98,10 +93,7 @@ public struct ConsumerGroupService: Sendable {
     ) async throws -> [OffsetMove] {
         try identity.require(.eventsRead)
         return try await client.transaction(logger: logger) { connection in
-            let stream = try await self.stream(identity: identity, name: name, on: connection)
-            guard let found = try await groups.find(tenantID: identity.tenantID, streamID: stream.id, name: group, on: connection) else {
-                throw SluiceError.notFound("Consumer group '\(group.prefix(100))'")
-            }
+            let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
             try identity.require(.streamsManage)
             if let chosen, let wrong = chosen.first(where: { !(0..<stream.partitions).contains($0) }) {
                 throw SluiceError.badRequest("The stream has no partition \(wrong); it has 0 to \(stream.partitions - 1).", pointer: "/partitions")
@@ -169,19 +161,9 @@ public struct ConsumerGroupService: Sendable {
     /// that joined, left or went silent move partitions at once.
     public func join(identity: Identity, stream name: String, group: String, member: String?, sessionTimeoutMilliseconds: Int?) async throws -> Membership {
         try identity.require(.eventsRead)
-        let member = member ?? "m-" + UUID().uuidString.lowercased()
-        guard (1...100).contains(member.utf8.count),
-              member.utf8.allSatisfy({ $0 < 0x80 && (Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber || ".-_:".utf8.contains($0)) })
-        else { throw SluiceError.badRequest("A member id has 1 to 100 characters: letters, digits, '.', '_', '-', ':'.", pointer: "/memberId") }
-        let timeout = sessionTimeoutMilliseconds ?? Self.defaultSessionTimeout
-        guard (1000...300_000).contains(timeout) else {
-            throw SluiceError.badRequest("The session timeout is 1,000 to 300,000 ms.", pointer: "/sessionTimeoutMs")
-        }
+        let (member, timeout) = try Self.validMember(member ?? "m-" + UUID().uuidString.lowercased(), sessionTimeoutMilliseconds)
         return try await client.transaction(logger: logger) { connection in
-            let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
-            let members = try await groups.touch(found, member: member, sessionTimeoutMilliseconds: timeout, on: connection)
-            let partitions = Self.assignment(partitions: stream.partitions, members: members)[member] ?? []
-            return Membership(memberID: member, partitions: partitions, sessionTimeoutMilliseconds: timeout)
+            try await touch(identity: identity, stream: name, group: group, member: member, timeout: timeout, on: connection).membership
         }
     }
 
@@ -200,17 +182,18 @@ public struct ConsumerGroupService: Sendable {
         identity: Identity, stream name: String, group: String, member: String, sessionTimeoutMilliseconds: Int?, maxEvents: Int,
         wait: Duration
     ) async throws -> (Membership, Stream, [StoredEvent]) {
+        try identity.require(.eventsRead)
         guard (1...1000).contains(maxEvents) else { throw SluiceError.badRequest("maxEvents is 1 to 1,000.", pointer: "/maxEvents") }
+        let (member, timeout) = try Self.validMember(member, sessionTimeoutMilliseconds)
         let deadline = ContinuousClock.now + wait
         while true {
-            let (stream, found) = try await client.withConnection { connection in
-                try await self.group(identity: identity, stream: name, name: group, on: connection)
+            // One transaction: the group, the heartbeat and the assignment, the offsets.
+            let (stream, membership, committed, version) = try await client.transaction(logger: logger) { connection in
+                let touched = try await touch(identity: identity, stream: name, group: group, member: member, timeout: timeout, on: connection)
+                // Taken before the events are read, so that one stored meanwhile ends the wait.
+                let version = notifier.version(of: touched.stream.id)
+                return (touched.stream, touched.membership, try await groups.committed(touched.group, on: connection), version)
             }
-            let version = notifier.version(of: stream.id)
-            let membership = try await join(
-                identity: identity, stream: name, group: group, member: member, sessionTimeoutMilliseconds: sessionTimeoutMilliseconds
-            )
-            let committed = try await client.withConnection { try await groups.committed(found, on: $0) }
             var events: [StoredEvent] = []
             for partition in membership.partitions where events.count < maxEvents {
                 events += try await reader.read(
@@ -224,7 +207,7 @@ public struct ConsumerGroupService: Sendable {
     }
 
     /// Commits the next offsets to read, per partition: forward only, on partitions the member
-    /// holds, at most the partition's end.
+    /// holds, at most the partition's end. A heartbeat too.
     public func commit(identity: Identity, stream name: String, group: String, member: String, offsets: [(partition: Int, offset: Int64)]) async throws {
         try identity.require(.eventsRead)
         try await client.transaction(logger: logger) { connection in
@@ -249,43 +232,46 @@ public struct ConsumerGroupService: Sendable {
                 }
             }
             for commit in offsets {
-                let rows = try await connection.query(
-                    """
-                    INSERT INTO consumer_offsets AS o (tenant_id, group_id, partition, committed_offset, committed_at)
-                    VALUES (\(found.tenantID), \(found.id), \(Int16(commit.partition)), \(commit.offset), now())
-                    ON CONFLICT (tenant_id, group_id, partition) DO UPDATE
-                    SET committed_offset = excluded.committed_offset, committed_at = excluded.committed_at
-                    WHERE o.committed_offset <= excluded.committed_offset
-                    RETURNING partition
-                    """,
-                    logger: logger
-                )
-                var moved = false
-                for try await _ in rows.decode(Int16.self) { moved = true }
-                guard moved else {
+                guard try await groups.commit(found, partition: commit.partition, offset: commit.offset, on: connection) else {
                     throw SluiceError.conflict(
                         "Commits move forward only: partition \(commit.partition) is already past \(commit.offset); nothing was committed.",
                         kind: "commit-behind"
                     )
                 }
             }
-            _ = try await groups.touch(found, member: member, sessionTimeoutMilliseconds: Self.defaultSessionTimeout, on: connection)
+            try await groups.heartbeat(found, member: member, on: connection)
         }
     }
 
+    /// A member id (letters, digits, `.`, `_`, `-`, `:`) and a session timeout, checked.
+    private static func validMember(_ member: String, _ timeout: Int?) throws -> (String, Int) {
+        let allowed = Set(".-_:".utf8)
+        guard (1...100).contains(member.utf8.count),
+              member.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || allowed.contains($0) })
+        else { throw SluiceError.badRequest("A member id has 1 to 100 characters: letters, digits, '.', '_', '-', ':'.", pointer: "/memberId") }
+        let timeout = timeout ?? Self.defaultSessionTimeout
+        guard (1000...300_000).contains(timeout) else {
+            throw SluiceError.badRequest("The session timeout is 1,000 to 300,000 ms.", pointer: "/sessionTimeoutMs")
+        }
+        return (member, timeout)
+    }
+
+    /// Joins or heartbeats `member` and answers its partitions.
+    private func touch(
+        identity: Identity, stream name: String, group: String, member: String, timeout: Int, on connection: PostgresConnection
+    ) async throws -> (stream: Stream, group: ConsumerGroup, membership: Membership) {
+        let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
+        let members = try await groups.touch(found, member: member, sessionTimeoutMilliseconds: timeout, on: connection)
+        let partitions = Self.assignment(partitions: stream.partitions, members: members)[member] ?? []
+        return (stream, found, Membership(memberID: member, partitions: partitions, sessionTimeoutMilliseconds: timeout))
+    }
+
     private func group(identity: Identity, stream name: String, name group: String, on connection: PostgresConnection) async throws -> (Stream, ConsumerGroup) {
-        let stream = try await self.stream(identity: identity, name: name, on: connection)
+        let stream = try await streams.visible(to: identity, name: name, on: connection)
         guard let found = try await groups.find(tenantID: identity.tenantID, streamID: stream.id, name: group, on: connection) else {
             throw SluiceError.notFound("Consumer group '\(group.prefix(100))'")
         }
         return (stream, found)
-    }
-
-    private func stream(identity: Identity, name: String, on connection: PostgresConnection) async throws -> Stream {
-        guard identity.mayAccess(stream: name),
-              let stream = try await StreamRepository(logger: logger).find(tenantID: identity.tenantID, name: name, on: connection)
-        else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
-        return stream
     }
 
     private func state(_ group: ConsumerGroup, stream: Stream, on connection: PostgresConnection) async throws -> ConsumerGroupState {
@@ -301,7 +287,7 @@ public struct ConsumerGroupService: Sendable {
         }
         return ConsumerGroupState(
             group: group, stream: stream.name, partitions: partitions, state: state,
-            members: members.map { (id: $0, partitions: assigned[$0] ?? []) }
+            members: members.map { .init(id: $0, partitions: assigned[$0] ?? []) }
         )
     }
 }

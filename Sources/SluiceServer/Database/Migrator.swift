@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -69,7 +68,7 @@ public struct Migrator: Sendable {
         }
         return ups.keys.sorted().map { version in
             let (name, up) = ups[version]!
-            let checksum = SHA256.hash(data: Data(up.utf8)).map { String(format: "%02x", $0) }.joined()
+            let checksum = Secrets.hash(up).hex
             return Migration(version: version, name: name, up: up, down: downs[version], checksum: checksum)
         }
     }

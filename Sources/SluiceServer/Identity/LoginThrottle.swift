@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import Redis
@@ -119,7 +118,7 @@ public struct RedisLoginThrottle: LoginThrottling {
     )
 
     private func keys(account: String, clientIP: String?) -> (keys: [String], limits: [String]) {
-        let digest = SHA256.hash(data: Array(account.lowercased().utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let digest = Secrets.hash(account.lowercased()).prefix(16).hex
         var keys = ["sluice:login:account:\(digest)"]
         var limits = [String(configuration.failuresPerAccount)]
         if let clientIP {

@@ -38,23 +38,16 @@ struct IngestRoutes: Sendable {
         }
     }
 
-    /// Whether `RateLimitMiddleware` leaves the request's cost to these routes, which spend it
-    /// with the events in one step.
-    static func spendsItsOwnRequest(_ request: Request) -> Bool {
-        guard request.method == .post else { return false }
-        let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
-        // "", "v1", "streams", name, "events" [, "batch"] or "platforms", platform
-        guard parts.count >= 5, parts[1] == "v1", parts[2] == "streams" else { return false }
-        return (parts.count == 5 && parts[4] == "events") || (parts.count == 6 && (parts[4] == "events" && parts[5] == "batch" || parts[4] == "platforms"))
-    }
-
-    /// Runs an ingest handler; if it failed before spending the request, spends it now.
+    /// Runs an ingest handler (these routes are not behind `RateLimitMiddleware`): counts the
+    /// request in the caller's usage; the handler spends it with its events (`admit`), or, if
+    /// it failed before, it is spent afterwards, so that failing calls count against the limit.
     private func spendingRequest(_ context: SluiceRequestContext, _ handler: (RequestTicket) async throws -> Response) async throws -> Response {
+        if let identity = context.identity { limits.recordRequest(identity) }
         let ticket = RequestTicket()
         do {
             return try await handler(ticket)
         } catch {
-            if !ticket.spent, let identity = context.identity { await limits.spendFailedRequest(identity) }
+            if !ticket.spent, let identity = context.identity { _ = try? await limits.spendRequest(identity) }
             throw error
         }
     }

@@ -22,8 +22,14 @@ public final class LeasingRateLimiter: RateLimiter {
     static let leaseWindow: Duration = .milliseconds(20)
     static let leaseLife: Duration = .seconds(1)
 
+    private struct State {
+        var leases: [String: Lease] = [:]
+        /// When every lease was last checked for expiry (else only a request's own are).
+        var swept = ContinuousClock.now
+    }
+
     private let shared: any RateLimiter
-    private let leases = Mutex<[String: Lease]>([:])
+    private let state = Mutex(State())
 
     public init(_ shared: any RateLimiter) {
         self.shared = shared
@@ -39,27 +45,16 @@ public final class LeasingRateLimiter: RateLimiter {
         let now = ContinuousClock.now
         var expired: [(key: String, units: Int)] = []
         // From the leases, if they cover everything.
-        let local = leases.withLock { leases -> LimitOutcome? in
-            // This request's expired leases now, everyone's when there are many.
-            let keys = leases.count > 10_000 ? Array(leases.keys) : checks.map(\.key) + (quota.map { [$0.key] } ?? [])
-            for key in keys {
-                guard let lease = leases[key], lease.until <= now else { continue }
+        let local = state.withLock { state -> LimitOutcome? in
+            // This request's expired leases now; everyone's once a second.
+            let sweep = now - state.swept >= Self.leaseLife
+            if sweep { state.swept = now }
+            for key in sweep ? Array(state.leases.keys) : checks.map(\.key) + (quota.map { [$0.key] } ?? []) {
+                guard let lease = state.leases[key], lease.until <= now else { continue }
                 if lease.isQuota && lease.units > 0 { expired.append((key, lease.units)) }
-                leases[key] = nil
+                state.leases[key] = nil
             }
-            guard checks.allSatisfy({ (leases[$0.key]?.units ?? 0) >= $0.cost }),
-                  quota.map({ (leases[$0.key]?.units ?? 0) >= $0.cost }) ?? true
-            else { return nil }
-            var decisions: [RateLimitDecision] = []
-            for check in checks {
-                leases[check.key]!.units -= check.cost
-                let lease = leases[check.key]!
-                var decision = lease.decision ?? RateLimitDecision(allowed: true, limit: check.limit.burst, remaining: 0, resetSeconds: 0, retryAfterSeconds: 0)
-                decision.remaining = min(check.limit.burst, decision.remaining + lease.units)
-                decisions.append(decision)
-            }
-            if let quota { leases[quota.key]!.units -= quota.cost }
-            return .allowed(decisions, quotaUsed: nil)
+            return Self.spendLeased(checks, quota: quota, from: &state.leases)
         }
         for (key, units) in expired { await shared.refund(units, quotaKey: key) }
         if let local { return local }
@@ -74,15 +69,15 @@ public final class LeasingRateLimiter: RateLimiter {
             let outcome = try await shared.spend(leased, quota: leasedQuota)
             switch outcome {
             case .allowed(let decisions, let used):
-                leases.withLock { leases in
+                state.withLock { state in
                     for (index, check) in checks.enumerated() where chunks[index] > 0 {
-                        leases[check.key] = Lease(
-                            units: (leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseLife, decision: decisions[index]
+                        state.leases[check.key] = Lease(
+                            units: (state.leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseLife, decision: decisions[index]
                         )
                     }
                     if let quota, quotaChunk > 0 {
-                        leases[quota.key] = Lease(
-                            units: (leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.leaseLife, isQuota: true
+                        state.leases[quota.key] = Lease(
+                            units: (state.leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.leaseLife, isQuota: true
                         )
                     }
                 }
@@ -103,11 +98,28 @@ public final class LeasingRateLimiter: RateLimiter {
 
     /// Into the quota's lease while it lasts, else to the shared limiter.
     public func refund(_ amount: Int, quotaKey: String) async {
-        let kept = leases.withLock { leases -> Bool in
-            guard let lease = leases[quotaKey], lease.until > ContinuousClock.now else { return false }
-            leases[quotaKey]!.units = lease.units + amount
+        let kept = state.withLock { state -> Bool in
+            guard let lease = state.leases[quotaKey], lease.until > ContinuousClock.now else { return false }
+            state.leases[quotaKey]!.units = lease.units + amount
             return true
         }
         if !kept { await shared.refund(amount, quotaKey: quotaKey) }
+    }
+
+    /// Spends everything from the leases if they cover it all, else nothing (nil).
+    private static func spendLeased(_ checks: [LimitCheck], quota: QuotaCheck?, from leases: inout [String: Lease]) -> LimitOutcome? {
+        guard checks.allSatisfy({ (leases[$0.key]?.units ?? 0) >= $0.cost }),
+              quota.map({ (leases[$0.key]?.units ?? 0) >= $0.cost }) ?? true
+        else { return nil }
+        var decisions: [RateLimitDecision] = []
+        for check in checks {
+            leases[check.key]!.units -= check.cost
+            let lease = leases[check.key]!
+            var decision = lease.decision ?? RateLimitDecision(allowed: true, limit: check.limit.burst, remaining: 0, resetSeconds: 0, retryAfterSeconds: 0)
+            decision.remaining = min(check.limit.burst, decision.remaining + lease.units)
+            decisions.append(decision)
+        }
+        if let quota { leases[quota.key]!.units -= quota.cost }
+        return .allowed(decisions, quotaUsed: nil)
     }
 }

@@ -72,7 +72,6 @@ public struct TenantLimits: Sendable, Equatable {
     public var planName: String
     public var plan: Plan
     public var monthlyEvents: Int?
-    public var quotaIsOverridden: Bool
 }
 
 /// Tenants' plans, read from PostgreSQL and kept for `timeToLive`, so that a limit check does
@@ -111,19 +110,13 @@ final class TenantPlans: Sendable {
     }
 
     func resolve(planName: String, quotaOverride: Int?) -> TenantLimits {
-        var plan = plans[planName]
-        if plan == nil {
+        let plan: Plan
+        if let configured = plans[planName] {
+            plan = configured
+        } else {
             logger.warning("a tenant's plan is not configured; the default plan applies", metadata: ["plan": "\(planName)", "default": "\(defaultPlan)"])
             plan = plans[defaultPlan] ?? Plan.builtIn["free"]!
         }
-        return TenantLimits(
-            planName: planName, plan: plan!, monthlyEvents: quotaOverride ?? plan!.monthlyEvents, quotaIsOverridden: quotaOverride != nil
-        )
+        return TenantLimits(planName: planName, plan: plan, monthlyEvents: quotaOverride ?? plan.monthlyEvents)
     }
-
-    func forget(_ tenantID: UUID) {
-        entries.withLock { $0[tenantID] = nil }
-    }
-
-    func plan(named name: String) -> Plan? { plans[name] }
 }

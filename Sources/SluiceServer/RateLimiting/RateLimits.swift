@@ -36,23 +36,13 @@ public struct RateLimits: Sendable {
 
     enum Kind: String, CaseIterable { case requests, events, quota }
 
-    /// One request of an API key (not ingest, which spends it with its events), after
-    /// counting it in the caller's usage.
-    func request(_ identity: Identity) async throws -> RateLimitDecision? {
-        recordRequest(identity)
+    /// Spends one request of an API key's limit (members have none); 429 when it is spent.
+    /// Ingest spends it with its events instead (`admit`).
+    func spendRequest(_ identity: Identity) async throws -> RateLimitDecision? {
         guard configuration.enabled, identity.apiKeyID != nil else { return nil }
         let plan = try await plans.limits(for: identity.tenantID).plan
         guard let check = check(.requests, identity: identity, plan: plan, cost: 1) else { return nil }
-        return try await spend([(.requests, check)], quota: nil).decisions.first
-    }
-
-    /// The request of an ingest call that failed before its events were admitted: spent
-    /// afterwards, so that failing calls count against the limit too.
-    func spendFailedRequest(_ identity: Identity) async {
-        guard configuration.enabled, let plan = try? await plans.limits(for: identity.tenantID).plan,
-              let check = check(.requests, identity: identity, plan: plan, cost: 1)
-        else { return }
-        _ = try? await spend([(.requests, check)], quota: nil)
+        return try await spend([(.requests, check)], quota: nil).first
     }
 
     func recordRequest(_ identity: Identity) {
@@ -94,8 +84,8 @@ public struct RateLimits: Sendable {
             quota = QuotaCheck(key: key, quota: monthly, cost: count, ttlSeconds: ttl, seed: nil)
             admission.quotaKey = key
         }
-        let spent = try await spend(checks, quota: quota, tenantID: tenantID, period: period)
-        admission.decision = zip(checks, spent.decisions).first { $0.0.0 == .events }?.1
+        let decisions = try await spend(checks, quota: quota, tenantID: tenantID, period: period)
+        admission.decision = zip(checks, decisions).first { $0.0.0 == .events }?.1
         return admission
     }
 
@@ -118,8 +108,8 @@ public struct RateLimits: Sendable {
     /// limit that refused.
     private func spend(
         _ checks: [(Kind, LimitCheck)], quota: QuotaCheck?, tenantID: UUID? = nil, period: UsagePeriod? = nil
-    ) async throws -> (decisions: [RateLimitDecision], quotaUsed: Int?) {
-        guard !checks.isEmpty || quota != nil else { return ([], nil) }
+    ) async throws -> [RateLimitDecision] {
+        guard !checks.isEmpty || quota != nil else { return [] }
         var quota = quota
         var outcome = try await limiter.spend(checks.map(\.1), quota: quota)
         if outcome == .needsSeed, let tenantID, let period {
@@ -127,8 +117,8 @@ public struct RateLimits: Sendable {
             outcome = try await limiter.spend(checks.map(\.1), quota: quota)
         }
         switch outcome {
-        case .allowed(let decisions, let used):
-            return (decisions, used)
+        case .allowed(let decisions, _):
+            return decisions
         case .limited(let index, let decision):
             let (kind, check) = checks[index]
             refusals[kind]?.increment()
@@ -166,20 +156,18 @@ extension HTTPField.Name {
     static let rateLimitReset = Self("RateLimit-Reset")!
 }
 
-/// Spends one request of the caller's limit (API keys only) before the handler runs, and
-/// reports it in the response's RateLimit headers. Ingest (`IngestRoutes`) spends the request
-/// together with its events, in one step, and reports the event limit.
+/// Counts the caller's request in its usage and spends one of its key's request limit before
+/// a generated handler runs, reporting it in the response's RateLimit headers. The ingest
+/// routes are not behind it: they spend the request with their events in one step
+/// (`IngestRoutes`).
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
     let limits: RateLimits
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let identity = context.identity else { return try await next(request, context) }
-        if IngestRoutes.spendsItsOwnRequest(request) {
-            limits.recordRequest(identity)
-            return try await next(request, context)
-        }
-        guard let decision = try await limits.request(identity) else { return try await next(request, context) }
+        limits.recordRequest(identity)
+        guard let decision = try await limits.spendRequest(identity) else { return try await next(request, context) }
         var response = try await next(request, context)
         if response.headers[.rateLimitLimit] == nil { RateLimits.addHeaders(decision, to: &response.headers) }
         return response

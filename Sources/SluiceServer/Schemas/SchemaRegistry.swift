@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -40,7 +39,7 @@ public struct SchemaRegistry: Sendable {
         let eventType = try Self.eventType(eventType)
         _ = try Self.compile(schema)
         let canonical = schema.canonicalText
-        let fingerprint = SHA256.hash(data: Array(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        let fingerprint = Secrets.hash(canonical).hex
         let result = try await client.transaction(logger: logger) { connection in
             try await schemas.lock(tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, on: connection)
             let live = try await schemas.versions(

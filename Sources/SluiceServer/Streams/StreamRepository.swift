@@ -74,6 +74,15 @@ struct StreamRepository: Sendable {
         return nil
     }
 
+    /// The live stream `name` of the caller's tenant, if the caller may see it; else 404 (also
+    /// for a stream a key is not allowed: its existence is not revealed).
+    func visible(to identity: Identity, name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> Stream {
+        guard identity.mayAccess(stream: name),
+              let stream = try await find(tenantID: identity.tenantID, name: name, forUpdate: forUpdate, on: connection)
+        else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
+        return stream
+    }
+
     func find(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> Stream? {
         let rows = try await connection.query(
             "SELECT \(unescaped: Self.columns) FROM streams s WHERE s.tenant_id = \(tenantID) AND s.id = \(id) AND s.deleted_at IS NULL",

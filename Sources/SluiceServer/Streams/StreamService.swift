@@ -75,19 +75,13 @@ public struct StreamService: Sendable {
 
     public func get(identity: Identity, name: String) async throws -> Stream {
         try identity.require(.streamsRead)
-        guard identity.mayAccess(stream: name),
-              let stream = try await client.withConnection({ try await streams.find(tenantID: identity.tenantID, name: name, on: $0) })
-        else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
-        return stream
+        return try await client.withConnection { try await streams.visible(to: identity, name: name, on: $0) }
     }
 
     public func update(identity: Identity, name: String, _ change: Change, origin: RequestOrigin) async throws -> Stream {
         try identity.require(.streamsManage)
-        guard identity.mayAccess(stream: name) else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
         let updated = try await client.transaction(logger: logger) { connection in
-            guard var stream = try await streams.find(tenantID: identity.tenantID, name: name, forUpdate: true, on: connection) else {
-                throw SluiceError.notFound("Stream '\(name.prefix(100))'")
-            }
+            var stream = try await streams.visible(to: identity, name: name, forUpdate: true, on: connection)
             let before = stream
             try Self.apply(change, to: &stream, creating: false)
             try await streams.update(stream, on: connection)
@@ -112,11 +106,8 @@ public struct StreamService: Sendable {
 
     public func delete(identity: Identity, name: String, origin: RequestOrigin) async throws {
         try identity.require(.streamsManage)
-        guard identity.mayAccess(stream: name) else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
         try await client.transaction(logger: logger) { connection in
-            guard let stream = try await streams.find(tenantID: identity.tenantID, name: name, forUpdate: true, on: connection) else {
-                throw SluiceError.notFound("Stream '\(name.prefix(100))'")
-            }
+            let stream = try await streams.visible(to: identity, name: name, forUpdate: true, on: connection)
             try await streams.markDeleted(tenantID: identity.tenantID, id: stream.id, on: connection)
             try await audit.append(
                 AuditRecord(

@@ -21,6 +21,7 @@ enum Secrets {
         return prefix + String(decoding: characters, as: UTF8.self)
     }
 
+    /// SHA-256 of the text's UTF-8.
     static func hash(_ secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Data(secret.utf8)))
     }
@@ -30,6 +31,11 @@ enum Secrets {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
+}
+
+extension Sequence<UInt8> {
+    /// Lower-case hexadecimal, two digits a byte.
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
 
 extension UUID {
