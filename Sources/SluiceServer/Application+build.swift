@@ -88,10 +88,15 @@ public func buildApplication(
     let ingestService = IngestService(
         catalog: catalog, appender: appender, schemas: schemaCache, quarantine: quarantineStore, notifier: notifier, logger: logger
     )
-    let secrets = configuration.secretsKey.map(SecretBox.init(key:))
-        ?? SecretBox(derivedFrom: configuration.jwtKeys.first { $0.id == configuration.jwtSigningKeyID }?.secret ?? [])
+    let secrets = configuration.secretBox()
+    let worker = configuration.workers.concurrency > 0
+        ? DeliveryWorker.make(configuration, client: client, logger: logger, notifier: notifier, audit: audit, metrics: metrics) : nil
+    if let worker { services.append(worker.service) }
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
     let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes)
+    let consumerGroups = ConsumerGroupService(
+        client: client, logger: logger, audit: audit, reader: EventReader(client: client, logger: logger), notifier: notifier
+    )
     let api = APIImplementation(
         client: client, logger: logger, migrator: migrator, auth: auth,
         members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
@@ -101,8 +106,10 @@ public func buildApplication(
         quarantine: QuarantineService(
             client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
         ),
-        consumerGroups: ConsumerGroupService(
-            client: client, logger: logger, audit: audit, reader: EventReader(client: client, logger: logger), notifier: notifier
+        consumerGroups: consumerGroups,
+        subscriptions: SubscriptionService(
+            client: client, logger: logger, audit: audit, box: secrets, consumerGroups: consumerGroups,
+            allowPrivateNetworks: configuration.workers.allowPrivateNetworks, wakeWorkers: { worker?.service.wakeRetries() }
         )
     )
 
@@ -125,7 +132,7 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
-        services: services + [ThreadPoolService(pool: hashingPool), maintenance],
+        services: services + [ThreadPoolService(pool: hashingPool), maintenance] + (worker.map { [$0.shutdown] } ?? []),
         logger: logger
     )
     if configuration.migrateOnStart {
@@ -147,4 +154,28 @@ struct ThreadPoolService: Service {
         try? await gracefulShutdown()
         try await pool.shutdownGracefully()
     }
+}
+
+/// `sluice worker`: the webhook worker pool alone, without the API. Runs until SIGTERM or
+/// SIGINT, then hands its partitions back.
+public func runWorker(_ configuration: SluiceConfiguration, logger: Logger = Logger(label: "sluice")) async throws {
+    var logger = logger
+    logger.logLevel = configuration.logLevel
+    guard configuration.workers.concurrency > 0 else { throw ConfigurationError("SLUICE_WORKER_CONCURRENCY must be at least 1 for sluice worker") }
+    let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+    let notifier = EventNotifier(client: client, logger: logger)
+    let worker = DeliveryWorker.make(
+        configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger),
+        metrics: PrometheusCollectorRegistry()
+    )
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [
+                .init(service: client), .init(service: notifier), .init(service: worker.service), .init(service: worker.shutdown),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+    )
+    try await group.run()
 }

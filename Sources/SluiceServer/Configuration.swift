@@ -28,6 +28,8 @@ public struct SluiceConfiguration: Sendable {
     public var rateLimits = RateLimits.Configuration()
     /// The time quotas and usage are counted by; tests move it across a month's end.
     public var clock: @Sendable () -> Date = { Date() }
+    /// The webhook worker pool in this process.
+    public var workers = Workers()
     /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
     public var jwtKeyIsEphemeral = false
 
@@ -92,11 +94,25 @@ public struct SluiceConfiguration: Sendable {
         }
         if let value = environment["SLUICE_DATABASE_POOL_SIZE"] { configuration.databasePoolSize = try int(value, "SLUICE_DATABASE_POOL_SIZE", 1...1000) }
         if let value = environment["SLUICE_MIGRATE_ON_START"] { configuration.migrateOnStart = value != "false" && value != "0" }
+        if let value = environment["SLUICE_WORKER_CONCURRENCY"] {
+            configuration.workers.concurrency = try int(value, "SLUICE_WORKER_CONCURRENCY", 0...1000)
+        }
+        if let value = environment["SLUICE_WORKER_LEASE_SECONDS"] {
+            configuration.workers.leaseSeconds = try int(value, "SLUICE_WORKER_LEASE_SECONDS", 2...300)
+        }
+        if let value = environment["SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] {
+            configuration.workers.allowPrivateNetworks = value == "true" || value == "1"
+        }
         if let value = environment["SLUICE_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: value) else { throw ConfigurationError("SLUICE_LOG_LEVEL '\(value)' is not a log level") }
             configuration.logLevel = level
         }
         return configuration
+    }
+
+    /// Seals and opens the secrets Sluice keeps readable.
+    func secretBox() -> SecretBox {
+        secretsKey.map(SecretBox.init(key:)) ?? SecretBox(derivedFrom: jwtKeys.first { $0.id == jwtSigningKeyID }?.secret ?? [])
     }
 
     /// `host:port`, e.g. `127.0.0.1:8080` or `0.0.0.0:8080`.
@@ -161,5 +177,17 @@ public struct SluiceConfiguration: Sendable {
             configuration.options.additionalStartupParameters = [("search_path", searchPath)]
         }
         return configuration
+    }
+}
+
+extension SluiceConfiguration {
+    public struct Workers: Sendable {
+        /// Webhook requests in flight at once in this process; 0: `sluice serve` runs no workers.
+        public var concurrency = 16
+        /// A worker that stops renewing loses its partitions this long after its last renewal.
+        public var leaseSeconds = 10
+        /// Whether webhooks may point at loopback, private and link-local addresses.
+        public var allowPrivateNetworks = false
+        public init() {}
     }
 }

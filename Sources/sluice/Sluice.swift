@@ -9,7 +9,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A multi-tenant event platform. Configured by SLUICE_* environment variables (see the README).",
-        subcommands: [Serve.self, Migrate.self, AdminCommand.self, Generate.self],
+        subcommands: [Serve.self, Worker.self, Migrate.self, AdminCommand.self, Generate.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -38,7 +38,9 @@ struct CommonOptions: ParsableArguments {
 }
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the API (and, later, run the workers).")
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the API, and run the webhook workers unless SLUICE_WORKER_CONCURRENCY is 0."
+    )
 
     @OptionGroup var common: CommonOptions
     @Option(help: "host:port to listen on (SLUICE_LISTEN; default 127.0.0.1:8080).")
@@ -49,6 +51,23 @@ struct Serve: AsyncParsableCommand {
         if let listen { try configuration.setListen(listen) }
         let app = try await buildApplication(configuration, logger: common.logger(configuration))
         try await app.runService()
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the webhook worker pool alone; any number of workers share the work through partition leases."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        do {
+            try await runWorker(configuration, logger: common.logger(configuration))
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
     }
 }
 

@@ -53,6 +53,8 @@ enum TestEnvironment {
         )
         configuration.databasePoolSize = 4
         configuration.logLevel = .warning
+        // Webhook workers run only where a suite asks for them (DeliveryTests).
+        configuration.workers.concurrency = 0
         // Suites that do not test limits must not meet them; RateLimitTests sets its own.
         configuration.rateLimits.plans = [
             "free": Plan(requests: RateLimit(perSecond: 100_000, burst: 100_000), events: RateLimit(perSecond: 1_000_000, burst: 1_000_000), monthlyEvents: nil)
@@ -229,4 +231,105 @@ final class ServerProcess: @unchecked Sendable {
     func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
 
     deinit { kill() }
+}
+
+/// `sluice worker` in a process of its own, against the tests' database.
+final class WorkerProcess: @unchecked Sendable {
+    let process = Process()
+
+    init(environment extra: [String: String] = [:]) throws {
+        #expect(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build the binary first (swift build --build-tests)")
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["worker", "--log-format", "text"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_DATABASE_URL"] = TestEnvironment.databaseURL
+        environment["SLUICE_LOG_LEVEL"] = "error"
+        environment["SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "true"
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        try process.run()
+    }
+
+    func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
+
+    /// SIGTERM, and waits for the process to end.
+    func stop() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
+    deinit { kill() }
+}
+
+/// The webhook receiver of `Fixtures/webhooks/receiver.py`: a Python server, written apart
+/// from Sluice, that verifies Standard Webhooks signatures and records each request.
+final class WebhookReceiver: @unchecked Sendable {
+    struct Request: Decodable, Sendable {
+        var id: String
+        var attempt: Int
+        var start: Double
+        var verified: Bool?
+        var status: Int?
+        var end: Double?
+        var body: Body?
+
+        struct Body: Decodable, Sendable {
+            var id: String
+            var partition: Int
+            var offset: Int64
+            var type: String
+        }
+
+        var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
+    }
+
+    let process = Process()
+    let port: Int
+    var url: String { "http://127.0.0.1:\(port)/hook" }
+
+    init() throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", TestEnvironment.repositoryRoot.appendingPathComponent("Tests/SluiceServerTests/Fixtures/webhooks/receiver.py").path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CancellationError()
+        }
+        self.port = port
+    }
+
+    /// Sets secrets and behaviour (see receiver.py).
+    func control(_ settings: [String: Any]) async throws {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/_control")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: settings)))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+    }
+
+    func received() async throws -> [Request] {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/_received"), timeout: .seconds(5))
+        return try JSONDecoder().decode([Request].self, from: Data(buffer: try await response.body.collect(upTo: 64 << 20)))
+    }
+
+    /// Polls until `done` holds for what was received (or `timeout` passes); answers it then.
+    func wait(timeout: Duration = .seconds(20), until done: ([Request]) -> Bool) async throws -> [Request] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let requests = try await received()
+            if done(requests) || ContinuousClock.now > deadline { return requests }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
 }

@@ -24,6 +24,7 @@ struct APIImplementation: APIProtocol {
     let metrics: PrometheusCollectorRegistry
     let quarantine: QuarantineService
     let consumerGroups: ConsumerGroupService
+    let subscriptions: SubscriptionService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))

@@ -67,6 +67,14 @@ struct ConsumerGroupRepository: Sendable {
         return nil
     }
 
+    func find(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> ConsumerGroup? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM consumer_groups WHERE tenant_id = \(tenantID) AND id = \(id)", logger: logger
+        )
+        for try await row in rows.decode(Row.self) { return Self.group(row) }
+        return nil
+    }
+
     func delete(_ group: ConsumerGroup, on connection: PostgresConnection) async throws {
         try await connection.query("DELETE FROM consumer_groups WHERE tenant_id = \(group.tenantID) AND id = \(group.id)", logger: logger)
     }

@@ -73,6 +73,9 @@ public struct ConsumerGroupService: Sendable {
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
             try identity.require(.streamsManage)
+            if let subscription = try await SubscriptionRepository(logger: logger).using(group: found, on: connection) {
+                throw SluiceError.conflict("Subscription '\(subscription)' pushes this group; delete it first.", kind: "group-has-subscription")
+            }
             try await groups.delete(found, on: connection)
             try await audit.append(
                 AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "consumergroup.deleted",
@@ -118,6 +121,23 @@ public struct ConsumerGroupService: Sendable {
                 return OffsetMove(partition: bound.partition, from: bound.committed, to: min(max(wanted, bound.earliest), bound.end))
             }
             if !dryRun {
+                let pushing = SubscriptionRepository(logger: logger)
+                if let subscription = try await pushing.using(group: found, on: connection) {
+                    let state = try await pushing.find(tenantID: found.tenantID, streamID: stream.id, name: subscription, on: connection)?.state
+                    guard force || state == .paused else {
+                        throw SluiceError.conflict(
+                            "Subscription '\(subscription)' is pushing this group; pause it first, or reset with force.", kind: "subscription-active"
+                        )
+                    }
+                    // The workers on it start again from the new offsets.
+                    try await connection.query(
+                        """
+                        DELETE FROM delivery_leases l USING subscriptions s
+                        WHERE s.tenant_id = \(found.tenantID) AND s.group_id = \(found.id) AND l.tenant_id = s.tenant_id AND l.subscription_id = s.id
+                        """,
+                        logger: logger
+                    )
+                }
                 let members = try await groups.liveMembers(found, on: connection)
                 guard members.isEmpty || force else {
                     throw SluiceError.conflict(
@@ -212,6 +232,7 @@ public struct ConsumerGroupService: Sendable {
         try identity.require(.eventsRead)
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
+            try await refusePushed(found, on: connection)
             let members = try await groups.liveMembers(found, on: connection)
             guard members.contains(member) else {
                 throw SluiceError.conflict("'\(member.prefix(100))' is not a live member of the group; join again.", kind: "member-unknown")
@@ -261,9 +282,19 @@ public struct ConsumerGroupService: Sendable {
         identity: Identity, stream name: String, group: String, member: String, timeout: Int, on connection: PostgresConnection
     ) async throws -> (stream: Stream, group: ConsumerGroup, membership: Membership) {
         let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
+        try await refusePushed(found, on: connection)
         let members = try await groups.touch(found, member: member, sessionTimeoutMilliseconds: timeout, on: connection)
         let partitions = Self.assignment(partitions: stream.partitions, members: members)[member] ?? []
         return (stream, found, Membership(memberID: member, partitions: partitions, sessionTimeoutMilliseconds: timeout))
+    }
+
+    /// A group is pulled or pushed, not both: its committed offsets have one writer.
+    private func refusePushed(_ group: ConsumerGroup, on connection: PostgresConnection) async throws {
+        if let subscription = try await SubscriptionRepository(logger: logger).using(group: group, on: connection) {
+            throw SluiceError.conflict(
+                "Subscription '\(subscription)' pushes this group to a webhook; pull with a group of your own.", kind: "group-is-pushed"
+            )
+        }
     }
 
     private func group(identity: Identity, stream name: String, name group: String, on connection: PostgresConnection) async throws -> (Stream, ConsumerGroup) {
@@ -274,7 +305,7 @@ public struct ConsumerGroupService: Sendable {
         return (stream, found)
     }
 
-    private func state(_ group: ConsumerGroup, stream: Stream, on connection: PostgresConnection) async throws -> ConsumerGroupState {
+    func state(_ group: ConsumerGroup, stream: Stream, on connection: PostgresConnection) async throws -> ConsumerGroupState {
         let partitions = try await groups.positions(group, on: connection)
         let members = try await groups.liveMembers(group, on: connection)
         let assigned = Self.assignment(partitions: stream.partitions, members: members)

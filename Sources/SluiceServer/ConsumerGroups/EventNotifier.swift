@@ -33,20 +33,25 @@ final class EventNotifier: Service, Sendable {
 
     func version(of stream: UUID) -> Int { state.withLock { $0.versions[stream, default: 0] } }
 
-    /// Waits until `stream` has events newer than `version`, or `timeout` passes.
+    /// Waits until `stream` has events newer than `version`, `timeout` passes, or the task is cancelled.
     func wait(for stream: UUID, after version: Int, timeout: Duration) async {
         let id = UUID()
         let timer = Task {
             do { try await Task.sleep(for: timeout) } catch { return }
             self.timeOut(stream, id)
         }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
-                if state.versions[stream, default: 0] != version || state.timedOut.remove(id) != nil { return true }
-                state.waiters[stream, default: [:]][id] = continuation
-                return false
+        // Cancellation ends the wait as a timeout would.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.versions[stream, default: 0] != version || state.timedOut.remove(id) != nil { return true }
+                    state.waiters[stream, default: [:]][id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            self.timeOut(stream, id)
         }
         timer.cancel()
         state.withLock { _ = $0.timedOut.remove(id) }

@@ -21,4 +21,5 @@ extension PSQLError {
     var sqlState: String? { serverInfo?[.sqlState] }
     var constraint: String? { serverInfo?[.constraintName] }
     var isUniqueViolation: Bool { sqlState == "23505" }
+    var isForeignKeyViolation: Bool { sqlState == "23503" }
 }

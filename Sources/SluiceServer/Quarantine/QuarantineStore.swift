@@ -75,11 +75,14 @@ struct QuarantineStore: Sendable {
     }
 
     /// Newest first, after the cursor (received_at, id).
-    func list(stream: Stream, status: QuarantinedEvent.Status, before cursor: (Date, UUID)?, limit: Int) async throws -> [QuarantinedEvent] {
+    func list(
+        stream: Stream, status: QuarantinedEvent.Status, eventType: String? = nil, before cursor: (Date, UUID)?, limit: Int
+    ) async throws -> [QuarantinedEvent] {
         let rows = try await client.query(
             """
             SELECT \(unescaped: Self.columns) FROM quarantine
             WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND status = \(status.rawValue)
+              AND (\(eventType)::text IS NULL OR event_type = \(eventType)::text)
               AND (\(cursor?.0)::timestamptz IS NULL OR (received_at, id) < (\(cursor?.0)::timestamptz, \(cursor?.1)::uuid))
             ORDER BY received_at DESC, id DESC
             LIMIT \(limit)

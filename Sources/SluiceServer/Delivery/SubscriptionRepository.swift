@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+struct SubscriptionRepository: Sendable {
+    let logger: Logger
+
+    static let columns = """
+        tenant_id, id, stream_id, group_id, owns_group, name, url, event_types, timeout_ms, retry_schedule, max_attempts,
+        strict_ordering, circuit_failures, circuit_period_seconds, state, paused_at, paused_reason, consecutive_failures,
+        failing_since, last_success_at, last_failure_at, last_error, created_at, updated_at
+        """
+
+    static func subscription(_ row: PostgresRow) throws -> Subscription {
+        let c = row.makeRandomAccess()
+        return Subscription(
+            tenantID: try c[0].decode(UUID.self), id: try c[1].decode(UUID.self), streamID: try c[2].decode(UUID.self),
+            groupID: try c[3].decode(UUID.self), ownsGroup: try c[4].decode(Bool.self), name: try c[5].decode(String.self),
+            url: try c[6].decode(String.self), eventTypes: try c[7].decode([String]?.self),
+            timeoutMilliseconds: Int(try c[8].decode(Int32.self)),
+            retry: RetrySchedule(delays: try c[9].decode([Int32].self).map(Int.init), maxAttempts: Int(try c[10].decode(Int32.self))),
+            strictOrdering: try c[11].decode(Bool.self),
+            circuit: CircuitBreaker(failures: Int(try c[12].decode(Int32.self)), periodSeconds: Int(try c[13].decode(Int32.self))),
+            state: Subscription.State(rawValue: try c[14].decode(String.self)) ?? .paused, pausedAt: try c[15].decode(Date?.self),
+            pausedReason: try c[16].decode(String?.self), consecutiveFailures: Int(try c[17].decode(Int32.self)),
+            failingSince: try c[18].decode(Date?.self), lastSuccessAt: try c[19].decode(Date?.self),
+            lastFailureAt: try c[20].decode(Date?.self), lastError: try c[21].decode(String?.self),
+            createdAt: try c[22].decode(Date.self), updatedAt: try c[23].decode(Date.self)
+        )
+    }
+
+    private func one(_ rows: PostgresRowSequence) async throws -> Subscription? {
+        for try await row in rows { return try Self.subscription(row) }
+        return nil
+    }
+
+    func insert(_ s: Subscription, secret: [UInt8], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO subscriptions (tenant_id, id, stream_id, group_id, owns_group, name, url, event_types, secret_sealed, timeout_ms,
+                                       retry_schedule, max_attempts, strict_ordering, circuit_failures, circuit_period_seconds,
+                                       created_at, updated_at)
+            VALUES (\(s.tenantID), \(s.id), \(s.streamID), \(s.groupID), \(s.ownsGroup), \(s.name), \(s.url), \(s.eventTypes),
+                    \(ByteBuffer(bytes: secret)), \(Int32(s.timeoutMilliseconds)), \(s.retry.delays.map(Int32.init)),
+                    \(Int32(s.retry.maxAttempts)), \(s.strictOrdering), \(Int32(s.circuit.failures)), \(Int32(s.circuit.periodSeconds)),
+                    \(s.createdAt), \(s.updatedAt))
+            """,
+            logger: logger
+        )
+    }
+
+    func list(tenantID: UUID, streamID: UUID, on connection: PostgresConnection) async throws -> [Subscription] {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM subscriptions WHERE tenant_id = \(tenantID) AND stream_id = \(streamID) ORDER BY name",
+            logger: logger
+        )
+        var found: [Subscription] = []
+        for try await row in rows { found.append(try Self.subscription(row)) }
+        return found
+    }
+
+    func find(tenantID: UUID, streamID: UUID, name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> Subscription? {
+        try await one(try await connection.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM subscriptions
+            WHERE tenant_id = \(tenantID) AND stream_id = \(streamID) AND name = \(name) \(unescaped: forUpdate ? "FOR UPDATE" : "")
+            """,
+            logger: logger
+        ))
+    }
+
+    func find(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> Subscription? {
+        try await one(try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM subscriptions WHERE tenant_id = \(tenantID) AND id = \(id)", logger: logger
+        ))
+    }
+
+    /// The subscription using a consumer group, if one does.
+    func using(group: ConsumerGroup, on connection: PostgresConnection) async throws -> String? {
+        let rows = try await connection.query(
+            "SELECT name FROM subscriptions WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id)", logger: logger
+        )
+        for try await name in rows.decode(String.self) { return name }
+        return nil
+    }
+
+    func update(_ s: Subscription, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE subscriptions
+            SET url = \(s.url), event_types = \(s.eventTypes), timeout_ms = \(Int32(s.timeoutMilliseconds)),
+                retry_schedule = \(s.retry.delays.map(Int32.init)), max_attempts = \(Int32(s.retry.maxAttempts)),
+                strict_ordering = \(s.strictOrdering), circuit_failures = \(Int32(s.circuit.failures)),
+                circuit_period_seconds = \(Int32(s.circuit.periodSeconds)), updated_at = now()
+            WHERE tenant_id = \(s.tenantID) AND id = \(s.id)
+            """,
+            logger: logger
+        )
+    }
+
+    func delete(_ s: Subscription, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM subscriptions WHERE tenant_id = \(s.tenantID) AND id = \(s.id)", logger: logger)
+    }
+
+    /// The sealed signing secrets: the current one, and the previous one while it still signs.
+    func secrets(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> (current: [UInt8], previous: [UInt8]?)? {
+        let rows = try await connection.query(
+            """
+            SELECT secret_sealed, CASE WHEN previous_secret_expires_at > now() THEN previous_secret_sealed END
+            FROM subscriptions WHERE tenant_id = \(tenantID) AND id = \(id)
+            """,
+            logger: logger
+        )
+        for try await (current, previous) in rows.decode((ByteBuffer, ByteBuffer?).self) {
+            return (Array(buffer: current), previous.map { Array(buffer: $0) })
+        }
+        return nil
+    }
+
+    /// A new current secret; the old one keeps signing (beside it) until `previousUntil`.
+    func rotate(_ s: Subscription, secret: [UInt8], previousUntil: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE subscriptions
+            SET previous_secret_sealed = secret_sealed, previous_secret_expires_at = \(previousUntil),
+                secret_sealed = \(ByteBuffer(bytes: secret)), updated_at = now()
+            WHERE tenant_id = \(s.tenantID) AND id = \(s.id)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Pauses or resumes; false if it was so already. Resuming closes the circuit.
+    func setState(_ s: Subscription, _ state: Subscription.State, reason: String?, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            UPDATE subscriptions
+            SET state = \(state.rawValue), paused_at = CASE WHEN \(state.rawValue) = 'paused' THEN now() END, paused_reason = \(reason),
+                consecutive_failures = CASE WHEN \(state.rawValue) = 'active' THEN 0 ELSE consecutive_failures END,
+                failing_since = CASE WHEN \(state.rawValue) = 'active' THEN NULL ELSE failing_since END, updated_at = now()
+            WHERE tenant_id = \(s.tenantID) AND id = \(s.id) AND state <> \(state.rawValue)
+            RETURNING id
+            """,
+            logger: logger
+        )
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    /// The dead-letter queue's depth and oldest entry, and how many deliveries wait for a retry.
+    func queueStats(_ s: Subscription, on connection: PostgresConnection) async throws -> SubscriptionQueues {
+        let rows = try await connection.query(
+            """
+            SELECT count(*) FILTER (WHERE status = 'dead'), min(dead_at), count(*) FILTER (WHERE status = 'retrying')
+            FROM deliveries WHERE tenant_id = \(s.tenantID) AND subscription_id = \(s.id)
+            """,
+            logger: logger
+        )
+        for try await (dead, oldest, retrying) in rows.decode((Int64, Date?, Int64).self) {
+            return SubscriptionQueues(deadLetters: Int(dead), oldestDeadLetter: oldest, retrying: Int(retrying))
+        }
+        return SubscriptionQueues(deadLetters: 0, oldestDeadLetter: nil, retrying: 0)
+    }
+}
+
+struct SubscriptionQueues: Sendable {
+    var deadLetters: Int
+    var oldestDeadLetter: Date?
+    var retrying: Int
+}
