@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Delivery latency benchmark: from the producer's ack (the 201 of POST /events) to the
-# consumer's receipt (a long-polling fetch of a consumer group), at a moderate steady load, on
+# consumer's receipt, at a moderate steady load: a long-polling fetch of a consumer group on
 # one Sluice node (optimised build) or two (producer on one, consumer on the other, so that the
-# wake-up crosses PostgreSQL LISTEN/NOTIFY). Prints p50/p99/max and, as the baseline of the same
-# run, the producer's own ack latency.
+# wake-up crosses PostgreSQL LISTEN/NOTIFY); and a webhook subscription, its events posted by
+# the worker pools of both nodes (partition leases split between them) to a local receiver.
+# Prints p50/p99/max and, as the baseline of the same run, the producer's own ack latency.
 #   scripts/latency.sh                      default: 200 events/s for 15 s
 #   LATENCY_RATE=500 LATENCY_SECONDS=30 scripts/latency.sh
 set -euo pipefail
@@ -17,14 +18,14 @@ scripts/services.sh up >/dev/null
 eval "$(scripts/services.sh env)"
 scripts/services.sh recreate-db sluice_latency >/dev/null
 export SLUICE_DATABASE_URL=${SLUICE_DATABASE_URL%/*}/sluice_latency SLUICE_LOG_LEVEL=warning SLUICE_LOG_FORMAT=text SLUICE_REDIS_URL
-export SLUICE_JWT_KEYS="latency-1:$(head -c 32 /dev/urandom | base64)"
+export SLUICE_JWT_KEYS="latency-1:$(head -c 32 /dev/urandom | base64)" SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true
 # Limits on (Redis), set where they never refuse.
 export SLUICE_PLANS="free:requests=100000/100000,events=1000000/1000000,monthly=unlimited"
 swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
 bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
 work=$(mktemp -d)
 servers=()
-trap 'kill "${servers[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${servers[@]}" 2>/dev/null || true; if [ -n "${LATENCY_KEEP:-}" ]; then echo "logs in $work" >&2; else rm -rf "$work"; fi' EXIT
 "$bin" migrate >/dev/null
 for p in $port $((port + 1)); do
     if curl -sf "http://127.0.0.1:$p/healthz" >/dev/null; then echo "port $p is taken (LATENCY_PORT=…)" >&2; exit 1; fi
@@ -38,6 +39,7 @@ eval "$(printf 'latency-password-123\n' | "$bin" admin demo --password-stdin --e
 
 python3 - "$port" "$DEMO_API_KEY" "$rate" "$seconds" <<'PY'
 import sys, threading, time, uuid, requests
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 port, key, rate, seconds = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 headers = {"Authorization": f"Bearer {key}"}
 
@@ -45,13 +47,30 @@ def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] if values else float("nan")
 
-def run(label, producer_port, consumer_port):
+def run(label, producer_port, consumer_port, webhook=False):
     stream = "lat-" + uuid.uuid4().hex[:8]
     base_p, base_c = f"http://127.0.0.1:{producer_port}", f"http://127.0.0.1:{consumer_port}"
     requests.post(f"{base_p}/v1/streams", json={"name": stream, "partitions": 4}, headers=headers).raise_for_status()
-    requests.post(f"{base_c}/v1/streams/{stream}/consumer-groups", json={"name": "g", "start": "latest"}, headers=headers).raise_for_status()
     acked, received, ack_latency = {}, {}, []
     stop = threading.Event()
+    if webhook:
+        class Hook(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def log_message(self, *args): pass
+            def do_POST(self):
+                now = time.monotonic()
+                self.rfile.read(int(self.headers.get("content-length", "0")))
+                received.setdefault(self.headers.get("webhook-id"), now)
+                self.send_response(204)
+                self.send_header("content-length", "0")
+                self.end_headers()
+        hook = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+        threading.Thread(target=hook.serve_forever, daemon=True).start()
+        requests.post(f"{base_c}/v1/streams/{stream}/subscriptions", headers=headers, json={
+            "name": "hook", "url": f"http://127.0.0.1:{hook.server_address[1]}/hook", "start": "latest"}).raise_for_status()
+        time.sleep(3)  # the workers' lease rounds pick the subscription up
+    else:
+        requests.post(f"{base_c}/v1/streams/{stream}/consumer-groups", json={"name": "g", "start": "latest"}, headers=headers).raise_for_status()
 
     def consume():
         session = requests.Session()
@@ -69,7 +88,7 @@ def run(label, producer_port, consumer_port):
                              json={"memberId": "bench", "offsets": [{"partition": p, "offset": o} for p, o in ends.items()]},
                              headers=headers).raise_for_status()
 
-    consumer = threading.Thread(target=consume)
+    consumer = threading.Thread(target=consume if not webhook else stop.wait)
     consumer.start()
     time.sleep(0.5)
     session = requests.Session()
@@ -77,8 +96,7 @@ def run(label, producer_port, consumer_port):
     sent = 0
     while time.monotonic() - start < seconds:
         due = start + sent / rate
-        if due > time.monotonic():
-            time.sleep(due - time.monotonic())
+        time.sleep(max(0.0, due - time.monotonic()))
         before = time.monotonic()
         r = session.post(f"{base_p}/v1/streams/{stream}/events", json={"type": "tick", "key": f"k{sent % 16}", "data": {"n": sent}}, headers=headers)
         after = time.monotonic()
@@ -91,11 +109,13 @@ def run(label, producer_port, consumer_port):
     consumer.join()
     latencies = [received[i] - acked[i] for i in acked if i in received]
     missing = len(acked) - len(latencies)
-    print(f"{label:<44} {len(acked):>7} {1000 * percentile(ack_latency, 0.5):>9.1f} {1000 * percentile(ack_latency, 0.99):>9.1f}"
+    print(f"{label:<44} {len(acked) / seconds:>7.0f} {1000 * percentile(ack_latency, 0.5):>9.1f} {1000 * percentile(ack_latency, 0.99):>9.1f}"
           f" {1000 * percentile(latencies, 0.5):>9.1f} {1000 * percentile(latencies, 0.99):>9.1f} {1000 * max(latencies or [0]):>9.1f}"
           + (f"  ({missing} not received)" if missing else ""))
 
-print(f"{'ack → long-poll receipt, ' + str(int(rate)) + ' events/s':<44} {'events':>7} {'ack p50':>9} {'ack p99':>9} {'recv p50':>9} {'recv p99':>9} {'max ms':>9}")
+print(f"{'ack → long-poll receipt, ' + str(int(rate)) + ' events/s':<44} {'ev/s':>7} {'ack p50':>9} {'ack p99':>9} {'recv p50':>9} {'recv p99':>9} {'max ms':>9}")
 run("one node", port, port)
 run("two nodes (wake-up via LISTEN/NOTIFY)", port, port + 1)
+print(f"{'ack → webhook receipt, ' + str(int(rate)) + ' events/s':<44}")
+run("two nodes' worker pools, 4 partitions", port, port, webhook=True)
 PY

@@ -227,6 +227,89 @@ struct DeliveryTests {
         }
     }
 
+    static let secretsKey = [UInt8](repeating: 42, count: 32)
+    /// What `sluice worker` processes need to share this test's database and sealed secrets.
+    static let workerEnvironment = [
+        "SLUICE_WORKER_LEASE_SECONDS": "2", "SLUICE_WORKER_CONCURRENCY": "4",
+        "SLUICE_SECRETS_KEY": Data(secretsKey).base64EncodedString(),
+    ]
+
+    /// The API in this process, without workers: `sluice worker` processes deliver.
+    func withoutWorkers<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {
+        try await quietEarlierSubscriptions()
+        return try await withSluice({
+            $0.workers.allowPrivateNetworks = true
+            $0.secretsKey = Self.secretsKey
+        }, body)
+    }
+
+    @Test("a worker killed mid-delivery: another takes the partition once the lease runs out and redelivers; nothing is lost")
+    func killedWorker() async throws {
+        let receiver = try WebhookReceiver()
+        try await withoutWorkers { harness in
+            let owner = try await harness.signup("killed")
+            let (stream, key) = try await harness.stream(owner)
+            let created = try await subscribe(harness.api(owner.token), stream, url: receiver.url)
+            let ids = newIDs(10)
+            try await receiver.control(["secrets": [created.secret], "hang": [ids[3]: 30]])
+            let first = try WorkerProcess(environment: Self.workerEnvironment)
+            try await send(harness, stream, key: key, ids: ids)
+            _ = try await receiver.wait { $0.contains { $0.id == ids[3] } }
+            first.kill()  // mid-delivery of the fourth event
+            let second = try WorkerProcess(environment: Self.workerEnvironment)
+            defer { second.stop() }
+            let requests = try await receiver.wait(timeout: .seconds(30)) { requests in
+                ids.allSatisfy { id in requests.contains { $0.id == id && $0.succeeded } }
+            }
+            #expect(ids.allSatisfy { id in requests.contains { $0.id == id && $0.succeeded } }, "every event delivered")
+            #expect(requests.filter { $0.id == ids[3] }.count >= 2, "the interrupted one again")
+            var firstSuccess: [String] = []
+            for request in requests where request.succeeded && !firstSuccess.contains(request.id) { firstSuccess.append(request.id) }
+            #expect(firstSuccess == ids, "in order")
+        }
+    }
+
+    @Test("two worker processes share the partitions and never work one at the same time")
+    func twoWorkers() async throws {
+        let receiver = try WebhookReceiver()
+        try await withoutWorkers { harness in
+            let owner = try await harness.signup("twoworkers")
+            let (stream, key) = try await harness.stream(owner, partitions: 4)
+            let created = try await subscribe(harness.api(owner.token), stream, url: receiver.url)
+            try await receiver.control(["secrets": [created.secret], "delay": 0.01])
+            let workers = try [WorkerProcess(environment: Self.workerEnvironment), WorkerProcess(environment: Self.workerEnvironment)]
+            defer { for worker in workers { worker.stop() } }
+            let subscription = try #require(UUID(uuidString: created.subscription.id))
+            @Sendable func owners() async throws -> [String: Int] {
+                try await asSuperuser { client in
+                    var owners: [String: Int] = [:]
+                    let rows = try await client.query(
+                        "SELECT owner, count(*) FROM delivery_leases WHERE subscription_id = \(subscription) AND expires_at > now() GROUP BY owner"
+                    )
+                    for try await (owner, count) in rows.decode((String, Int64).self) { owners[owner] = Int(count) }
+                    return owners
+                }
+            }
+            // Both take their share: two partitions each, shown as the group's members.
+            try await eventually(timeout: .seconds(15)) { try await owners().values.sorted() == [2, 2] }
+            let group = try await harness.api(owner.token).describeConsumerGroup(path: .init(stream: stream, group: "hook")).ok.body.json
+            #expect(group.members?.map(\.partitions.count) == [2, 2])
+
+            var ids: [String] = []
+            for _ in 0..<4 { ids += try await send(harness, stream, key: key, count: 50, keys: (0..<16).map { "key-\($0)" }) }
+            let requests = try await receiver.wait(timeout: .seconds(60)) { Set($0.filter(\.succeeded).map(\.id)).count >= ids.count }
+            #expect(Set(requests.filter(\.succeeded).map(\.id)) == Set(ids))
+            #expect(try await owners().count == 2)
+            for partition in 0..<4 {
+                let timeline = requests.filter { $0.body?.partition == partition }.sorted { $0.start < $1.start }
+                #expect(timeline.count >= 10)
+                for (previous, next) in zip(timeline, timeline.dropFirst()) {
+                    #expect(next.start >= (previous.end ?? .infinity) - 0.001, "partition \(partition): two requests at once")
+                }
+            }
+        }
+    }
+
     @Test("bad settings are 400, private addresses refused, other tenants 404; a pushed group cannot be pulled or deleted; changes audited")
     func refusals() async throws {
         try await withSluice { harness in

@@ -224,6 +224,22 @@ struct ConsumerGroupRepository: Sendable {
         return members
     }
 
+    /// For a group a subscription pushes: the workers holding its partitions, with them.
+    func leaseHolders(_ group: ConsumerGroup, on connection: PostgresConnection) async throws -> [String: [Int]] {
+        let rows = try await connection.query(
+            """
+            SELECT l.owner, l.partition FROM delivery_leases l
+            JOIN subscriptions s ON s.tenant_id = l.tenant_id AND s.id = l.subscription_id
+            WHERE s.tenant_id = \(group.tenantID) AND s.group_id = \(group.id) AND l.expires_at > now()
+            ORDER BY l.partition
+            """,
+            logger: logger
+        )
+        var holders: [String: [Int]] = [:]
+        for try await (owner, partition) in rows.decode((String, Int16).self) { holders[owner, default: []].append(Int(partition)) }
+        return holders
+    }
+
     /// Committed offsets by partition (a partition without one: 0).
     func committed(_ group: ConsumerGroup, on connection: PostgresConnection) async throws -> [Int: Int64] {
         let rows = try await connection.query(

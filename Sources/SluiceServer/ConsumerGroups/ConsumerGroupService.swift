@@ -308,7 +308,10 @@ public struct ConsumerGroupService: Sendable {
     func state(_ group: ConsumerGroup, stream: Stream, on connection: PostgresConnection) async throws -> ConsumerGroupState {
         let partitions = try await groups.positions(group, on: connection)
         let members = try await groups.liveMembers(group, on: connection)
-        let assigned = Self.assignment(partitions: stream.partitions, members: members)
+        var assigned = Self.assignment(partitions: stream.partitions, members: members)
+        // A pushed group's members are the workers holding its partitions' leases.
+        let workers = try await groups.leaseHolders(group, on: connection)
+        if !workers.isEmpty { assigned = workers }
         let state: ConsumerGroupState.State
         if partitions.allSatisfy({ $0.lag == 0 }) {
             state = .idle
@@ -318,7 +321,8 @@ public struct ConsumerGroupService: Sendable {
         }
         return ConsumerGroupState(
             group: group, stream: stream.name, partitions: partitions, state: state,
-            members: members.map { .init(id: $0, partitions: assigned[$0] ?? []) }
+            members: workers.isEmpty ? members.map { .init(id: $0, partitions: assigned[$0] ?? []) }
+                : workers.keys.sorted().map { .init(id: $0, partitions: workers[$0] ?? []) }
         )
     }
 }

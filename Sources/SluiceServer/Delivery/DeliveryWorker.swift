@@ -20,8 +20,9 @@ final class DeliveryWorker: Service, Sendable {
         var lease: Duration
         /// Events read from a partition at a time.
         var batchSize = 100
-        /// An idle partition looks for work at least this often even if no notice arrives.
-        var idleCheck: Duration = .seconds(5)
+        /// An idle partition looks for work at least this often even if no notice arrives
+        /// (new events wake it at once, through `EventNotifier`, on any node).
+        var idleCheck: Duration = .seconds(30)
     }
 
     let id: String
@@ -34,7 +35,8 @@ final class DeliveryWorker: Service, Sendable {
     private let audit: AuditLog
     private let leases: DeliveryLeases
     private let gate: Gate
-    private let tasks = Mutex<[LeaseKey: Task<Void, Never>]>([:])
+    /// The partitions being worked, and those asked to stop after their current event.
+    private let tasks = Mutex<(running: [LeaseKey: Task<Void, Never>], stopping: Set<LeaseKey>)>(([:], []))
     /// Until when this worker's leases are surely its own (the lease period from the last renewal's start).
     private let leasedUntil = Mutex<ContinuousClock.Instant>(.now)
     /// The retry loop's sleep, or a wake that came while it was not asleep.
@@ -76,8 +78,8 @@ final class DeliveryWorker: Service, Sendable {
             }
         }
         let running = tasks.withLock { tasks in
-            defer { tasks.removeAll() }
-            return Array(tasks.values)
+            defer { tasks.running.removeAll() }
+            return Array(tasks.running.values)
         }
         for task in running { task.cancel() }
         for task in running { await task.value }
@@ -122,24 +124,27 @@ final class DeliveryWorker: Service, Sendable {
         let total = try await leases.totalWork()
         let share = (total + workers - 1) / workers
 
+        // A lease lost (expired and taken, or the subscription paused or deleted): stop at once.
         let (lost, running) = tasks.withLock { tasks -> ([Task<Void, Never>], Int) in
             var lost: [Task<Void, Never>] = []
-            for (key, task) in tasks where !held.contains(key) {
+            for (key, task) in tasks.running where !held.contains(key) {
                 lost.append(task)
-                tasks[key] = nil
+                tasks.running[key] = nil
+                tasks.stopping.remove(key)
             }
-            return (lost, tasks.count)
+            return (lost, tasks.running.count - tasks.stopping.count)
         }
         for task in lost { task.cancel() }
         // Held leases with no task (a task ended): give them back.
-        for key in held where tasks.withLock({ $0[key] == nil }) { try await leases.release(key) }
+        for key in held where tasks.withLock({ $0.running[key] == nil }) { try await leases.release(key) }
 
         if running > share {
-            let surplus = tasks.withLock { tasks -> [Task<Void, Never>] in
-                let keys = tasks.keys.shuffled().prefix(running - share)
-                return keys.compactMap { tasks.removeValue(forKey: $0) }
+            // Beyond the fair share (another worker joined): those stop after their current
+            // event, commit, and give their leases back, so no partition is worked twice at once.
+            tasks.withLock { tasks in
+                let keys = tasks.running.keys.filter { !tasks.stopping.contains($0) }.shuffled().prefix(running - share)
+                tasks.stopping.formUnion(keys)
             }
-            for task in surplus { task.cancel() }  // each gives its lease back as it ends
         } else if running < share {
             for key in try await leases.claim(share - running) { start(key) }
         }
@@ -147,15 +152,24 @@ final class DeliveryWorker: Service, Sendable {
 
     private func start(_ key: LeaseKey) {
         tasks.withLock { tasks in
-            guard tasks[key] == nil else { return }
-            tasks[key] = Task {
+            guard tasks.running[key] == nil else { return }
+            tasks.running[key] = Task {
                 await self.work(key)
                 try? await self.leases.release(key)
+                self.tasks.withLock { tasks in
+                    tasks.running[key] = nil
+                    tasks.stopping.remove(key)
+                }
             }
         }
     }
 
     private var leaseIsFresh: Bool { leasedUntil.withLock { ContinuousClock.now < $0 } }
+
+    /// Whether the partition's task may go on to another event.
+    private func mayContinue(_ key: LeaseKey) -> Bool {
+        !Task.isCancelled && leaseIsFresh && !tasks.withLock { $0.stopping.contains(key) }
+    }
 
     // MARK: Partitions
 
@@ -163,7 +177,7 @@ final class DeliveryWorker: Service, Sendable {
     /// pauses, or the worker stops.
     private func work(_ key: LeaseKey) async {
         var failures = 0
-        while !Task.isCancelled {
+        while mayContinue(key) {
             do {
                 guard try await workBatch(key) else { return }
                 failures = 0
@@ -197,7 +211,7 @@ final class DeliveryWorker: Service, Sendable {
         var next = committed
         var lastCommit = ContinuousClock.now
         for event in events {
-            guard !Task.isCancelled, leaseIsFresh else { break }
+            guard mayContinue(key) else { break }
             guard subscription.wants(event.type) else {
                 next = event.offset + 1
                 continue
@@ -217,8 +231,15 @@ final class DeliveryWorker: Service, Sendable {
                     return false
                 }
                 if subscription.strictOrdering, let delay = subscription.retry.jitteredDelay(after: attempts.count) {
-                    try await Task.sleep(for: delay)
-                    guard leaseIsFresh else { return false }
+                    // In slices, so that a worker asked to give the partition back does so soon.
+                    let until = ContinuousClock.now + delay
+                    while ContinuousClock.now < until {
+                        try await Task.sleep(for: min(.seconds(1), until - ContinuousClock.now))
+                        guard mayContinue(key) else {
+                            _ = try await commit(key, subscription, next)
+                            return false
+                        }
+                    }
                     continue
                 }
                 // Off the partition's path: retried on the schedule (or dead), as the offset moves past it.
