@@ -157,25 +157,36 @@ struct ThreadPoolService: Service {
 }
 
 /// `sluice worker`: the webhook worker pool alone, without the API. Runs until SIGTERM or
-/// SIGINT, then hands its partitions back.
-public func runWorker(_ configuration: SluiceConfiguration, logger: Logger = Logger(label: "sluice")) async throws {
+/// SIGINT, then hands its partitions back. With `listen` (`host:port`), it also serves
+/// `/healthz` and `/metrics` there for probes and Prometheus.
+public func runWorker(_ configuration: SluiceConfiguration, listen: String? = nil, logger: Logger = Logger(label: "sluice")) async throws {
     var logger = logger
     logger.logLevel = configuration.logLevel
     guard configuration.workers.concurrency > 0 else { throw ConfigurationError("SLUICE_WORKER_CONCURRENCY must be at least 1 for sluice worker") }
     let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
     let notifier = EventNotifier(client: client, logger: logger)
+    let metrics = PrometheusCollectorRegistry()
     let worker = DeliveryWorker.make(
-        configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger),
-        metrics: PrometheusCollectorRegistry()
+        configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger), metrics: metrics
     )
-    let group = ServiceGroup(
-        configuration: .init(
-            services: [
-                .init(service: client), .init(service: notifier), .init(service: worker.service), .init(service: worker.shutdown),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
+    let services: [any Service] = [client, notifier, worker.service, worker.shutdown]
+    if let listen {
+        var address = configuration
+        try address.setListen(listen)
+        let router = Router()
+        router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(address.hostname, port: address.port), serverName: "sluice-worker"),
+            services: services, logger: logger
         )
-    )
-    try await group.run()
+        try await app.runService()
+    } else {
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
 }

@@ -60,11 +60,13 @@ struct Worker: AsyncParsableCommand {
     )
 
     @OptionGroup var common: CommonOptions
+    @Option(help: "host:port to serve /healthz and /metrics on (SLUICE_WORKER_LISTEN; default: none).")
+    var listen: String? = ProcessInfo.processInfo.environment["SLUICE_WORKER_LISTEN"]
 
     func run() async throws {
         let configuration = try common.configuration()
         do {
-            try await runWorker(configuration, logger: common.logger(configuration))
+            try await runWorker(configuration, listen: listen, logger: common.logger(configuration))
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import PostgresNIO
@@ -256,7 +257,8 @@ struct DeliveryTests {
             try await send(harness, stream, key: key, ids: ids)
             _ = try await receiver.wait { $0.contains { $0.id == ids[3] } }
             first.kill()  // mid-delivery of the fourth event
-            let second = try WorkerProcess(environment: Self.workerEnvironment)
+            let port = Int.random(in: 40_000..<50_000)
+            let second = try WorkerProcess(environment: Self.workerEnvironment, listen: port)
             defer { second.stop() }
             let requests = try await receiver.wait(timeout: .seconds(30)) { requests in
                 ids.allSatisfy { id in requests.contains { $0.id == id && $0.succeeded } }
@@ -266,6 +268,11 @@ struct DeliveryTests {
             var firstSuccess: [String] = []
             for request in requests where request.succeeded && !firstSuccess.contains(request.id) { firstSuccess.append(request.id) }
             #expect(firstSuccess == ids, "in order")
+            // The lone worker's own metrics.
+            let metrics = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(5))
+            let text = String(buffer: try await metrics.body.collect(upTo: 1 << 20))
+            let delivered = text.split(separator: "\n").first { $0.hasPrefix("sluice_webhook_attempts_total{outcome=\"delivered\"}") }
+            #expect((delivered?.split(separator: " ").last.flatMap { Double($0) } ?? 0) >= 7, "\(text)")
         }
     }
 

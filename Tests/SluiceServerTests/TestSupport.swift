@@ -237,10 +237,11 @@ final class ServerProcess: @unchecked Sendable {
 final class WorkerProcess: @unchecked Sendable {
     let process = Process()
 
-    init(environment extra: [String: String] = [:]) throws {
+    /// With `listen`, it serves /healthz and /metrics on that port.
+    init(environment extra: [String: String] = [:], listen: Int? = nil) throws {
         #expect(FileManager.default.isExecutableFile(atPath: ServerProcess.binary.path), "build the binary first (swift build --build-tests)")
         process.executableURL = ServerProcess.binary
-        process.arguments = ["worker", "--log-format", "text"]
+        process.arguments = ["worker", "--log-format", "text"] + (listen.map { ["--listen", "127.0.0.1:\($0)"] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_DATABASE_URL"] = TestEnvironment.databaseURL
         environment["SLUICE_LOG_LEVEL"] = "error"
