@@ -284,7 +284,7 @@ struct DeliveryTests {
             let (stream, key) = try await harness.stream(owner, partitions: 4)
             let created = try await subscribe(harness.api(owner.token), stream, url: receiver.url)
             try await receiver.control(["secrets": [created.secret], "delay": 0.01])
-            let workers = try [WorkerProcess(environment: Self.workerEnvironment), WorkerProcess(environment: Self.workerEnvironment)]
+            var workers = [try WorkerProcess(environment: Self.workerEnvironment)]
             defer { for worker in workers { worker.stop() } }
             let subscription = try #require(UUID(uuidString: created.subscription.id))
             @Sendable func owners() async throws -> [String: Int] {
@@ -297,7 +297,9 @@ struct DeliveryTests {
                     return owners
                 }
             }
-            // Both take their share: two partitions each, shown as the group's members.
+            // Alone, the first takes all four; when a second starts, it gives two back.
+            try await eventually(timeout: .seconds(15)) { try await owners().values.sorted() == [4] }
+            workers.append(try WorkerProcess(environment: Self.workerEnvironment))
             try await eventually(timeout: .seconds(15)) { try await owners().values.sorted() == [2, 2] }
             let group = try await harness.api(owner.token).describeConsumerGroup(path: .init(stream: stream, group: "hook")).ok.body.json
             #expect(group.members?.map(\.partitions.count) == [2, 2])

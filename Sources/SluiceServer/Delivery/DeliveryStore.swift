@@ -126,7 +126,7 @@ struct DeliveryStore: Sendable {
         )
     }
 
-    /// Up to `limit` retries that are due, of active subscriptions, claimed by `owner` for
+    /// Up to `limit` retries that are due, of active subscriptions on live streams, claimed by `owner` for
     /// `hold` (another worker takes them over if this one dies meanwhile).
     func claimDue(owner: String, limit: Int, hold: Duration, on client: PostgresClient) async throws -> [DeliveryRecord] {
         let rows = try await client.query(
@@ -134,6 +134,7 @@ struct DeliveryStore: Sendable {
             UPDATE deliveries d SET claimed_by = \(owner), next_attempt_at = now() + make_interval(secs => \(Double(hold.components.seconds)))
             FROM (SELECT d2.tenant_id, d2.id FROM deliveries d2
                   JOIN subscriptions s ON s.tenant_id = d2.tenant_id AND s.id = d2.subscription_id AND s.state = 'active'
+                  JOIN streams t ON t.tenant_id = d2.tenant_id AND t.id = d2.stream_id AND t.deleted_at IS NULL
                   WHERE d2.status = 'retrying' AND d2.next_attempt_at <= now()
                   ORDER BY d2.next_attempt_at LIMIT \(limit)
                   FOR UPDATE OF d2 SKIP LOCKED) due
@@ -145,10 +146,16 @@ struct DeliveryStore: Sendable {
         return try await records(rows)
     }
 
-    /// When the next retry falls due (of any active subscription), if one is waiting.
+    /// When the next retry falls due (of an active subscription on a live stream), if one is waiting.
     func nextDue(on client: PostgresClient) async throws -> Date? {
         let rows = try await client.query(
-            "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'retrying'", logger: logger
+            """
+            SELECT min(d.next_attempt_at) FROM deliveries d
+            JOIN subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id AND s.state = 'active'
+            JOIN streams t ON t.tenant_id = d.tenant_id AND t.id = d.stream_id AND t.deleted_at IS NULL
+            WHERE d.status = 'retrying'
+            """,
+            logger: logger
         )
         for try await date in rows.decode(Date?.self) { return date }
         return nil

@@ -35,8 +35,9 @@ final class DeliveryWorker: Service, Sendable {
     private let audit: AuditLog
     private let leases: DeliveryLeases
     private let gate: Gate
-    /// The partitions being worked, and those asked to stop after their current event.
-    private let tasks = Mutex<(running: [LeaseKey: Task<Void, Never>], stopping: Set<LeaseKey>)>(([:], []))
+    /// The partitions being worked, those asked to stop after their current event, and those
+    /// idle (waiting for events).
+    private let tasks = Mutex<(running: [LeaseKey: Task<Void, Never>], stopping: Set<LeaseKey>, idle: Set<LeaseKey>)>(([:], [], []))
     /// Until when this worker's leases are surely its own (the lease period from the last renewal's start).
     private let leasedUntil = Mutex<ContinuousClock.Instant>(.now)
     /// The retry loop's sleep, or a wake that came while it was not asleep.
@@ -141,10 +142,13 @@ final class DeliveryWorker: Service, Sendable {
         if running > share {
             // Beyond the fair share (another worker joined): those stop after their current
             // event, commit, and give their leases back, so no partition is worked twice at once.
-            tasks.withLock { tasks in
+            let idle = tasks.withLock { tasks in
                 let keys = tasks.running.keys.filter { !tasks.stopping.contains($0) }.shuffled().prefix(running - share)
                 tasks.stopping.formUnion(keys)
+                // One waiting for events has nothing in flight: wake it to leave now.
+                return keys.filter { tasks.idle.contains($0) }.compactMap { tasks.running[$0] }
             }
+            for task in idle { task.cancel() }
         } else if running < share {
             for key in try await leases.claim(share - running) { start(key) }
         }
@@ -159,6 +163,7 @@ final class DeliveryWorker: Service, Sendable {
                 self.tasks.withLock { tasks in
                     tasks.running[key] = nil
                     tasks.stopping.remove(key)
+                    tasks.idle.remove(key)
                 }
             }
         }
@@ -204,8 +209,13 @@ final class DeliveryWorker: Service, Sendable {
         let version = notifier.version(of: stream.id)
         let events = try await reader.read(stream: stream, partition: key.partition, from: committed, limit: configuration.batchSize)
         if events.isEmpty {
+            tasks.withLock { _ = $0.idle.insert(key) }
             await notifier.wait(for: stream.id, after: version, timeout: configuration.idleCheck)
-            return true
+            // Leaving idle under the lock: a stop request either saw it idle (and cancelled it) or is seen here.
+            return tasks.withLock { tasks in
+                tasks.idle.remove(key)
+                return !tasks.stopping.contains(key)
+            }
         }
         let secrets = try await signingSecrets(subscription)
         var next = committed
