@@ -296,6 +296,7 @@ final class WebhookReceiver: @unchecked Sendable {
         ]
         let output = Pipe()
         process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
         try process.run()
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
@@ -332,5 +333,5 @@ final class WebhookReceiver: @unchecked Sendable {
         }
     }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
 }

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import sys
 import threading
 import time
@@ -102,7 +103,21 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, {"error": "nope"} if status >= 300 else {"ok": True})
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a sender that gave up (timeout, killed worker) is part of the tests
+
+
+def exit_with_parent():
+    """Ends when the test process that started it ends, however it ends."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+threading.Thread(target=exit_with_parent, daemon=True).start()
+server = Server(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
 server.serve_forever()
