@@ -21,10 +21,17 @@ struct DeliveryTests {
     }
 
     /// Workers serve every tenant: pause what earlier tests left active, so that this test's
-    /// workers deliver only its own.
+    /// workers deliver only its own. (On a fresh database the first test runs before any
+    /// migration: then there is nothing to pause.)
     func quietEarlierSubscriptions() async throws {
         try await asSuperuser { client in
-            try await client.query("UPDATE subscriptions SET state = 'paused' WHERE state = 'active'")
+            try await client.query("""
+                DO $$ BEGIN
+                    IF to_regclass('subscriptions') IS NOT NULL THEN
+                        UPDATE subscriptions SET state = 'paused' WHERE state = 'active';
+                    END IF;
+                END $$
+                """)
         }
     }
 
