@@ -45,10 +45,18 @@ install_missing() {
     for p in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
-    [ ${#missing[@]} -eq 0 ] && return
-    log "installing ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    # The HyperLogLog extension of the installed PostgreSQL's major version (unique actors).
+    local hll="postgresql-$(basename "$(dirname "$(pg_bin)")")-hll"
+    if ! dpkg-query -W -f='${Status}' "$hll" 2>/dev/null | grep -q "install ok installed"; then
+        log "installing $hll"
+        [ ${#missing[@]} -gt 0 ] || as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$hll" >/dev/null
+    fi
     # Debian starts a system cluster and redis on their default ports; ours use others and
     # leave those alone.
 }
@@ -119,6 +127,7 @@ ensure_database() {
         psql_admin -d postgres -c "CREATE DATABASE $db OWNER sluice"
     fi
     psql_admin -d "$db" -c "CREATE EXTENSION IF NOT EXISTS citext"
+    psql_admin -d "$db" -c "CREATE EXTENSION IF NOT EXISTS hll"
 }
 
 redis_running() {

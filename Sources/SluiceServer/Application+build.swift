@@ -92,6 +92,9 @@ public func buildApplication(
     let worker = configuration.workers.concurrency > 0
         ? DeliveryWorker.make(configuration, client: client, logger: logger, notifier: notifier, audit: audit, metrics: metrics) : nil
     if let worker { services.append(worker.service) }
+    if let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics) {
+        services.append(rollups)
+    }
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
     let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes)
     let consumerGroups = ConsumerGroupService(
@@ -110,7 +113,8 @@ public func buildApplication(
         subscriptions: SubscriptionService(
             client: client, logger: logger, audit: audit, box: secrets, consumerGroups: consumerGroups,
             allowPrivateNetworks: configuration.workers.allowPrivateNetworks, wakeWorkers: { worker?.service.wakeRetries() }
-        )
+        ),
+        analytics: AnalyticsService(client: client, logger: logger, audit: audit)
     )
 
     let router = Router(context: SluiceRequestContext.self)
@@ -156,7 +160,8 @@ struct ThreadPoolService: Service {
     }
 }
 
-/// `sluice worker`: the webhook worker pool alone, without the API. Runs until SIGTERM or
+/// `sluice worker`: the webhook worker pool (and, unless `SLUICE_ROLLUPS=false`, the analytics
+/// consumer) alone, without the API. Runs until SIGTERM or
 /// SIGINT, then hands its partitions back. With `listen` (`host:port`), it also serves
 /// `/healthz` and `/metrics` there for probes and Prometheus.
 public func runWorker(_ configuration: SluiceConfiguration, listen: String? = nil, logger: Logger = Logger(label: "sluice")) async throws {
@@ -169,7 +174,8 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
     let worker = DeliveryWorker.make(
         configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger), metrics: metrics
     )
-    let services: [any Service] = [client, notifier, worker.service, worker.shutdown]
+    let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics)
+    let services: [any Service] = [client, notifier, worker.service] + (rollups.map { [$0] } ?? []) + [worker.shutdown]
     if let listen {
         var address = configuration
         try address.setListen(listen)

@@ -30,6 +30,8 @@ public struct SluiceConfiguration: Sendable {
     public var clock: @Sendable () -> Date = { Date() }
     /// The webhook worker pool in this process.
     public var workers = Workers()
+    /// The analytics consumer (rollups) in this process.
+    public var analytics = Analytics()
     /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
     public var jwtKeyIsEphemeral = false
 
@@ -102,6 +104,10 @@ public struct SluiceConfiguration: Sendable {
         }
         if let value = environment["SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] {
             configuration.workers.allowPrivateNetworks = value == "true" || value == "1"
+        }
+        if let value = environment["SLUICE_ROLLUPS"] { configuration.analytics.rollups = value != "false" && value != "0" }
+        if let value = environment["SLUICE_ROLLUP_BATCH_SIZE"] {
+            configuration.analytics.batchSize = try int(value, "SLUICE_ROLLUP_BATCH_SIZE", 100...100_000)
         }
         if let value = environment["SLUICE_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: value) else { throw ConfigurationError("SLUICE_LOG_LEVEL '\(value)' is not a log level") }
@@ -188,6 +194,19 @@ extension SluiceConfiguration {
         public var leaseSeconds = 10
         /// Whether webhooks may point at loopback, private and link-local addresses.
         public var allowPrivateNetworks = false
+        public init() {}
+    }
+}
+
+extension SluiceConfiguration {
+    public struct Analytics: Sendable {
+        /// Whether this process keeps the streams' rollups. Any number of processes may: they
+        /// share the partitions, one batch of a partition at a time.
+        public var rollups = true
+        /// Events of a partition applied in one transaction.
+        public var batchSize = 5000
+        /// Tests only: the tenants whose streams are rolled up (nil: all).
+        var tenants: Set<UUID>?
         public init() {}
     }
 }

@@ -55,6 +55,8 @@ enum TestEnvironment {
         configuration.logLevel = .warning
         // Webhook workers run only where a suite asks for them (DeliveryTests).
         configuration.workers.concurrency = 0
+        // So does the analytics consumer (AnalyticsTests), for its suite's tenants only.
+        configuration.analytics.rollups = false
         // Suites that do not test limits must not meet them; RateLimitTests sets its own.
         configuration.rateLimits.plans = [
             "free": Plan(requests: RateLimit(perSecond: 100_000, burst: 100_000), events: RateLimit(perSecond: 1_000_000, burst: 1_000_000), monthlyEvents: nil)
@@ -208,6 +210,8 @@ final class ServerProcess: @unchecked Sendable {
         environment["SLUICE_DATABASE_URL"] = TestEnvironment.databaseURL
         environment["SLUICE_LOG_LEVEL"] = "error"
         environment["SLUICE_MIGRATIONS_DIR"] = TestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
+        // Rollups of every suite's tenants would only load the machine; AnalyticsTests runs its own.
+        environment["SLUICE_ROLLUPS"] = "false"
         environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
@@ -246,6 +250,7 @@ final class WorkerProcess: @unchecked Sendable {
         environment["SLUICE_DATABASE_URL"] = TestEnvironment.databaseURL
         environment["SLUICE_LOG_LEVEL"] = "error"
         environment["SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "true"
+        environment["SLUICE_ROLLUPS"] = "false"
         environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()

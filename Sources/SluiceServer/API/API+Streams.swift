@@ -12,7 +12,8 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let settings = StreamService.Change(
             description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
-            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain
+            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain,
+            allowedLatenessSeconds: body.allowedLatenessSeconds, dimensions: body.dimensions?.additionalProperties
         )
         let stream = try await streams.create(identity: RequestScope.identity(), name: body.name, settings, origin: Self.origin())
         return .created(.init(body: .json(.init(stream))))
@@ -26,7 +27,8 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let change = StreamService.Change(
             description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
-            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain
+            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain,
+            allowedLatenessSeconds: body.allowedLatenessSeconds, dimensions: body.dimensions?.additionalProperties
         )
         let stream = try await streams.update(identity: RequestScope.identity(), name: input.path.stream, change, origin: Self.origin())
         return .ok(.init(body: .json(.init(stream))))
@@ -44,6 +46,7 @@ extension Components.Schemas.Stream {
             id: stream.id.lowercased, name: stream.name, description: stream.description, partitions: stream.partitions,
             retentionSeconds: stream.retentionSeconds, dedupeWindowSeconds: stream.dedupeWindowSeconds,
             schemaMode: .init(rawValue: stream.schemaMode.rawValue)!, compatibility: .init(rawValue: stream.compatibility.rawValue)!,
+            allowedLatenessSeconds: stream.allowedLatenessSeconds, dimensions: .init(additionalProperties: stream.dimensions),
             createdAt: stream.createdAt, updatedAt: stream.updatedAt, nextOffsets: stream.nextOffsets
         )
     }

@@ -119,12 +119,12 @@ extension APIImplementation {
     func listFailures(_ input: Operations.ListFailures.Input) async throws -> Operations.ListFailures.Output {
         let query = input.query
         let (items, next) = try await subscriptions.failures(
-            identity: RequestScope.identity(), stream: input.path.stream, kind: query.kind.map { $0 == .delivery ? .delivery : .quarantine },
+            identity: RequestScope.identity(), stream: input.path.stream, kind: query.kind.flatMap { Failure.Kind(rawValue: $0.rawValue) },
             subscription: query.subscription, eventType: query.eventType, cursor: query.cursor, limit: query.limit ?? 100
         )
         return .ok(.init(body: .json(.init(
             items: items.map {
-                .init(kind: $0.kind == .delivery ? .delivery : .quarantine, id: $0.id.lowercased, subscription: $0.subscription,
+                .init(kind: .init(rawValue: $0.kind.rawValue)!, id: $0.id.lowercased, subscription: $0.subscription,
                       eventId: $0.eventID.lowercased, eventType: $0.eventType, partition: $0.partition, offset: $0.offset, reason: $0.reason,
                       attempts: $0.attempts, failedAt: $0.failedAt)
             },

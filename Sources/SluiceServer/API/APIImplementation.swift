@@ -25,6 +25,7 @@ struct APIImplementation: APIProtocol {
     let quarantine: QuarantineService
     let consumerGroups: ConsumerGroupService
     let subscriptions: SubscriptionService
+    let analytics: AnalyticsService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))

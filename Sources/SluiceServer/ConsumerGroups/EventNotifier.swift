@@ -82,10 +82,14 @@ final class EventNotifier: Service, Sendable {
         }
     }
 
+    /// Stands for every stream: `wait(for: EventNotifier.anyStream, …)` wakes on events in any.
+    static let anyStream = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     private func wake(_ stream: UUID) {
         let waiting = state.withLock { state in
             state.versions[stream, default: 0] &+= 1
-            return state.waiters.removeValue(forKey: stream) ?? [:]
+            state.versions[Self.anyStream, default: 0] &+= 1
+            return (state.waiters.removeValue(forKey: stream) ?? [:]).merging(state.waiters.removeValue(forKey: Self.anyStream) ?? [:]) { a, _ in a }
         }
         for continuation in waiting.values { continuation.resume() }
     }

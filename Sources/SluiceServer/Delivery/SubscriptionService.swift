@@ -17,7 +17,7 @@ struct SubscriptionSettings: Sendable {
 
 /// One entry of a stream's failure view.
 struct Failure: Sendable {
-    enum Kind: Sendable { case delivery, quarantine }
+    enum Kind: String, Sendable { case delivery, quarantine, late }
     var kind: Kind
     var id: UUID
     var subscription: String?
@@ -278,7 +278,7 @@ struct SubscriptionService: Sendable {
         var items: [Failure] = []
         let stream = try await client.withConnection { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
-            if kind != .quarantine {
+            if kind == nil || kind == .delivery {
                 var subscriptionID: UUID?
                 if let subscription {
                     guard let found = try await subscriptions.find(tenantID: identity.tenantID, streamID: stream.id, name: subscription, on: connection) else {
@@ -300,7 +300,19 @@ struct SubscriptionService: Sendable {
             }
             return stream
         }
-        if kind != .delivery {
+        if kind == nil || kind == .late {
+            for late in try await LateEvents(client: client, logger: logger).list(
+                stream: stream, eventType: eventType, before: before, limit: limit
+            ) {
+                items.append(Failure(
+                    kind: .late, id: late.id, eventID: late.eventID, eventType: late.eventType, partition: late.partition, offset: late.offset,
+                    reason: "later than the analytics watermark: occurred at \(RFC3339.format(late.occurredAt)), watermark \(RFC3339.format(late.watermark)); "
+                        + "stored, delivered and readable, but not counted in the rollups",
+                    failedAt: late.recordedAt
+                ))
+            }
+        }
+        if kind == nil || kind == .quarantine {
             let decoder = JSONDecoder()
             for entry in try await QuarantineStore(client: client, logger: logger).list(
                 stream: stream, status: .held, eventType: eventType, before: before, limit: limit

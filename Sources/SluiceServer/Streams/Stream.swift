@@ -35,10 +35,18 @@ public struct Stream: Sendable, Equatable {
     public var updatedAt: Date
     /// Per partition, the offset the next event will get.
     public var nextOffsets: [Int64]
+    /// How far behind the latest event time an event may come and still be counted in the
+    /// rollups (the watermark is the latest event time minus this).
+    public var allowedLatenessSeconds = Stream.defaultAllowedLatenessSeconds
+    /// Extra rollup dimensions: a name → a JSON pointer into the events' data.
+    public var dimensions: [String: String] = [:]
 
     public static let maxPartitions = 64
     public static let defaultRetentionSeconds = 7 * 24 * 3600
     public static let retentionRange = 3600...(90 * 24 * 3600)
     public static let defaultDedupeWindowSeconds = 24 * 3600
     public static let dedupeWindowRange = 60...(7 * 24 * 3600)
+    public static let defaultAllowedLatenessSeconds = 3600
+    public static let allowedLatenessRange = 0...(7 * 24 * 3600)
+    public static let maxDimensions = 3
 }

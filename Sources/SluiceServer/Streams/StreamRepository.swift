@@ -7,12 +7,12 @@ struct StreamRepository: Sendable {
 
     private static let columns = """
         s.tenant_id, s.id, s.name, s.description, s.partitions, s.retention_seconds, s.dedupe_window_seconds,
-        s.schema_mode, s.compatibility, s.created_at, s.updated_at,
+        s.schema_mode, s.compatibility, s.created_at, s.updated_at, s.allowed_lateness_seconds, s.rollup_dimensions::text,
         ARRAY(SELECT p.next_offset FROM stream_partitions p
               WHERE p.tenant_id = s.tenant_id AND p.stream_id = s.id ORDER BY p.partition)
         """
 
-    private typealias Row = (UUID, UUID, String, String, Int16, Int32, Int32, String, String, Date, Date, [Int64])
+    private typealias Row = (UUID, UUID, String, String, Int16, Int32, Int32, String, String, Date, Date, Int32, String, [Int64])
 
     private static func stream(_ row: Row) -> Stream {
         Stream(
@@ -20,18 +20,27 @@ struct StreamRepository: Sendable {
             retentionSeconds: Int(row.5), dedupeWindowSeconds: Int(row.6),
             schemaMode: Stream.SchemaMode(rawValue: row.7) ?? .off,
             compatibility: Stream.Compatibility(rawValue: row.8) ?? .backward,
-            createdAt: row.9, updatedAt: row.10, nextOffsets: row.11
+            createdAt: row.9, updatedAt: row.10, nextOffsets: row.13,
+            allowedLatenessSeconds: Int(row.11),
+            dimensions: (try? JSONDecoder().decode([String: String].self, from: Data(row.12.utf8))) ?? [:]
         )
+    }
+
+    /// The dimensions as stored: JSON text of name → pointer.
+    static func dimensionsJSON(_ dimensions: [String: String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(dimensions)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     func insert(_ stream: Stream, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
             INSERT INTO streams (tenant_id, id, name, description, partitions, retention_seconds,
-                                 dedupe_window_seconds, schema_mode, compatibility, created_at, updated_at)
+                                 dedupe_window_seconds, schema_mode, compatibility, created_at, updated_at,
+                                 allowed_lateness_seconds, rollup_dimensions)
             VALUES (\(stream.tenantID), \(stream.id), \(stream.name), \(stream.description), \(Int16(stream.partitions)),
                     \(Int32(stream.retentionSeconds)), \(Int32(stream.dedupeWindowSeconds)), \(stream.schemaMode.rawValue),
-                    \(stream.compatibility.rawValue), \(stream.createdAt), \(stream.updatedAt))
+                    \(stream.compatibility.rawValue), \(stream.createdAt), \(stream.updatedAt),
+                    \(Int32(stream.allowedLatenessSeconds)), \(Self.dimensionsJSON(stream.dimensions))::jsonb)
             """,
             logger: logger
         )
@@ -97,7 +106,9 @@ struct StreamRepository: Sendable {
             """
             UPDATE streams SET description = \(stream.description), partitions = \(Int16(stream.partitions)),
                 retention_seconds = \(Int32(stream.retentionSeconds)), dedupe_window_seconds = \(Int32(stream.dedupeWindowSeconds)),
-                schema_mode = \(stream.schemaMode.rawValue), compatibility = \(stream.compatibility.rawValue), updated_at = now()
+                schema_mode = \(stream.schemaMode.rawValue), compatibility = \(stream.compatibility.rawValue),
+                allowed_lateness_seconds = \(Int32(stream.allowedLatenessSeconds)),
+                rollup_dimensions = \(Self.dimensionsJSON(stream.dimensions))::jsonb, updated_at = now()
             WHERE tenant_id = \(stream.tenantID) AND id = \(stream.id)
             """,
             logger: logger

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceJSON
 
 /// Stream management: create, list, read, change and delete, each change audited in its
 /// own transaction.
@@ -20,11 +21,17 @@ public struct StreamService: Sendable {
         public var dedupeWindowSeconds: Int?
         public var schemaMode: Stream.SchemaMode?
         public var compatibility: Stream.Compatibility?
+        public var allowedLatenessSeconds: Int?
+        /// Replaces all the dimensions (an empty map removes them).
+        public var dimensions: [String: String]?
 
         public init(
             description: String? = nil, partitions: Int? = nil, retentionSeconds: Int? = nil, dedupeWindowSeconds: Int? = nil,
-            schemaMode: Stream.SchemaMode? = nil, compatibility: Stream.Compatibility? = nil
+            schemaMode: Stream.SchemaMode? = nil, compatibility: Stream.Compatibility? = nil, allowedLatenessSeconds: Int? = nil,
+            dimensions: [String: String]? = nil
         ) {
+            self.allowedLatenessSeconds = allowedLatenessSeconds
+            self.dimensions = dimensions
             self.description = description
             self.partitions = partitions
             self.retentionSeconds = retentionSeconds
@@ -165,13 +172,46 @@ public struct StreamService: Sendable {
         }
         if let mode = change.schemaMode { stream.schemaMode = mode }
         if let compatibility = change.compatibility { stream.compatibility = compatibility }
+        if let lateness = change.allowedLatenessSeconds {
+            guard Stream.allowedLatenessRange.contains(lateness) else {
+                throw SluiceError.badRequest("The allowed lateness is 0 to 604,800 s (7 days).", pointer: "/allowedLatenessSeconds")
+            }
+            stream.allowedLatenessSeconds = lateness
+        }
+        if let dimensions = change.dimensions {
+            guard dimensions.count <= Stream.maxDimensions else {
+                throw SluiceError.badRequest("A stream has at most \(Stream.maxDimensions) rollup dimensions.", pointer: "/dimensions")
+            }
+            for (name, pointer) in dimensions.sorted(by: { $0.key < $1.key }) {
+                let validName = (1...50).contains(name.utf8.count) && name.utf8.first.map { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } == true
+                    && name.utf8.allSatisfy { (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+                guard validName else {
+                    throw SluiceError.badRequest(
+                        "A dimension's name has 1 to 50 letters, digits or '_', starting with a letter.", pointer: "/dimensions/" + JSONPointer.escape(name)
+                    )
+                }
+                guard pointer.hasPrefix("/"), (2...200).contains(pointer.utf8.count) else {
+                    throw SluiceError.badRequest(
+                        "A dimension is a JSON pointer into the event's data, such as /geo/country (2 to 200 characters).",
+                        pointer: "/dimensions/" + name
+                    )
+                }
+            }
+            stream.dimensions = dimensions
+        }
+    }
+
+    /// The dimensions' pointers as path segments, for `payload #>> path` in SQL.
+    static func dimensionPaths(_ dimensions: [String: String]) -> [String: [String]] {
+        dimensions.mapValues { $0.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { JSONPointer.unescape(String($0)) } }
     }
 
     static func auditDetails(_ stream: Stream) -> [String: String] {
         [
             "name": stream.name, "partitions": String(stream.partitions), "retentionSeconds": String(stream.retentionSeconds),
             "dedupeWindowSeconds": String(stream.dedupeWindowSeconds), "schemaMode": stream.schemaMode.rawValue,
-            "compatibility": stream.compatibility.rawValue,
+            "compatibility": stream.compatibility.rawValue, "allowedLatenessSeconds": String(stream.allowedLatenessSeconds),
+            "dimensions": stream.dimensions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
         ]
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import SluiceAPI
+
+extension APIImplementation {
+    func getAnalyticsStatus(_ input: Operations.GetAnalyticsStatus.Input) async throws -> Operations.GetAnalyticsStatus.Output {
+        let status = try await analytics.status(identity: RequestScope.identity(), stream: input.path.stream)
+        return .ok(.init(body: .json(.init(
+            allowedLatenessSeconds: status.allowedLatenessSeconds, maxEventTime: status.maxEventTime, watermark: status.watermark,
+            lateApplied: status.lateApplied, lateDropped: status.lateDropped, lag: status.lag
+        ))))
+    }
+
+    func getAnalyticsSeries(_ input: Operations.GetAnalyticsSeries.Input) async throws -> Operations.GetAnalyticsSeries.Output {
+        let query = input.query
+        let metricName = query.metric ?? "events"
+        let resolution = query.resolution ?? ._1h
+        let series = try await analytics.series(
+            identity: RequestScope.identity(), stream: input.path.stream, metric: try AnalyticsMetric(metricName),
+            resolution: Self.seconds(resolution.rawValue),
+            filter: try Self.filter(from: query.from, to: query.to, eventType: query.eventType, platform: query.platform, dimensions: query.dimension)
+        )
+        return .ok(.init(body: .json(.init(
+            metric: metricName, resolution: .init(rawValue: resolution.rawValue)!, from: series.from, to: series.to, watermark: series.watermark,
+            total: series.total, buckets: series.buckets.map { .init(start: $0.start, value: $0.value, final: $0.final) }
+        ))))
+    }
+
+    func getAnalyticsDistribution(_ input: Operations.GetAnalyticsDistribution.Input) async throws -> Operations.GetAnalyticsDistribution.Output {
+        let query = input.query
+        let metricName = query.metric ?? "events"
+        let distribution = try await analytics.distribution(
+            identity: RequestScope.identity(), stream: input.path.stream, by: query.by ?? "type", metric: try AnalyticsMetric(metricName),
+            filter: try Self.filter(from: query.from, to: query.to, eventType: query.eventType, platform: query.platform, dimensions: query.dimension),
+            limit: query.limit ?? 100
+        )
+        return .ok(.init(body: .json(.init(
+            by: distribution.by, metric: metricName, from: distribution.from, to: distribution.to,
+            items: distribution.items.map { .init(value: $0.value, amount: $0.amount, events: $0.events) }
+        ))))
+    }
+
+    func rebuildAnalytics(_ input: Operations.RebuildAnalytics.Input) async throws -> Operations.RebuildAnalytics.Output {
+        guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
+        let rebuilt = try await analytics.rebuild(
+            identity: RequestScope.identity(), stream: input.path.stream, from: body.from, to: body.to, origin: Self.origin()
+        )
+        return .ok(.init(body: .json(.init(from: rebuilt.from, to: rebuilt.to, events: rebuilt.events))))
+    }
+
+    /// `5m`, `1h`, `1d` in seconds.
+    static func seconds(_ resolution: String) -> Int {
+        switch resolution {
+        case "5m": 300
+        case "1d": 86_400
+        default: 3600
+        }
+    }
+
+    /// The range defaults to the 24 hours up to now.
+    static func filter(from: Date?, to: Date?, eventType: String?, platform: String?, dimensions: [String]?) throws -> AnalyticsFilter {
+        let end = to ?? Date()
+        return AnalyticsFilter(
+            from: from ?? end.addingTimeInterval(-86_400), to: end, eventType: eventType, platform: platform,
+            dimensions: try AnalyticsFilter.dimensions(dimensions)
+        )
+    }
+}

@@ -1,0 +1,328 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// Keeps every stream's rollups (5 minutes, 1 hour, 1 day on event time, by event type,
+/// platform and the stream's dimensions: event count, sums of `data.metrics`, a HyperLogLog of
+/// actors) exactly once: a batch's rollup deltas, its late events, the watermark and the
+/// consumer's offset commit in one transaction, so a crash never counts an event twice or not
+/// at all (DESIGN.md §12).
+///
+/// The watermark of a stream is the latest event time applied minus the stream's allowed
+/// lateness (default 1 hour); an event time counts for it at most 5 minutes past the event's
+/// receipt, so a producer's clock in the future cannot make every other event late. An event older than the watermark when it is applied is not
+/// counted; it is recorded in `late_events` (listed in the failure view). Any number of nodes
+/// may run the consumer: a partition's batch holds its offset row's lock (`SKIP LOCKED`), so
+/// nodes never apply one partition at once. Woken by `EventNotifier` when events are stored.
+final class RollupConsumer: Service, Sendable {
+    struct Configuration: Sendable {
+        var batchSize = 5000
+        var idleCheck: Duration = .seconds(5)
+        /// Tests only: the tenants whose streams are rolled up (nil: all).
+        var tenants: Set<UUID>?
+        /// Tests only: called inside a batch's transaction after the rollups are written and
+        /// before the offset moves; throwing there rolls the batch back, as a crash would.
+        var fault: (@Sendable (_ batch: Int) throws -> Void)?
+    }
+
+    static let resolutions = [300, 3600, 86_400]
+    /// How far after its receipt an event's time may move the watermark.
+    static let futureTolerance: TimeInterval = 300
+
+    private let configuration: Configuration
+    private let client: PostgresClient
+    private let logger: Logger
+    private let notifier: EventNotifier
+    private let applied: Prometheus.Counter?
+    private let late: Prometheus.Counter?
+
+    init(
+        configuration: Configuration = .init(), client: PostgresClient, logger: Logger, notifier: EventNotifier,
+        metrics: PrometheusCollectorRegistry? = nil
+    ) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.notifier = notifier
+        let counter = { (outcome: String) in
+            metrics?.makeCounter(
+                name: "sluice_rollup_events_total", labels: [("outcome", outcome)],
+                help: "Events the analytics consumer applied to the rollups, or left out as later than the watermark."
+            )
+        }
+        applied = counter("applied")
+        late = counter("late")
+    }
+
+    /// The consumer `configuration` asks for, if any.
+    static func make(
+        _ configuration: SluiceConfiguration, client: PostgresClient, logger: Logger, notifier: EventNotifier, metrics: PrometheusCollectorRegistry
+    ) -> RollupConsumer? {
+        guard configuration.analytics.rollups else { return nil }
+        return RollupConsumer(
+            configuration: .init(batchSize: configuration.analytics.batchSize, tenants: configuration.analytics.tenants),
+            client: client, logger: logger, notifier: notifier, metrics: metrics
+        )
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var failures = 0
+            while !Task.isCancelled {
+                let version = self.notifier.version(of: EventNotifier.anyStream)
+                do {
+                    let count = try await self.drain()
+                    failures = 0
+                    if count == 0 { await self.notifier.wait(for: EventNotifier.anyStream, after: version, timeout: self.configuration.idleCheck) }
+                } catch {
+                    if Task.isCancelled { break }
+                    failures += 1
+                    self.logger.warning("rollup batch failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await Task.sleep(for: .milliseconds(min(5000, 100 << min(failures, 6))))
+                }
+            }
+        }
+    }
+
+    /// Applies one batch of every partition with events not yet rolled up, until none is left
+    /// (or the others are held by other nodes); answers the events taken in (applied or late).
+    @discardableResult
+    func drain() async throws -> Int {
+        var total = 0
+        var batch = 0
+        while !Task.isCancelled {
+            var round = 0
+            for work in try await pending() where !Task.isCancelled {
+                batch += 1
+                round += try await apply(work, batch: batch)
+            }
+            total += round
+            if round == 0 { break }
+        }
+        return total
+    }
+
+    struct Work: Sendable {
+        var tenantID: UUID
+        var streamID: UUID
+        var partition: Int
+        var lateness: Int
+        /// name → path segments, as JSON.
+        var dimensions: String
+    }
+
+    /// Partitions of live streams with events the rollups have not applied yet.
+    private func pending() async throws -> [Work] {
+        let rows = try await client.query(
+            """
+            SELECT s.tenant_id, s.id, p.partition, s.allowed_lateness_seconds, s.rollup_dimensions::text
+            FROM streams s
+            JOIN stream_partitions p ON p.tenant_id = s.tenant_id AND p.stream_id = s.id
+            LEFT JOIN rollup_offsets o ON o.tenant_id = s.tenant_id AND o.stream_id = s.id AND o.partition = p.partition
+            WHERE s.deleted_at IS NULL AND p.next_offset > coalesce(o.next_offset, 0)
+              AND (\(configuration.tenants.map { Array($0) })::uuid[] IS NULL OR s.tenant_id = ANY(\(configuration.tenants.map { Array($0) })::uuid[]))
+            """,
+            logger: logger
+        )
+        var work: [Work] = []
+        for try await (tenant, stream, partition, lateness, dimensions) in rows.decode((UUID, UUID, Int16, Int32, String).self) {
+            work.append(Work(
+                tenantID: tenant, streamID: stream, partition: Int(partition), lateness: Int(lateness),
+                dimensions: RollupSQL.dimensionPaths(dimensionsJSON: dimensions)
+            ))
+        }
+        return work
+    }
+
+    /// Applies one batch of a partition; answers the events taken in (0 if another node holds
+    /// the partition or nothing was there).
+    private func apply(_ work: Work, batch: Int) async throws -> Int {
+        let (taken, lateCount) = try await client.transaction(logger: logger) { connection -> (Int, Int) in
+            let (tenant, stream, partition) = (work.tenantID, work.streamID, Int16(work.partition))
+            try await connection.query(
+                """
+                INSERT INTO rollup_offsets (tenant_id, stream_id, partition) VALUES (\(tenant), \(stream), \(partition))
+                ON CONFLICT DO NOTHING
+                """,
+                logger: logger
+            )
+            var next: Int64?
+            for try await offset in try await connection.query(
+                """
+                SELECT next_offset FROM rollup_offsets
+                WHERE tenant_id = \(tenant) AND stream_id = \(stream) AND partition = \(partition) FOR UPDATE SKIP LOCKED
+                """,
+                logger: logger
+            ).decode(Int64.self) { next = offset }
+            guard let next else { return (0, 0) }
+
+            var events: [(offset: Int64, id: UUID, type: String, occurredAt: Date, receivedAt: Date)] = []
+            for try await row in try await connection.query(
+                """
+                SELECT "offset", id, type, occurred_at, received_at FROM events
+                WHERE tenant_id = \(tenant) AND stream_id = \(stream) AND partition = \(partition) AND "offset" >= \(next)
+                ORDER BY "offset" LIMIT \(Int64(configuration.batchSize))
+                """,
+                logger: logger
+            ).decode((Int64, UUID, String, Date, Date).self) { events.append(row) }
+            guard let last = events.last else {
+                // What is left was dropped with its day's partition (retention): skip to the end.
+                try await connection.query(
+                    """
+                    UPDATE rollup_offsets o SET next_offset = p.next_offset, updated_at = now()
+                    FROM stream_partitions p
+                    WHERE o.tenant_id = \(tenant) AND o.stream_id = \(stream) AND o.partition = \(partition)
+                      AND p.tenant_id = o.tenant_id AND p.stream_id = o.stream_id AND p.partition = o.partition
+                    """,
+                    logger: logger
+                )
+                return (0, 0)
+            }
+
+            // The stream's watermark row serialises its partitions' batches, so the watermark
+            // advances in the order events are applied; each event is judged as it comes.
+            try await connection.query(
+                """
+                INSERT INTO rollup_watermarks (tenant_id, stream_id, max_event_time) VALUES (\(tenant), \(stream), '-infinity')
+                ON CONFLICT DO NOTHING
+                """,
+                logger: logger
+            )
+            var maxTime = Date.distantPast
+            for try await time in try await connection.query(
+                "SELECT greatest(max_event_time, '0001-01-01Z') FROM rollup_watermarks WHERE tenant_id = \(tenant) AND stream_id = \(stream) FOR UPDATE",
+                logger: logger
+            ).decode(Date.self) { maxTime = time }
+            var applied: [Int64] = []
+            var late: [(offset: Int64, id: UUID, type: String, occurredAt: Date, watermark: Date)] = []
+            var lateApplied = 0
+            for event in events {
+                let watermark = maxTime.addingTimeInterval(-TimeInterval(work.lateness))
+                if event.occurredAt < watermark {
+                    late.append((event.offset, event.id, event.type, event.occurredAt, watermark))
+                    continue
+                }
+                if event.occurredAt < maxTime { lateApplied += 1 }
+                applied.append(event.offset)
+                // An event stamped in the future counts, but moves the watermark no further
+                // than its receipt allows: one bad clock must not make every event late.
+                maxTime = max(maxTime, min(event.occurredAt, event.receivedAt.addingTimeInterval(Self.futureTolerance)))
+            }
+
+            if !applied.isEmpty {
+                try await connection.query(
+                    RollupSQL.upsert(
+                        tenant: tenant, stream: stream, dimensions: work.dimensions,
+                        source: #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $4 AND e."offset" = ANY($5::bigint[])"#
+                    ) {
+                        $0.append(partition)
+                        $0.append(applied)
+                    },
+                    logger: logger
+                )
+            }
+            if !late.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO late_events (tenant_id, stream_id, partition, "offset", event_id, event_type, occurred_at, watermark)
+                    SELECT \(tenant), \(stream), \(partition), l."offset", l.id, l.type, l.at, l.mark
+                    FROM unnest(\(late.map(\.offset))::bigint[], \(late.map(\.id))::uuid[], \(late.map(\.type))::text[],
+                                \(late.map(\.occurredAt))::timestamptz[], \(late.map(\.watermark))::timestamptz[]) AS l ("offset", id, type, at, mark)
+                    ON CONFLICT DO NOTHING
+                    """,
+                    logger: logger
+                )
+            }
+            if !applied.isEmpty || !late.isEmpty {
+                try await connection.query(
+                    """
+                    UPDATE rollup_watermarks
+                    SET max_event_time = greatest(max_event_time, \(maxTime)), late_applied = late_applied + \(Int64(lateApplied)),
+                        late_dropped = late_dropped + \(Int64(late.count)), updated_at = now()
+                    WHERE tenant_id = \(tenant) AND stream_id = \(stream)
+                    """,
+                    logger: logger
+                )
+            }
+            try configuration.fault?(batch)
+            try await connection.query(
+                """
+                UPDATE rollup_offsets SET next_offset = \(last.offset + 1), updated_at = now()
+                WHERE tenant_id = \(tenant) AND stream_id = \(stream) AND partition = \(partition)
+                """,
+                logger: logger
+            )
+            return (events.count, late.count)
+        }
+        applied?.increment(by: Int64(taken - lateCount))
+        late?.increment(by: Int64(lateCount))
+        return taken
+    }
+}
+
+/// The one statement that turns stored events into rollup deltas, shared by the consumer and
+/// by rebuilds.
+enum RollupSQL {
+    /// Upserts the rollup deltas of the events `source` selects. `source` is a `FROM events e
+    /// …` clause that may use `$1` (tenant), `$2` (stream), `$3` (the dimensions' paths, jsonb)
+    /// and the parameters from `$4` that `binds` appends.
+    static func upsert(
+        tenant: UUID, stream: UUID, dimensions: String, source: String, binds: (inout PostgresBindings) -> Void
+    ) -> PostgresQuery {
+        var bindings = PostgresBindings()
+        bindings.append(tenant)
+        bindings.append(stream)
+        bindings.append(dimensions)
+        binds(&bindings)
+        let sql = """
+            WITH e AS (
+                SELECT e.type, e.occurred_at,
+                       coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
+                       coalesce((SELECT jsonb_object_agg(d.key, left(v.value, 200))
+                                 FROM jsonb_each($3::jsonb) d
+                                 CROSS JOIN LATERAL (SELECT e.payload #>> ARRAY(SELECT jsonb_array_elements_text(d.value)) AS value) v
+                                 WHERE v.value IS NOT NULL), '{}'::jsonb) AS dimensions,
+                       coalesce(e.payload #>> '{actor,id}', e.payload #>> '{account,id}') AS actor,
+                       CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' THEN e.payload->'metrics' ELSE '{}'::jsonb END AS metrics
+                \(source)
+            ),
+            b AS (
+                SELECT r.res, date_bin(make_interval(secs => r.res), e.occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+                       e.type, e.platform, e.dimensions, e.actor, e.metrics
+                FROM e CROSS JOIN (VALUES (300), (3600), (86400)) AS r (res)
+            ),
+            sums AS (
+                SELECT b.res, b.bucket, b.type, b.platform, b.dimensions, kv.key, sum((kv.value)::numeric) AS total
+                FROM b CROSS JOIN LATERAL jsonb_each(b.metrics) AS kv
+                WHERE jsonb_typeof(kv.value) = 'number'
+                GROUP BY 1, 2, 3, 4, 5, 6
+            ),
+            metric_objects AS (
+                SELECT res, bucket, type, platform, dimensions, jsonb_object_agg(key, total) AS metrics FROM sums GROUP BY 1, 2, 3, 4, 5
+            ),
+            groups AS (
+                SELECT res, bucket, type, platform, dimensions, count(*) AS events,
+                       coalesce(hll_add_agg(hll_hash_text(actor)) FILTER (WHERE actor IS NOT NULL), hll_empty()) AS actors
+                FROM b GROUP BY 1, 2, 3, 4, 5
+            )
+            INSERT INTO rollups (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions, events, metrics, actors)
+            SELECT $1, $2, g.res, g.bucket, g.type, g.platform, g.dimensions, g.events, coalesce(m.metrics, '{}'::jsonb), g.actors
+            FROM groups g LEFT JOIN metric_objects m USING (res, bucket, type, platform, dimensions)
+            ON CONFLICT (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions) DO UPDATE
+            SET events = rollups.events + excluded.events,
+                actors = hll_union(rollups.actors, excluded.actors),
+                metrics = (SELECT coalesce(jsonb_object_agg(k, coalesce((rollups.metrics->>k)::numeric, 0) + coalesce((excluded.metrics->>k)::numeric, 0)), '{}'::jsonb)
+                           FROM (SELECT jsonb_object_keys(rollups.metrics) UNION SELECT jsonb_object_keys(excluded.metrics)) AS keys (k))
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// The stored dimensions (name → JSON pointer, as JSON text) as name → path segments.
+    static func dimensionPaths(dimensionsJSON: String) -> String {
+        let pointers = (try? JSONDecoder().decode([String: String].self, from: Data(dimensionsJSON.utf8))) ?? [:]
+        let paths = StreamService.dimensionPaths(pointers)
+        return String(decoding: (try? JSONEncoder().encode(paths)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}

@@ -1,0 +1,73 @@
+-- Real-time analytics, first part: rollups of each stream at 5 minutes, 1 hour and 1 day on
+-- event time, kept exactly once by an internal consumer whose offsets commit in the same
+-- transaction as the rollup deltas; a watermark per stream with an allowed lateness; events
+-- later than that are not applied but recorded (the failure view lists them). DESIGN.md §12.
+-- Unique actors are HyperLogLog sketches (the `hll` extension, postgresql-15-hll); creating it
+-- needs a superuser the first time: scripts/services.sh does, as it does for citext.
+CREATE EXTENSION IF NOT EXISTS hll;
+
+ALTER TABLE streams
+    ADD COLUMN allowed_lateness_seconds integer NOT NULL DEFAULT 3600
+        CONSTRAINT allowed_lateness_between_0_and_7_days CHECK (allowed_lateness_seconds BETWEEN 0 AND 604800),
+    -- Extra rollup dimensions: {"name": "/json/pointer/into/data", …}, at most 3.
+    ADD COLUMN rollup_dimensions jsonb NOT NULL DEFAULT '{}';
+
+-- The analytics consumer's position per partition: the next offset to apply.
+CREATE TABLE rollup_offsets (
+    tenant_id    uuid NOT NULL,
+    stream_id    uuid NOT NULL,
+    partition    smallint NOT NULL,
+    next_offset  bigint NOT NULL DEFAULT 0,
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, stream_id, partition),
+    FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
+);
+
+-- The latest event time applied per stream ('-infinity' before the first); the watermark is it
+-- minus the allowed lateness. Its row also serialises the stream's rollup batches.
+CREATE TABLE rollup_watermarks (
+    tenant_id       uuid NOT NULL,
+    stream_id       uuid NOT NULL,
+    max_event_time  timestamptz NOT NULL,
+    late_applied    bigint NOT NULL DEFAULT 0,
+    late_dropped    bigint NOT NULL DEFAULT 0,
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, stream_id),
+    FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
+);
+
+-- One row per stream, resolution (seconds), bucket start, event type, platform ('' when the
+-- event names none) and the values of the stream's dimensions ({} when it has none): the event
+-- count, the sums of its numeric metrics (data.metrics), and a HyperLogLog of its actors
+-- (data.actor.id, else data.account.id).
+CREATE TABLE rollups (
+    tenant_id   uuid NOT NULL,
+    stream_id   uuid NOT NULL,
+    resolution  integer NOT NULL CONSTRAINT resolution_is_known CHECK (resolution IN (300, 3600, 86400)),
+    bucket      timestamptz NOT NULL,
+    event_type  text NOT NULL,
+    platform    text NOT NULL,
+    dimensions  jsonb NOT NULL,
+    events      bigint NOT NULL,
+    metrics     jsonb NOT NULL,
+    actors      hll NOT NULL,
+    PRIMARY KEY (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions),
+    FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
+);
+
+-- Events that came later than the watermark allowed: not in the rollups, kept for the failure view.
+CREATE TABLE late_events (
+    tenant_id    uuid NOT NULL,
+    id           uuid NOT NULL DEFAULT gen_random_uuid(),
+    stream_id    uuid NOT NULL,
+    partition    smallint NOT NULL,
+    "offset"     bigint NOT NULL,
+    event_id     uuid NOT NULL,
+    event_type   text NOT NULL,
+    occurred_at  timestamptz NOT NULL,
+    watermark    timestamptz NOT NULL,
+    recorded_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, stream_id, partition, "offset"),
+    FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX late_events_by_time ON late_events (tenant_id, stream_id, recorded_at DESC, id DESC);
