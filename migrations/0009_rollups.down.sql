@@ -1,3 +1,4 @@
+DROP TABLE IF EXISTS entity_rollups;
 DROP TABLE IF EXISTS late_events;
 DROP TABLE IF EXISTS rollups;
 DROP TABLE IF EXISTS rollup_watermarks;

@@ -71,3 +71,31 @@ CREATE TABLE late_events (
     FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX late_events_by_time ON late_events (tenant_id, stream_id, recorded_at DESC, id DESC);
+
+-- Per entity (an account, a piece of content, an actor), hour and day: events, and the first and
+-- the last metrics snapshot in the bucket by event time (with the event id to break ties), so
+-- merges are order-free and late snapshots land where they belong. Leaderboards, activity and
+-- growth (the last value at the end of a range less the last before it) read these.
+-- Accounts take snapshots from events without content (account metrics), content from events
+-- with content; actors only count. `account` is a content's account.
+CREATE TABLE entity_rollups (
+    tenant_id      uuid NOT NULL,
+    stream_id      uuid NOT NULL,
+    resolution     integer NOT NULL CONSTRAINT entity_resolution_is_known CHECK (resolution IN (3600, 86400)),
+    kind           text NOT NULL CONSTRAINT entity_kind_is_known CHECK (kind IN ('account', 'content', 'actor')),
+    bucket         timestamptz NOT NULL,
+    platform       text NOT NULL,
+    entity         text NOT NULL,
+    account        text,
+    handle         text,
+    events         bigint NOT NULL,
+    first_at       timestamptz,
+    first_event    uuid,
+    first_metrics  jsonb,
+    last_at        timestamptz,
+    last_event     uuid,
+    last_metrics   jsonb,
+    PRIMARY KEY (tenant_id, stream_id, resolution, kind, bucket, platform, entity),
+    FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX entity_rollups_by_entity ON entity_rollups (tenant_id, stream_id, kind, platform, entity, resolution, bucket);

@@ -93,6 +93,20 @@ struct AnalyticsTests {
         return cells
     }
 
+    /// The stream's entity rollup rows, as text.
+    static func entityRows(stream: String, tenant: String, client: PostgresClient) async throws -> [String] {
+        var rows: [String] = []
+        for try await row in try await client.query(
+            """
+            SELECT concat_ws(' ', r.resolution, r.kind, r.bucket, r.platform, r.entity, r.events, r.first_event, r.last_event, r.last_metrics::text)
+            FROM entity_rollups r JOIN streams s ON s.tenant_id = r.tenant_id AND s.id = r.stream_id
+            WHERE s.tenant_id = \(UUID(uuidString: tenant)!) AND s.name = \(stream) AND s.deleted_at IS NULL
+            ORDER BY 1
+            """
+        ).decode(String.self) { rows.append(row) }
+        return rows
+    }
+
     /// A rollup consumer limited to `tenant`'s streams, on a client of its own.
     static func withConsumer<T: Sendable>(
         tenant: String, batchSize: Int = 5000, fault: (@Sendable (Int) throws -> Void)? = nil,
@@ -383,6 +397,8 @@ struct AnalyticsTests {
                 try await consumer.drain()
                 let original = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
                 #expect(original == Self.oracle(samples, dimensions: false))
+                let originalEntities = try await Self.entityRows(stream: stream, tenant: owner.tenantID, client: client)
+                #expect(originalEntities.count > 40)
 
                 let api = harness.api(owner.token)
                 let rebuilt = try await api.rebuildAnalytics(path: .init(stream: stream), body: .json(.init(
@@ -391,6 +407,8 @@ struct AnalyticsTests {
                 #expect(rebuilt.from == Self.day && rebuilt.to == Self.day.addingTimeInterval(2 * 86_400))
                 #expect(rebuilt.events == 500)  // the late event stays out
                 let again = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client); #expect(again == original)
+                let entitiesAgain = try await Self.entityRows(stream: stream, tenant: owner.tenantID, client: client)
+                #expect(entitiesAgain == originalEntities)
 
                 // New dimensions apply to the past once rebuilt; ingest and the consumer go on meanwhile.
                 _ = try await api.updateStream(path: .init(stream: stream), body: .json(.init(dimensions: .init(additionalProperties: ["country": "/geo/country"])))).ok

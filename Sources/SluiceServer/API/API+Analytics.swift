@@ -65,3 +65,40 @@ extension APIImplementation {
         )
     }
 }
+
+extension APIImplementation {
+    func getAnalyticsLeaderboard(_ input: Operations.GetAnalyticsLeaderboard.Input) async throws -> Operations.GetAnalyticsLeaderboard.Output {
+        let query = input.query
+        let kind = EntityKind(rawValue: (query.entity ?? .account).rawValue)!
+        let by = query.by ?? "events"
+        let board = try await analytics.leaderboard(
+            identity: RequestScope.identity(), stream: input.path.stream, kind: kind, metric: try LeaderboardMetric(by, kind: kind),
+            filter: try Self.filter(from: query.from, to: query.to, eventType: nil, platform: query.platform, dimensions: nil),
+            limit: query.limit ?? 10
+        )
+        return .ok(.init(body: .json(.init(
+            entity: .init(rawValue: kind.rawValue)!, by: by, from: board.from, to: board.to,
+            items: board.items.map {
+                .init(entity: $0.entity, platform: $0.platform, handle: $0.handle, account: $0.account, events: $0.events, value: $0.value)
+            }
+        ))))
+    }
+
+    func getEntityActivity(_ input: Operations.GetEntityActivity.Input) async throws -> Operations.GetEntityActivity.Output {
+        let query = input.query
+        let resolution = query.resolution ?? ._1d
+        let kind = EntityKind(rawValue: input.path.kind.rawValue)!
+        let range = try Self.filter(from: query.from, to: query.to, eventType: nil, platform: query.platform, dimensions: nil)
+        let activity = try await analytics.activity(
+            identity: RequestScope.identity(), stream: input.path.stream, kind: kind, entity: input.path.entityId, platform: query.platform,
+            resolution: Self.seconds(resolution.rawValue), from: range.from, to: range.to
+        )
+        return .ok(.init(body: .json(.init(
+            kind: .init(rawValue: kind.rawValue)!, entity: input.path.entityId, handle: activity.handle, account: activity.account,
+            resolution: .init(rawValue: resolution.rawValue)!, from: activity.from, to: activity.to,
+            buckets: activity.buckets.map {
+                .init(start: $0.start, events: $0.events, metrics: .init(additionalProperties: $0.metrics), growth: .init(additionalProperties: $0.growth))
+            }
+        ))))
+    }
+}

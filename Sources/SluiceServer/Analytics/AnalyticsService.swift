@@ -245,21 +245,23 @@ struct AnalyticsService: Sendable {
                 logger: logger
             )
             try await connection.query(
-                RollupSQL.upsert(
-                    tenant: tenant, stream: streamID, dimensions: RollupSQL.dimensionPaths(dimensionsJSON: StreamRepository.dimensionsJSON(stream.dimensions)),
-                    source: """
-                        FROM events e
-                        JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
-                        WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.occurred_at >= $4 AND e.occurred_at < $5 AND e."offset" < o.next_offset
-                          AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.tenant_id = e.tenant_id AND l.stream_id = e.stream_id
-                                          AND l.partition = e.partition AND l."offset" = e."offset")
-                        """
-                ) {
-                    $0.append(start)
-                    $0.append(end)
-                },
+                "DELETE FROM entity_rollups WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND bucket >= \(start) AND bucket < \(end)",
                 logger: logger
             )
+            let statements = RollupSQL.upserts(
+                tenant: tenant, stream: streamID, dimensions: RollupSQL.dimensionPaths(dimensionsJSON: StreamRepository.dimensionsJSON(stream.dimensions)),
+                source: """
+                    FROM events e
+                    JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
+                    WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.occurred_at >= $4 AND e.occurred_at < $5 AND e."offset" < o.next_offset
+                      AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.tenant_id = e.tenant_id AND l.stream_id = e.stream_id
+                                      AND l.partition = e.partition AND l."offset" = e."offset")
+                    """
+            ) {
+                $0.append(start)
+                $0.append(end)
+            }
+            for statement in statements { try await connection.query(statement, logger: logger) }
             var events: Int64 = 0
             for try await count in try await connection.query(
                 """

@@ -212,16 +212,14 @@ final class RollupConsumer: Service, Sendable {
             }
 
             if !applied.isEmpty {
-                try await connection.query(
-                    RollupSQL.upsert(
-                        tenant: tenant, stream: stream, dimensions: work.dimensions,
-                        source: #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $4 AND e."offset" = ANY($5::bigint[])"#
-                    ) {
-                        $0.append(partition)
-                        $0.append(applied)
-                    },
-                    logger: logger
-                )
+                let statements = RollupSQL.upserts(
+                    tenant: tenant, stream: stream, dimensions: work.dimensions,
+                    source: #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $4 AND e."offset" = ANY($5::bigint[])"#
+                ) {
+                    $0.append(partition)
+                    $0.append(applied)
+                }
+                for statement in statements { try await connection.query(statement, logger: logger) }
             }
             if !late.isEmpty {
                 try await connection.query(
@@ -265,18 +263,23 @@ final class RollupConsumer: Service, Sendable {
 /// The one statement that turns stored events into rollup deltas, shared by the consumer and
 /// by rebuilds.
 enum RollupSQL {
-    /// Upserts the rollup deltas of the events `source` selects. `source` is a `FROM events e
-    /// …` clause that may use `$1` (tenant), `$2` (stream), `$3` (the dimensions' paths, jsonb)
-    /// and the parameters from `$4` that `binds` appends.
-    static func upsert(
+    /// The statements that upsert the rollup and entity rollup deltas of the events `source`
+    /// selects. `source` is a `FROM events e …` clause that may use `$1` (tenant), `$2`
+    /// (stream), `$3` (the dimensions' paths, jsonb) and the parameters from `$4` that `binds`
+    /// appends.
+    static func upserts(
         tenant: UUID, stream: UUID, dimensions: String, source: String, binds: (inout PostgresBindings) -> Void
-    ) -> PostgresQuery {
+    ) -> [PostgresQuery] {
         var bindings = PostgresBindings()
         bindings.append(tenant)
         bindings.append(stream)
         bindings.append(dimensions)
         binds(&bindings)
-        let sql = """
+        return [PostgresQuery(unsafeSQL: rollups(source), binds: bindings), PostgresQuery(unsafeSQL: entities(source), binds: bindings)]
+    }
+
+    private static func rollups(_ source: String) -> String {
+        """
             WITH e AS (
                 SELECT e.type, e.occurred_at,
                        coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
@@ -316,7 +319,68 @@ enum RollupSQL {
                 metrics = (SELECT coalesce(jsonb_object_agg(k, coalesce((rollups.metrics->>k)::numeric, 0) + coalesce((excluded.metrics->>k)::numeric, 0)), '{}'::jsonb)
                            FROM (SELECT jsonb_object_keys(rollups.metrics) UNION SELECT jsonb_object_keys(excluded.metrics)) AS keys (k))
             """
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// Per entity: events, and the first and last snapshot by (event time, event id), merged
+    /// without regard to the order events come in.
+    private static func entities(_ source: String) -> String {
+        /// The row's or the batch's first (last) snapshot, whichever comes before (after).
+        func keep(_ side: String, _ comparison: String) -> String {
+            let wins = """
+                excluded.\(side)_at IS NOT NULL AND (entity_rollups.\(side)_at IS NULL
+                    OR (excluded.\(side)_at, excluded.\(side)_event) \(comparison) (entity_rollups.\(side)_at, entity_rollups.\(side)_event))
+                """
+            return ["at", "event", "metrics"].map { column in
+                "\(side)_\(column) = CASE WHEN \(wins) THEN excluded.\(side)_\(column) ELSE entity_rollups.\(side)_\(column) END"
+            }.joined(separator: ",\n")
+        }
+        return """
+        WITH e AS (
+            SELECT e.id, e.occurred_at, $3::jsonb IS NULL AS unused,
+                   coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
+                   left(e.payload #>> '{account,id}', 200) AS account, left(e.payload #>> '{account,handle}', 200) AS account_handle,
+                   left(e.payload #>> '{content,id}', 200) AS content,
+                   left(e.payload #>> '{actor,id}', 200) AS actor, left(e.payload #>> '{actor,handle}', 200) AS actor_handle,
+                   CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' AND e.payload->'metrics' <> '{}'::jsonb THEN e.payload->'metrics' END AS metrics
+            \(source)
+        ),
+        x AS (
+            SELECT 'account' AS kind, account AS entity, NULL::text AS parent, account_handle AS handle, platform, occurred_at, id,
+                   CASE WHEN content IS NULL THEN metrics END AS metrics
+            FROM e WHERE account IS NOT NULL
+            UNION ALL
+            SELECT 'content', content, account, NULL, platform, occurred_at, id, metrics FROM e WHERE content IS NOT NULL
+            UNION ALL
+            SELECT 'actor', actor, NULL, actor_handle, platform, occurred_at, id, NULL FROM e WHERE actor IS NOT NULL
+        ),
+        b AS (
+            SELECT r.res, date_bin(make_interval(secs => r.res), x.occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket, x.*
+            FROM x CROSS JOIN (VALUES (3600), (86400)) AS r (res)
+        ),
+        g AS (
+            SELECT res, kind, bucket, platform, entity, count(*) AS events,
+                   (array_agg(parent ORDER BY occurred_at DESC, id DESC) FILTER (WHERE parent IS NOT NULL))[1] AS parent,
+                   (array_agg(handle ORDER BY occurred_at DESC, id DESC) FILTER (WHERE handle IS NOT NULL))[1] AS handle,
+                   (array_agg(occurred_at ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_at,
+                   (array_agg(id ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_event,
+                   (array_agg(metrics ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_metrics,
+                   (array_agg(occurred_at ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_at,
+                   (array_agg(id ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_event,
+                   (array_agg(metrics ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_metrics
+            FROM b GROUP BY 1, 2, 3, 4, 5
+        )
+        INSERT INTO entity_rollups (tenant_id, stream_id, resolution, kind, bucket, platform, entity, account, handle, events,
+                                    first_at, first_event, first_metrics, last_at, last_event, last_metrics)
+        SELECT $1, $2, res, kind, bucket, platform, entity, parent, handle, events,
+               first_at, first_event, first_metrics, last_at, last_event, last_metrics
+        FROM g
+        ON CONFLICT (tenant_id, stream_id, resolution, kind, bucket, platform, entity) DO UPDATE
+        SET events = entity_rollups.events + excluded.events,
+            account = coalesce(excluded.account, entity_rollups.account),
+            handle = coalesce(excluded.handle, entity_rollups.handle),
+            \(keep("first", "<")),
+            \(keep("last", ">"))
+        """
     }
 
     /// The stored dimensions (name → JSON pointer, as JSON text) as name → path segments.
