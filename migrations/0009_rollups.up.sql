@@ -51,9 +51,13 @@ CREATE TABLE rollups (
     events      bigint NOT NULL,
     metrics     jsonb NOT NULL,
     actors      hll NOT NULL,
+    -- When the row last changed (the live feed sends the 5-minute rows changed since its last tick).
+    updated_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions),
     FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
 );
+
+CREATE INDEX rollups_changed ON rollups (tenant_id, stream_id, updated_at) WHERE resolution = 300;
 
 -- Events that came later than the watermark allowed: not in the rollups, kept for the failure view.
 CREATE TABLE late_events (

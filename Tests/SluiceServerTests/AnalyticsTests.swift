@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import PostgresNIO
 import SluiceClient
@@ -470,6 +471,85 @@ struct AnalyticsTests {
             }
             #expect(total == 50)
             #expect(try await harness.metric(#"sluice_rollup_events_total{outcome="applied"}"#) == 50)
+        }
+    }
+
+    @Test("the live feed: a tick a second with the events stored and the 5-minute buckets changed; resumes from Last-Event-ID; bad ids 400")
+    func liveFeed() async throws {
+        let (owner, stream, key) = try await withSluice { harness in
+            let owner = try await harness.signup("feed")
+            let (stream, key) = try await Self.stream(harness, owner, partitions: 2)
+            return (owner, stream, key)
+        }
+        try await withSluice({
+            $0.analytics.rollups = true
+            $0.analytics.tenants = [UUID(uuidString: owner.tenantID)!]
+        }) { harness in
+            let at = AnalyticsService.floor(Date(), 300).addingTimeInterval(-600)
+            let auth: HTTPFields = [.authorization: "Bearer \(key)"]
+            async let feed = harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=4", headers: auth)
+            try await Task.sleep(for: .milliseconds(300))
+            try await Self.send(harness, stream, key: key, (0..<20).map { Sample(type: "post.liked", at: at.addingTimeInterval(Double($0)), platform: "twitter", likes: 2) })
+            let response = try await feed
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/event-stream") == true)
+            let ticks = Self.ticks(String(buffer: response.body))
+            #expect(ticks.count == 4)
+            #expect(ticks.reduce(0) { $0 + $1.tick.ingested } == 20)
+            #expect(ticks.last?.tick.stored == 20)
+            let buckets = ticks.flatMap(\.tick.rollups).filter { $0.bucket == at && $0.eventType == "post.liked" }
+            #expect(buckets.last?.events == 20)
+            #expect(buckets.last?.platform == "twitter")
+            #expect(buckets.last?.metrics.additionalProperties["likes"] == 40)
+            #expect(ticks.last?.tick.lag == 0)
+
+            // Resumed through the generated client: the first tick counts what was stored since.
+            try await Self.send(harness, stream, key: key, (0..<5).map { Sample(type: "post.liked", at: at.addingTimeInterval(Double($0)), platform: "twitter") })
+            for _ in 0..<50 {
+                if try await harness.api(key).getAnalyticsStatus(path: .init(stream: stream)).ok.body.json.lag == [0, 0] { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let resumed = try await harness.api(key).getAnalyticsLive(
+                path: .init(stream: stream), query: .init(ticks: 1), headers: .init(lastEventID: ticks.last!.id)
+            ).ok.body.textEventStream
+            var first: Components.Schemas.AnalyticsTick?
+            for try await event in resumed.asDecodedServerSentEventsWithJSONData(of: Components.Schemas.AnalyticsTick.self, decoder: Self.decoder) {
+                first = event.data
+            }
+            #expect(first?.ingested == 5)
+            #expect(first?.stored == 25)
+            #expect(first?.rollups.first { $0.bucket == at && $0.eventType == "post.liked" }?.events == 25)
+
+            let bad = try await harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=1", headers: auth + [HTTPField.Name("Last-Event-ID")!: "garbage"])
+            #expect(bad.status == .badRequest)
+            let stranger = try await harness.signup("stranger")
+            _ = try await harness.api(stranger.token).getAnalyticsLive(path: .init(stream: stream), query: .init(ticks: 1)).notFound
+            let writeOnly = try await harness.createKey(owner, scopes: [.events_colon_write], streams: [stream])
+            _ = try await harness.api(writeOnly.value2.secret).getAnalyticsLive(path: .init(stream: stream), query: .init(ticks: 1)).forbidden
+        }
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = RFC3339.date(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text)) }
+            return date
+        }
+        return decoder
+    }()
+
+    /// The `tick` events of an event stream's text.
+    static func ticks(_ text: String) -> [(id: String, tick: Components.Schemas.AnalyticsTick)] {
+        text.components(separatedBy: "\n\n").compactMap { block in
+            var id: String?, data: String?, event: String?
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
+                if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+                if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+            }
+            guard event == "tick", let id, let data, let tick = try? decoder.decode(Components.Schemas.AnalyticsTick.self, from: Data(data.utf8)) else { return nil }
+            return (id, tick)
         }
     }
 }

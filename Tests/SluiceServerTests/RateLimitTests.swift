@@ -84,8 +84,13 @@ struct RateLimitTests {
 
     @Test("in Redis: headers count down, the limit is 429 with Retry-After and says which; two nodes share one limit")
     func redisLimits() async throws {
-        try await withSluice(Self.configure(TestEnvironment.redisURL)) { harness in
-            try await withSluice(Self.configure(TestEnvironment.redisURL)) { other in
+        // Slow refills (one request every 20 s, one event every 10 s), so that a loaded machine
+        // taking seconds between requests does not refill the bucket under the test's feet.
+        let configure = Self.configure(
+            TestEnvironment.redisURL, requests: RateLimit(perSecond: 0.05, burst: 5), events: RateLimit(perSecond: 0.1, burst: 10)
+        )
+        try await withSluice(configure) { harness in
+            try await withSluice(configure) { other in
                 let owner = try await harness.signup("ratelimit")
                 let (stream, key) = try await harness.stream(owner)
                 let auth: HTTPFields = [.authorization: "Bearer \(key)"]
@@ -99,10 +104,10 @@ struct RateLimitTests {
                 #expect(remaining == ["4", "3", "2", "1", "0"])
                 let limited = try await other.send(.get, "/v1/streams/\(stream)", headers: auth)
                 #expect(limited.status == .tooManyRequests)
-                #expect(limited.headers[.retryAfter] == "1")
+                #expect(limited.headers[.retryAfter] == "20")
                 #expect(limited.headers[.rateLimitRemaining] == "0")
                 #expect((limited.problem["type"] as? String)?.hasSuffix("/rate-limited") == true)
-                #expect((limited.problem["detail"] as? String)?.contains("requests limit (1 per second, burst 5)") == true)
+                #expect((limited.problem["detail"] as? String)?.contains("requests limit (0.05 per second, burst 5)") == true)
                 #expect(try await other.metric("sluice_limit_refusals_total{limit=\"requests\"}") == 1)
                 // Members (access tokens) are not limited per key.
                 #expect(try await harness.send(.get, "/v1/streams/\(stream)", headers: [.authorization: "Bearer \(owner.token)"]).status == .ok)
@@ -118,7 +123,7 @@ struct RateLimitTests {
                 let second = try await other.send(.post, "/v1/streams/\(stream)/events/batch", body: batch(8), headers: write)
                 #expect(second.status == .tooManyRequests)
                 #expect((second.problem["type"] as? String)?.hasSuffix("/event-rate-limited") == true)
-                #expect(Int(second.headers[.retryAfter] ?? "") ?? 0 >= 5)
+                #expect(Int(second.headers[.retryAfter] ?? "") ?? 0 >= 50)
                 let tooBig = try await harness.send(.post, "/v1/streams/\(stream)/events/batch", body: batch(11), headers: write)
                 #expect(tooBig.status == .tooManyRequests)
                 #expect((tooBig.problem["detail"] as? String)?.contains("more than the key's burst of 10") == true)

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import SluiceAPI
 
 extension APIImplementation {
@@ -100,5 +101,37 @@ extension APIImplementation {
                 .init(start: $0.start, events: $0.events, metrics: .init(additionalProperties: $0.metrics), growth: .init(additionalProperties: $0.growth))
             }
         ))))
+    }
+}
+
+extension APIImplementation {
+    func getAnalyticsLive(_ input: Operations.GetAnalyticsLive.Input) async throws -> Operations.GetAnalyticsLive.Output {
+        let feed = try await analytics.live(
+            identity: RequestScope.identity(), stream: input.path.stream, lastEventID: input.headers.lastEventID, ticks: input.query.ticks ?? 3600
+        )
+        let events = feed.map { id, tick in
+            ServerSentEventWithJSONData(event: "tick", data: Components.Schemas.AnalyticsTick(tick), id: id, retry: 1000)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return .ok(.init(body: .textEventStream(HTTPBody(
+            events.asEncodedServerSentEventsWithJSONData(encoder: encoder), length: .unknown, iterationBehavior: .single
+        ))))
+    }
+}
+
+extension Components.Schemas.AnalyticsTick {
+    init(_ tick: LiveTick) {
+        self.init(
+            at: tick.at, stored: tick.stored, ingested: tick.ingested, watermark: tick.watermark, lag: tick.lag,
+            rollups: tick.rollups.map {
+                .init(bucket: $0.bucket, eventType: $0.eventType, platform: $0.platform, events: $0.events, metrics: .init(additionalProperties: $0.metrics))
+            },
+            truncated: tick.truncated
+        )
     }
 }

@@ -315,6 +315,7 @@ enum RollupSQL {
             FROM groups g LEFT JOIN metric_objects m USING (res, bucket, type, platform, dimensions)
             ON CONFLICT (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions) DO UPDATE
             SET events = rollups.events + excluded.events,
+                updated_at = clock_timestamp(),
                 actors = hll_union(rollups.actors, excluded.actors),
                 metrics = (SELECT coalesce(jsonb_object_agg(k, coalesce((rollups.metrics->>k)::numeric, 0) + coalesce((excluded.metrics->>k)::numeric, 0)), '{}'::jsonb)
                            FROM (SELECT jsonb_object_keys(rollups.metrics) UNION SELECT jsonb_object_keys(excluded.metrics)) AS keys (k))

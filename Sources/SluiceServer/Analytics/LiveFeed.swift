@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SluiceJSON
+
+/// One second of a stream's live feed.
+struct LiveTick: Sendable {
+    struct Bucket: Sendable {
+        var bucket: Date
+        var eventType: String
+        var platform: String
+        var events: Int64
+        var metrics: [String: Double]
+        var changedAt: Date
+    }
+    var at: Date
+    var stored: Int64
+    var ingested: Int64
+    var watermark: Date?
+    var lag: Int64
+    var rollups: [Bucket]
+    var truncated: Bool
+}
+
+/// Where a feed stands, as the event id carries it: the time up to which rollup changes were
+/// sent (milliseconds) and the events stored then. Offsets are dense and never go back, so
+/// the stored total at two moments gives the events stored between them exactly.
+struct LiveCursor: Sendable, Equatable {
+    var changesSince: Date
+    var stored: Int64
+
+    var id: String { "\(Int64((changesSince.timeIntervalSince1970 * 1000).rounded(.down)))-\(stored)" }
+
+    init(changesSince: Date, stored: Int64) {
+        self.changesSince = changesSince
+        self.stored = stored
+    }
+
+    init(id: String) throws {
+        let parts = id.split(separator: "-")
+        guard parts.count == 2, let milliseconds = Int64(parts[0]), let stored = Int64(parts[1]), milliseconds >= 0, stored >= 0 else {
+            throw SluiceError.badRequest("Last-Event-ID is not an id this feed sent.", pointer: "/Last-Event-ID")
+        }
+        self.init(changesSince: Date(timeIntervalSince1970: Double(milliseconds) / 1000), stored: stored)
+    }
+}
+
+extension AnalyticsService {
+    /// Rollup changes are looked for this far back of the cursor, so that a batch that
+    /// committed after a tick, with changes stamped before it, is still sent; the feed does
+    /// not send a bucket again for the same change.
+    static let liveMargin: TimeInterval = 10
+    static let maxBucketsPerTick = 500
+
+    /// Checks access at once; then a tick a second, `ticks` times, until the consumer stops.
+    func live(identity: Identity, stream name: String, lastEventID: String?, ticks: Int) async throws -> AsyncThrowingStream<(id: String, tick: LiveTick), any Error> {
+        try identity.require(.eventsRead)
+        guard (1...86_400).contains(ticks) else { throw SluiceError.badRequest("ticks is 1 to 86,400.", pointer: "/ticks") }
+        let resumed = try lastEventID.map(LiveCursor.init(id:))
+        let stream = try await client.withConnection { try await streams.visible(to: identity, name: name, on: $0) }
+        let (start, startStored) = try await client.withConnection { connection in try await Self.clockAndStored(stream, on: connection, logger: logger) }
+        let (events, continuation) = AsyncThrowingStream.makeStream(of: (id: String, tick: LiveTick).self, bufferingPolicy: .bufferingNewest(10))
+        let task = Task {
+            var cursor = resumed ?? LiveCursor(changesSince: start.addingTimeInterval(-1), stored: startStored)
+            // What was sent, by bucket key, with the change it showed.
+            var sent: [String: Date] = [:]
+            do {
+                for index in 0..<ticks {
+                    if index > 0 {
+                        let now = Date().timeIntervalSince1970
+                        try await Task.sleep(for: .milliseconds(Int64(((now + 1).rounded(.down) - now) * 1000) + 1))
+                    }
+                    var tick = try await self.tick(stream, since: cursor)
+                    tick.rollups.removeAll { sent["\($0.bucket.timeIntervalSince1970)|\($0.eventType)|\($0.platform)"] == $0.changedAt }
+                    for bucket in tick.rollups { sent["\(bucket.bucket.timeIntervalSince1970)|\(bucket.eventType)|\(bucket.platform)"] = bucket.changedAt }
+                    cursor = LiveCursor(
+                        changesSince: tick.truncated ? (tick.rollups.last?.changedAt ?? cursor.changesSince) : tick.at, stored: tick.stored
+                    )
+                    let horizon = cursor.changesSince.addingTimeInterval(-2 * Self.liveMargin)
+                    sent = sent.filter { $0.value >= horizon }
+                    continuation.yield((cursor.id, tick))
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: Task.isCancelled ? nil : error)
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return events
+    }
+
+    private static func clockAndStored(_ stream: Stream, on connection: PostgresConnection, logger: Logger) async throws -> (Date, Int64) {
+        var result = (Date(), Int64(0))
+        for try await row in try await connection.query(
+            """
+            SELECT clock_timestamp(), coalesce(sum(next_offset), 0)::int8 FROM stream_partitions
+            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)
+            """,
+            logger: logger
+        ).decode((Date, Int64).self) { result = row }
+        return result
+    }
+
+    private func tick(_ stream: Stream, since cursor: LiveCursor) async throws -> LiveTick {
+        try await client.withConnection { connection in
+            let (at, stored) = try await Self.clockAndStored(stream, on: connection, logger: logger)
+            var tick = LiveTick(at: at, stored: stored, ingested: max(0, stored - cursor.stored), lag: 0, rollups: [], truncated: false)
+            for try await (applied, maxTime) in try await connection.query(
+                """
+                SELECT (SELECT coalesce(sum(next_offset), 0)::int8 FROM rollup_offsets WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)),
+                       (SELECT max_event_time FROM rollup_watermarks
+                        WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND max_event_time > '-infinity')
+                """,
+                logger: logger
+            ).decode((Int64, Date?).self) {
+                tick.lag = max(0, stored - applied)
+                tick.watermark = maxTime?.addingTimeInterval(-TimeInterval(stream.allowedLatenessSeconds))
+            }
+            let since = cursor.changesSince.addingTimeInterval(-Self.liveMargin)
+            for try await (bucket, type, platform, changedAt, events, metrics) in try await connection.query(
+                """
+                WITH changed AS (
+                    SELECT bucket, event_type, platform, max(updated_at) AS changed_at FROM rollups
+                    WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND resolution = 300 AND updated_at > \(since)
+                    GROUP BY 1, 2, 3 ORDER BY changed_at LIMIT \(Int64(Self.maxBucketsPerTick + 1))
+                )
+                SELECT c.bucket, c.event_type, c.platform, c.changed_at, sum(r.events)::int8,
+                       (SELECT coalesce(jsonb_object_agg(k, total), '{}'::jsonb)
+                        FROM (SELECT kv.key AS k, sum((kv.value)::numeric) AS total
+                              FROM rollups m CROSS JOIN LATERAL jsonb_each(m.metrics) kv
+                              WHERE m.tenant_id = \(stream.tenantID) AND m.stream_id = \(stream.id) AND m.resolution = 300 AND m.bucket = c.bucket
+                                AND m.event_type = c.event_type AND m.platform = c.platform AND jsonb_typeof(kv.value) = 'number'
+                              GROUP BY 1) sums)::text
+                FROM changed c
+                JOIN rollups r ON r.tenant_id = \(stream.tenantID) AND r.stream_id = \(stream.id) AND r.resolution = 300
+                              AND r.bucket = c.bucket AND r.event_type = c.event_type AND r.platform = c.platform
+                GROUP BY c.bucket, c.event_type, c.platform, c.changed_at
+                ORDER BY c.changed_at
+                """,
+                logger: logger
+            ).decode((Date, String, String, Date, Int64, String).self) {
+                tick.rollups.append(.init(
+                    bucket: bucket, eventType: type, platform: platform, events: events, metrics: Self.numbers(metrics), changedAt: changedAt
+                ))
+            }
+            if tick.rollups.count > Self.maxBucketsPerTick {
+                tick.rollups.removeLast(tick.rollups.count - Self.maxBucketsPerTick)
+                tick.truncated = true
+            }
+            return tick
+        }
+    }
+}
