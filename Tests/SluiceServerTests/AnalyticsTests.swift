@@ -108,6 +108,20 @@ struct AnalyticsTests {
         return rows
     }
 
+    /// A Sluice that keeps the rollups of one new tenant's streams (made first, on a Sluice
+    /// without rollups, so that the consumer can be limited to it), with a stream and its key.
+    static func withLiveRollups(_ name: String, _ body: @Sendable (Harness, Account, String, String) async throws -> Void) async throws {
+        let (owner, stream, key) = try await withSluice { harness in
+            let owner = try await harness.signup(name)
+            let (stream, key) = try await Self.stream(harness, owner, partitions: 2)
+            return (owner, stream, key)
+        }
+        try await withSluice({
+            $0.analytics.rollups = true
+            $0.analytics.tenants = [UUID(uuidString: owner.tenantID)!]
+        }) { harness in try await body(harness, owner, stream, key) }
+    }
+
     /// A rollup consumer limited to `tenant`'s streams, on a client of its own.
     static func withConsumer<T: Sendable>(
         tenant: String, batchSize: Int = 5000, fault: (@Sendable (Int) throws -> Void)? = nil,
@@ -451,15 +465,7 @@ struct AnalyticsTests {
 
     @Test("sluice serve keeps the rollups live: events sent are counted moments later, woken by the store")
     func liveConsumer() async throws {
-        let (owner, stream, key) = try await withSluice { harness in
-            let owner = try await harness.signup("live")
-            let (stream, key) = try await Self.stream(harness, owner, partitions: 2)
-            return (owner, stream, key)
-        }
-        try await withSluice({
-            $0.analytics.rollups = true
-            $0.analytics.tenants = [UUID(uuidString: owner.tenantID)!]
-        }) { harness in
+        try await Self.withLiveRollups("live") { harness, owner, stream, key in
             let now = Date()
             let samples = (0..<50).map { Sample(at: now.addingTimeInterval(-Double($0)), actor: "a\($0)") }
             try await Self.send(harness, stream, key: key, samples)
@@ -476,15 +482,7 @@ struct AnalyticsTests {
 
     @Test("the live feed: a tick a second with the events stored and the 5-minute buckets changed; resumes from Last-Event-ID; bad ids 400")
     func liveFeed() async throws {
-        let (owner, stream, key) = try await withSluice { harness in
-            let owner = try await harness.signup("feed")
-            let (stream, key) = try await Self.stream(harness, owner, partitions: 2)
-            return (owner, stream, key)
-        }
-        try await withSluice({
-            $0.analytics.rollups = true
-            $0.analytics.tenants = [UUID(uuidString: owner.tenantID)!]
-        }) { harness in
+        try await Self.withLiveRollups("feed") { harness, owner, stream, key in
             let at = AnalyticsService.floor(Date(), 300).addingTimeInterval(-600)
             let auth: HTTPFields = [.authorization: "Bearer \(key)"]
             async let feed = harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=4", headers: auth)
