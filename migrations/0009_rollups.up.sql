@@ -81,7 +81,8 @@ CREATE INDEX late_events_by_time ON late_events (tenant_id, stream_id, recorded_
 -- merges are order-free and late snapshots land where they belong. Leaderboards, activity and
 -- growth (the last value at the end of a range less the last before it) read these.
 -- Accounts take snapshots from events without content (account metrics), content from events
--- with content; actors only count. `account` is a content's account.
+-- with content; actors only count. An event with an actor (a comment, a mention) counts for
+-- the actor and the account, not as content of its own. `account` is a content's account.
 CREATE TABLE entity_rollups (
     tenant_id      uuid NOT NULL,
     stream_id      uuid NOT NULL,

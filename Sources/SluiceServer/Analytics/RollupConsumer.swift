@@ -350,7 +350,7 @@ enum RollupSQL {
                    CASE WHEN content IS NULL THEN metrics END AS metrics
             FROM e WHERE account IS NOT NULL
             UNION ALL
-            SELECT 'content', content, account, NULL, platform, occurred_at, id, metrics FROM e WHERE content IS NOT NULL
+            SELECT 'content', content, account, NULL, platform, occurred_at, id, metrics FROM e WHERE content IS NOT NULL AND actor IS NULL
             UNION ALL
             SELECT 'actor', actor, NULL, actor_handle, platform, occurred_at, id, NULL FROM e WHERE actor IS NOT NULL
         ),
