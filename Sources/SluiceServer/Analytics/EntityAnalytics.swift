@@ -114,7 +114,9 @@ extension AnalyticsService {
         try identity.require(.eventsRead)
         guard (1...100).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 100.", pointer: "/limit") }
         let range = try EntityRange(from: filter.from, to: filter.to)
-        return try await client.withConnection { connection in
+        return try await client.transaction(logger: logger) { connection in
+            // Room to aggregate many entities in memory rather than spill to disk.
+            try await connection.query("SET LOCAL work_mem = '64MB'", logger: logger)
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             var bindings = PostgresBindings()
             bindings.append(stream.tenantID)
@@ -217,6 +219,14 @@ extension AnalyticsService {
     /// Parameters: $1 tenant, $2 stream, $3 from, $4 to, $5 first midnight, $6 last midnight,
     /// $7 platform (or null), $8 limit. Rows: platform, entity, handle, account, events, value.
     static func leaderboardSQL(kind: EntityKind, metric: LeaderboardMetric) -> String {
+        func filtered(_ kind: EntityKind) -> String {
+            """
+            FROM entity_rollups
+            WHERE tenant_id = $1 AND stream_id = $2 AND kind = '\(kind.rawValue)' AND ($7::text IS NULL OR platform = $7::text)
+              AND ((resolution = 3600 AND bucket >= $3 AND bucket < $4 AND NOT (bucket >= $5 AND bucket < $6))
+                   OR (resolution = 86400 AND bucket >= $5 AND bucket < $6))
+            """
+        }
         func ranged(_ kind: EntityKind) -> String {
             """
             SELECT platform, entity, sum(events)::int8 AS events,
@@ -224,10 +234,7 @@ extension AnalyticsService {
                    (array_agg(account ORDER BY bucket DESC, resolution) FILTER (WHERE account IS NOT NULL))[1] AS account,
                    (array_agg(last_metrics ORDER BY last_at DESC, last_event DESC) FILTER (WHERE last_at IS NOT NULL))[1] AS latest,
                    (array_agg(first_metrics ORDER BY first_at, first_event) FILTER (WHERE first_at IS NOT NULL))[1] AS earliest
-            FROM entity_rollups
-            WHERE tenant_id = $1 AND stream_id = $2 AND kind = '\(kind.rawValue)' AND ($7::text IS NULL OR platform = $7::text)
-              AND ((resolution = 3600 AND bucket >= $3 AND bucket < $4 AND NOT (bucket >= $5 AND bucket < $6))
-                   OR (resolution = 86400 AND bucket >= $5 AND bucket < $6))
+            \(filtered(kind))
             GROUP BY platform, entity
             """
         }
@@ -257,7 +264,21 @@ extension AnalyticsService {
         let order = "ORDER BY value DESC NULLS LAST, events DESC, entity, platform LIMIT $8"
         switch (kind, metric) {
         case (_, .events):
-            return "WITH r AS (\(ranged(kind))) SELECT platform, entity, handle, account, events, events::float8 AS value FROM r \(order)"
+            // Counting alone, then the names of the few that rank.
+            return """
+                WITH top AS (
+                    SELECT platform, entity, sum(events)::int8 AS events \(filtered(kind))
+                    GROUP BY platform, entity ORDER BY events DESC, entity, platform LIMIT $8
+                )
+                SELECT top.platform, top.entity, names.handle, names.account, top.events, top.events::float8 AS value
+                FROM top LEFT JOIN LATERAL (
+                    SELECT p.handle, p.account FROM entity_rollups p
+                    WHERE p.tenant_id = $1 AND p.stream_id = $2 AND p.kind = '\(kind.rawValue)' AND p.platform = top.platform
+                      AND p.entity = top.entity AND (p.handle IS NOT NULL OR p.account IS NOT NULL)
+                    ORDER BY p.resolution, p.bucket DESC LIMIT 1
+                ) names ON true
+                ORDER BY value DESC, events DESC, entity, platform
+                """
         case (_, .latest(let name)):
             return "WITH r AS (\(ranged(kind))) SELECT platform, entity, handle, account, events, \(number(name, "latest")) AS value FROM r \(order)"
         case (_, .growth(let name)):
