@@ -18,17 +18,21 @@ CREATE TABLE rollup_offsets (
     stream_id    uuid NOT NULL,
     partition    smallint NOT NULL,
     next_offset  bigint NOT NULL DEFAULT 0,
+    -- The latest event time applied from the partition (its share in the stream's watermark).
+    max_event_time  timestamptz NOT NULL DEFAULT '-infinity',
     updated_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, stream_id, partition),
     FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
 );
 
--- The latest event time applied per stream ('-infinity' before the first); the watermark is it
--- minus the allowed lateness. Its row also serialises the stream's rollup batches.
+-- Per stream: the latest event time applied ('-infinity' before the first) and the watermark —
+-- the earliest latest event time among the partitions still behind (else the latest of all),
+-- less the allowed lateness, never moving back. Its row also serialises the stream's batches.
 CREATE TABLE rollup_watermarks (
     tenant_id       uuid NOT NULL,
     stream_id       uuid NOT NULL,
     max_event_time  timestamptz NOT NULL,
+    watermark       timestamptz NOT NULL DEFAULT '-infinity',
     late_applied    bigint NOT NULL DEFAULT 0,
     late_dropped    bigint NOT NULL DEFAULT 0,
     updated_at      timestamptz NOT NULL DEFAULT now(),

@@ -213,6 +213,36 @@ struct AnalyticsTests {
         }
     }
 
+    @Test("a backlog applied a partition at a time loses nothing to the watermark: it follows the slowest partition behind")
+    func backlogAcrossPartitions() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("backlog")
+            let (stream, key) = try await Self.stream(harness, owner, partitions: 3, lateness: 3600, dimensions: [:])
+            // Twelve hours in order; a batch of 40 from one partition spans far more than the hour's lateness.
+            let samples = (0..<600).map { index in
+                Sample(at: Self.day.addingTimeInterval(Double(index * 72)), actor: "u\(index % 37)", key: "k\(index % 11)")
+            }
+            try await Self.send(harness, stream, key: key, samples)
+            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 40) { consumer, client in
+                let drained = try await consumer.drain()
+                #expect(drained == 600)
+                let rolled = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
+                #expect(rolled == Self.oracle(samples, dimensions: false))
+                let status = try await harness.api(key).getAnalyticsStatus(path: .init(stream: stream)).ok.body.json
+                #expect(status.lateDropped == 0)
+                #expect(status.watermark == samples.map(\.at).max()!.addingTimeInterval(-3600))
+
+                // Once all are caught up, an event truly late: older than the watermark.
+                let late = Sample(type: "late", at: Self.day.addingTimeInterval(3600), key: "k1")
+                try await Self.send(harness, stream, key: key, [late])
+                let more = try await consumer.drain()
+                #expect(more == 1)
+                let after = try await harness.api(key).getAnalyticsStatus(path: .init(stream: stream)).ok.body.json
+                #expect(after.lateDropped == 1)
+            }
+        }
+    }
+
     @Test("the query API: series with empty buckets filled, every metric, filters, distribution, engagement rate")
     func queries() async throws {
         try await withSluice { harness in

@@ -190,15 +190,15 @@ struct AnalyticsService: Sendable {
         var status = AnalyticsStatus(
             allowedLatenessSeconds: stream.allowedLatenessSeconds, lateApplied: 0, lateDropped: 0, lag: stream.nextOffsets
         )
-        for try await (time, applied, dropped) in try await connection.query(
+        for try await (time, watermark, applied, dropped) in try await connection.query(
             """
-            SELECT max_event_time, late_applied, late_dropped FROM rollup_watermarks
+            SELECT max_event_time, CASE WHEN watermark > '-infinity' THEN watermark END, late_applied, late_dropped FROM rollup_watermarks
             WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND max_event_time > '-infinity'
             """,
             logger: logger
-        ).decode((Date, Int64, Int64).self) {
+        ).decode((Date, Date?, Int64, Int64).self) {
             status.maxEventTime = time
-            status.watermark = time.addingTimeInterval(-TimeInterval(stream.allowedLatenessSeconds))
+            status.watermark = watermark
             status.lateApplied = applied
             status.lateDropped = dropped
         }

@@ -108,13 +108,13 @@ extension AnalyticsService {
             for try await (applied, maxTime) in try await connection.query(
                 """
                 SELECT (SELECT coalesce(sum(next_offset), 0)::int8 FROM rollup_offsets WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)),
-                       (SELECT max_event_time FROM rollup_watermarks
-                        WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND max_event_time > '-infinity')
+                       (SELECT watermark FROM rollup_watermarks
+                        WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND watermark > '-infinity')
                 """,
                 logger: logger
             ).decode((Int64, Date?).self) {
                 tick.lag = max(0, stored - applied)
-                tick.watermark = maxTime?.addingTimeInterval(-TimeInterval(stream.allowedLatenessSeconds))
+                tick.watermark = maxTime
             }
             let since = cursor.changesSince.addingTimeInterval(-Self.liveMargin)
             for try await (bucket, type, platform, changedAt, events, metrics) in try await connection.query(

@@ -181,8 +181,8 @@ final class RollupConsumer: Service, Sendable {
                 return (0, 0)
             }
 
-            // The stream's watermark row serialises its partitions' batches, so the watermark
-            // advances in the order events are applied; each event is judged as it comes.
+            // The stream's watermark row serialises its partitions' batches: each batch sees
+            // the watermark and every partition's progress as the last one left them.
             try await connection.query(
                 """
                 INSERT INTO rollup_watermarks (tenant_id, stream_id, max_event_time) VALUES (\(tenant), \(stream), '-infinity')
@@ -190,26 +190,54 @@ final class RollupConsumer: Service, Sendable {
                 """,
                 logger: logger
             )
-            var maxTime = Date.distantPast
-            for try await time in try await connection.query(
-                "SELECT greatest(max_event_time, '0001-01-01Z') FROM rollup_watermarks WHERE tenant_id = \(tenant) AND stream_id = \(stream) FOR UPDATE",
+            var streamMax: Date?
+            var watermark: Date?
+            for try await (maxTime, mark) in try await connection.query(
+                """
+                SELECT CASE WHEN max_event_time > '-infinity' THEN max_event_time END, CASE WHEN watermark > '-infinity' THEN watermark END
+                FROM rollup_watermarks WHERE tenant_id = \(tenant) AND stream_id = \(stream) FOR UPDATE
+                """,
                 logger: logger
-            ).decode(Date.self) { maxTime = time }
+            ).decode((Date?, Date?).self) { (streamMax, watermark) = (maxTime, mark) }
+            var progress = StreamProgress()
+            for try await (other, end, done, maxTime) in try await connection.query(
+                """
+                SELECT p.partition, p.next_offset, coalesce(o.next_offset, 0), CASE WHEN o.max_event_time > '-infinity' THEN o.max_event_time END
+                FROM stream_partitions p
+                LEFT JOIN rollup_offsets o ON o.tenant_id = p.tenant_id AND o.stream_id = p.stream_id AND o.partition = p.partition
+                WHERE p.tenant_id = \(tenant) AND p.stream_id = \(stream)
+                """,
+                logger: logger
+            ).decode((Int16, Int64, Int64, Date?).self) {
+                progress.partitions[Int(other)] = .init(end: end, done: done, maxEventTime: maxTime)
+            }
+
             var applied: [Int64] = []
             var late: [(offset: Int64, id: UUID, type: String, occurredAt: Date, watermark: Date)] = []
             var lateApplied = 0
+            var own = progress.partitions[work.partition] ?? .init(end: last.offset + 1, done: next, maxEventTime: nil)
+            let others = progress.earliestBehind(excluding: work.partition)
             for event in events {
-                let watermark = maxTime.addingTimeInterval(-TimeInterval(work.lateness))
-                if event.occurredAt < watermark {
-                    late.append((event.offset, event.id, event.type, event.occurredAt, watermark))
+                // The watermark as this event finds it: never back, and held by any other
+                // partition still behind, so that a backlog applied a partition at a time
+                // does not make the slower partitions' events late.
+                let current = StreamProgress.advance(watermark, to: others.bound(own: own.maxEventTime), lateness: work.lateness)
+                if let current, event.occurredAt < current {
+                    late.append((event.offset, event.id, event.type, event.occurredAt, current))
                     continue
                 }
-                if event.occurredAt < maxTime { lateApplied += 1 }
+                if let streamMax, event.occurredAt < streamMax { lateApplied += 1 }
                 applied.append(event.offset)
                 // An event stamped in the future counts, but moves the watermark no further
                 // than its receipt allows: one bad clock must not make every event late.
-                maxTime = max(maxTime, min(event.occurredAt, event.receivedAt.addingTimeInterval(Self.futureTolerance)))
+                let time = min(event.occurredAt, event.receivedAt.addingTimeInterval(Self.futureTolerance))
+                own.maxEventTime = max(own.maxEventTime ?? time, time)
+                streamMax = max(streamMax ?? time, time)
             }
+            own.done = last.offset + 1
+            own.end = max(own.end, own.done)
+            progress.partitions[work.partition] = own
+            let newWatermark = StreamProgress.advance(watermark, to: progress.bound, lateness: work.lateness)
 
             if !applied.isEmpty {
                 let statements = RollupSQL.upserts(
@@ -237,7 +265,8 @@ final class RollupConsumer: Service, Sendable {
                 try await connection.query(
                     """
                     UPDATE rollup_watermarks
-                    SET max_event_time = greatest(max_event_time, \(maxTime)), late_applied = late_applied + \(Int64(lateApplied)),
+                    SET max_event_time = greatest(max_event_time, \(streamMax ?? .distantPast)), watermark = greatest(watermark, \(newWatermark ?? .distantPast)),
+                        late_applied = late_applied + \(Int64(lateApplied)),
                         late_dropped = late_dropped + \(Int64(late.count)), updated_at = now()
                     WHERE tenant_id = \(tenant) AND stream_id = \(stream)
                     """,
@@ -247,7 +276,7 @@ final class RollupConsumer: Service, Sendable {
             try configuration.fault?(batch)
             try await connection.query(
                 """
-                UPDATE rollup_offsets SET next_offset = \(last.offset + 1), updated_at = now()
+                UPDATE rollup_offsets SET next_offset = \(last.offset + 1), max_event_time = greatest(max_event_time, \(own.maxEventTime ?? .distantPast)), updated_at = now()
                 WHERE tenant_id = \(tenant) AND stream_id = \(stream) AND partition = \(partition)
                 """,
                 logger: logger
@@ -257,6 +286,59 @@ final class RollupConsumer: Service, Sendable {
         applied?.increment(by: Int64(taken - lateCount))
         late?.increment(by: Int64(lateCount))
         return taken
+    }
+}
+
+/// Every partition's progress through a stream, for its watermark: the stream's watermark is
+/// the earliest latest event time among the partitions still behind (their events not all
+/// applied) — or, when none is, the latest of all — less the allowed lateness, and it never
+/// moves back. A partition behind that has applied nothing yet holds it where it is.
+struct StreamProgress {
+    struct Partition {
+        var end: Int64
+        var done: Int64
+        var maxEventTime: Date?
+        var behind: Bool { end > done }
+    }
+
+    enum Behind {
+        case none
+        /// A partition behind has no event time yet.
+        case blocked
+        case earliest(Date)
+
+        /// The latest event time the watermark may follow while a partition whose latest
+        /// applied event time is `own` (none yet: it holds the watermark) is being applied.
+        func bound(own: Date?) -> Date? {
+            switch self {
+            case .blocked: nil
+            case .earliest(let time): own.map { min($0, time) }
+            case .none: own
+            }
+        }
+    }
+
+    var partitions: [Int: Partition] = [:]
+
+    /// The latest event time the stream's watermark may follow, as the partitions stand.
+    var bound: Date? {
+        switch earliestBehind(excluding: nil) {
+        case .blocked: nil
+        case .earliest(let time): time
+        case .none: partitions.values.compactMap(\.maxEventTime).max()
+        }
+    }
+
+    func earliestBehind(excluding excluded: Int?) -> Behind {
+        let behind = partitions.filter { $0.key != excluded && $0.value.behind }.values
+        if behind.isEmpty { return .none }
+        let times = behind.map(\.maxEventTime)
+        if times.contains(where: { $0 == nil }) { return .blocked }
+        return .earliest(times.compactMap { $0 }.min()!)
+    }
+
+    static func advance(_ watermark: Date?, to bound: Date?, lateness: Int) -> Date? {
+        [watermark, bound?.addingTimeInterval(-TimeInterval(lateness))].compactMap { $0 }.max()
     }
 }
 
