@@ -107,4 +107,5 @@ CREATE TABLE entity_rollups (
     PRIMARY KEY (tenant_id, stream_id, resolution, kind, bucket, platform, entity),
     FOREIGN KEY (tenant_id, stream_id) REFERENCES streams (tenant_id, id) ON DELETE CASCADE
 );
-CREATE INDEX entity_rollups_by_entity ON entity_rollups (tenant_id, stream_id, kind, platform, entity, resolution, bucket);
+-- One entity's rows (activity, baselines), with or without its platform.
+CREATE INDEX entity_rollups_by_entity ON entity_rollups (tenant_id, stream_id, kind, entity, platform, resolution, bucket);

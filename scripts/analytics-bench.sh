@@ -51,7 +51,7 @@ ids=$(psql -At "$db_url" -c "SELECT tenant_id || ' ' || id FROM streams WHERE na
 tenant=${ids% *}; stream=${ids#* }
 start=$(date -u -d "$(date -u +%F) - $days days" +%FT%TZ)
 
-echo "Sluice analytics benchmark — $(nproc) cores, $(date -u +%FT%TZ), PostgreSQL $(psql -At "$db_url" -c 'SHOW server_version')"
+echo "Sluice analytics benchmark — $(nproc) cores, $(date -u +%FT%TZ), PostgreSQL $(psql -At "$db_url" -c 'SHOW server_version') (shared_buffers $(psql -At "$db_url" -c 'SHOW shared_buffers'))"
 echo "$events events over $days days from $start in $partitions partitions: 1,000 accounts on 3 platforms (5% account snapshots),"
 echo "20,000 posts (60% post snapshots with growing counts), 50,000 commenters (35% comments); $runs queries a kind"
 echo

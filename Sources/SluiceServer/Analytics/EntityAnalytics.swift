@@ -164,7 +164,7 @@ extension AnalyticsService {
                 SELECT last_metrics::text FROM entity_rollups
                 WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND kind = \(kindText) AND (\(platform)::text IS NULL OR platform = \(platform))
                   AND entity = \(entity) AND resolution = 3600 AND bucket < \(start) AND last_at IS NOT NULL
-                ORDER BY last_at DESC, last_event DESC LIMIT 1
+                ORDER BY bucket DESC, last_at DESC, last_event DESC LIMIT 1
                 """,
                 logger: logger
             ).decode(String.self) { current = Self.numbers(text) }
