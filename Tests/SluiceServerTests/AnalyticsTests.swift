@@ -311,6 +311,18 @@ struct AnalyticsTests {
                 #expect(item.events == Int64(group.count))
             }
             #expect(byCountry.items.count == 4)
+            // Ends off the hour: read from 5-minute, hourly and daily rows together, still exact.
+            let odd = (from: Self.day.addingTimeInterval(3 * 3600 + 600), to: Self.day.addingTimeInterval(9 * 3600 + 1500))
+            let byPlatform = try await api.getAnalyticsDistribution(path: .init(stream: stream), query: .init(
+                by: "platform", metric: "actors", from: odd.from, to: odd.to
+            )).ok.body.json
+            let oddRange = samples.filter { $0.at >= odd.from && $0.at < odd.to }
+            for item in byPlatform.items {
+                let group = oddRange.filter { ($0.platform ?? "") == item.value }
+                #expect(item.events == Int64(group.count), "platform \(item.value)")
+                #expect(item.amount == Double(Set(group.compactMap(\.actor)).count), "platform \(item.value)")
+            }
+            #expect(byPlatform.items.reduce(0) { $0 + $1.events } == Int64(oddRange.count))
 
             // Bad parameters: 400 with a pointer, never a 500.
             for (query, pointer) in [
@@ -326,6 +338,22 @@ struct AnalyticsTests {
             #expect(badBy.status == .badRequest)
             #expect((badBy.problem["detail"] as? String)?.contains("country") == true)
         }
+    }
+
+    @Test("a range is cut into the fewest buckets: days in the middle, then hours, then 5 minutes, with no gap or overlap")
+    func segments() {
+        let day = Self.day
+        let pieces = AnalyticsService.segments(from: day.addingTimeInterval(-3 * 3600 - 600), to: day.addingTimeInterval(2 * 86_400 + 3600 + 900))
+        #expect(pieces.map(\.resolution) == [300, 3600, 86_400, 3600, 300])
+        #expect(pieces.first?.start == day.addingTimeInterval(-3 * 3600 - 600))
+        #expect(pieces.last?.end == day.addingTimeInterval(2 * 86_400 + 3600 + 900))
+        for (a, b) in zip(pieces, pieces.dropFirst()) { #expect(a.end == b.start) }
+        for piece in pieces {
+            #expect(piece.start.timeIntervalSince1970.truncatingRemainder(dividingBy: Double(piece.resolution)) == 0)
+            #expect(piece.end.timeIntervalSince1970.truncatingRemainder(dividingBy: Double(piece.resolution)) == 0)
+        }
+        #expect(AnalyticsService.segments(from: day, to: day.addingTimeInterval(600)).map(\.resolution) == [300])
+        #expect(AnalyticsService.segments(from: day, to: day.addingTimeInterval(86_400)).map(\.resolution) == [86_400])
     }
 
     @Test("late events: within the lateness they count, beyond it they are recorded in the failure view; the watermark carries across batches")

@@ -142,15 +142,15 @@ struct AnalyticsService: Sendable {
     }
 
     /// The metric over a range split by event type, platform or one of the stream's
-    /// dimensions, largest first. The range is read at the coarsest resolution that fits its
-    /// ends (both on 5-minute boundaries at least).
+    /// dimensions, largest first. The range's ends go to 5-minute boundaries; it is read from
+    /// daily rows for its whole days, hourly rows for its whole hours beside them, and
+    /// 5-minute rows at the ends.
     func distribution(identity: Identity, stream name: String, by: String, metric: AnalyticsMetric, filter: AnalyticsFilter, limit: Int) async throws -> AnalyticsDistribution {
         try identity.require(.eventsRead)
         guard (1...1000).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 1,000.", pointer: "/limit") }
         let from = Self.floor(filter.from, 300)
         let to = Self.floor(filter.to.addingTimeInterval(299.999), 300)
         guard from < to else { throw SluiceError.badRequest("from must come before to.", pointer: "/from") }
-        let resolution = RollupConsumer.resolutions.last { from.timeIntervalSince1970.truncatingRemainder(dividingBy: Double($0)) == 0 && to.timeIntervalSince1970.truncatingRemainder(dividingBy: Double($0)) == 0 } ?? 300
         return try await client.withConnection { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             let key: String
@@ -170,7 +170,10 @@ struct AnalyticsService: Sendable {
             range.to = to
             var items: [AnalyticsDistribution.Item] = []
             for try await (value, amount, events) in try await connection.query(
-                Self.aggregate(metric, key: key, stream: stream, resolution: resolution, from: from, filter: range, withEvents: true, limit: limit),
+                Self.aggregate(
+                    metric, key: key, stream: stream, resolution: 300, from: from, filter: range, withEvents: true, limit: limit,
+                    segments: Self.segments(from: from, to: to)
+                ),
                 logger: logger
             ).decode((String, Double?, Int64).self) {
                 items.append(.init(value: value, amount: amount, events: events))
@@ -287,6 +290,20 @@ struct AnalyticsService: Sendable {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 / Double(resolution)).rounded(.down) * Double(resolution))
     }
 
+    /// [from, to) as the fewest rollup buckets: (resolution, start, end) pieces, coarsest
+    /// in the middle. Both ends on 5-minute boundaries.
+    static func segments(from: Date, to: Date) -> [(resolution: Int, start: Date, end: Date)] {
+        func ceil(_ date: Date, _ resolution: Int) -> Date { floor(date.addingTimeInterval(Double(resolution) - 0.001), resolution) }
+        func split(_ start: Date, _ end: Date, levels: ArraySlice<Int>) -> [(resolution: Int, start: Date, end: Date)] {
+            guard start < end else { return [] }
+            guard let resolution = levels.last, resolution > 300 else { return [(300, start, end)] }
+            let (inner, outer) = (ceil(start, resolution), floor(end, resolution))
+            guard inner < outer else { return split(start, end, levels: levels.dropLast()) }
+            return split(start, inner, levels: levels.dropLast()) + [(resolution, inner, outer)] + split(outer, end, levels: levels.dropLast())
+        }
+        return split(from, to, levels: RollupConsumer.resolutions[...])
+    }
+
     static func bucketCount(from start: Date, to: Date, resolution: Int) throws -> Int {
         guard start < to else { throw SluiceError.badRequest("from must come before to.", pointer: "/from") }
         let count = Int((to.timeIntervalSince(start) / Double(resolution)).rounded(.up))
@@ -303,7 +320,7 @@ struct AnalyticsService: Sendable {
     /// `resolution` in [from, filter.to) matching the filter. Rows: (key, value[, events]).
     static func aggregate(
         _ metric: AnalyticsMetric, key: String?, stream: Stream, resolution: Int, from: Date, filter: AnalyticsFilter,
-        withEvents: Bool = false, limit: Int? = nil
+        withEvents: Bool = false, limit: Int? = nil, segments: [(resolution: Int, start: Date, end: Date)]? = nil
     ) -> PostgresQuery {
         func sum(_ name: String) -> String {
             "sum(CASE WHEN jsonb_typeof(metrics->\(literal(name))) = 'number' THEN (metrics->>\(literal(name)))::numeric END)"
@@ -325,10 +342,19 @@ struct AnalyticsService: Sendable {
         bindings.append(filter.eventType)
         bindings.append(filter.platform)
         bindings.append(filter.dimensionsJSON)
+        var range = "resolution = $3 AND bucket >= $4 AND bucket < $5"
+        if let segments {
+            range = "(" + segments.enumerated().map { index, segment in
+                bindings.append(Int32(segment.resolution))
+                bindings.append(segment.start)
+                bindings.append(segment.end)
+                return "(resolution = $\(9 + index * 3) AND bucket >= $\(10 + index * 3) AND bucket < $\(11 + index * 3))"
+            }.joined(separator: " OR ") + ") AND $3::int4 IS NOT NULL AND $4::timestamptz IS NOT NULL AND $5::timestamptz IS NOT NULL"
+        }
         let sql = """
             SELECT \(key.map { "\($0), " } ?? "")\(value)\(withEvents ? ", sum(events)::int8" : "")
             FROM rollups
-            WHERE tenant_id = $1 AND stream_id = $2 AND resolution = $3 AND bucket >= $4 AND bucket < $5
+            WHERE tenant_id = $1 AND stream_id = $2 AND \(range)
               AND ($6::text IS NULL OR event_type = $6::text) AND ($7::text IS NULL OR platform = $7::text)
               AND dimensions @> $8::jsonb
             \(key.map { "GROUP BY \($0)" } ?? "")
