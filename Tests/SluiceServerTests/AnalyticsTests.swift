@@ -340,6 +340,42 @@ struct AnalyticsTests {
         }
     }
 
+    @Test("a stream's lateness and dimensions: set, shown, replaced; bad values are 400 with a pointer and change nothing")
+    func streamSettings() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("settings")
+            let (stream, _) = try await Self.stream(harness, owner, partitions: 1, lateness: 600, dimensions: ["country": "/geo/country"])
+            let api = harness.api(owner.token)
+            let created = try await api.getStream(path: .init(stream: stream)).ok.body.json
+            #expect(created.allowedLatenessSeconds == 600)
+            #expect(created.dimensions.additionalProperties == ["country": "/geo/country"])
+            let auth: HTTPFields = [.authorization: "Bearer \(owner.token)"]
+            for (body, pointer) in [
+                (#"{"allowedLatenessSeconds": -1}"#, "/allowedLatenessSeconds"),
+                (#"{"allowedLatenessSeconds": 604801}"#, "/allowedLatenessSeconds"),
+                (#"{"dimensions": {"a": "/a", "b": "/b", "c": "/c", "d": "/d"}}"#, "/dimensions"),
+                (#"{"dimensions": {"9lives": "/a"}}"#, "/dimensions/9lives"),
+                (#"{"dimensions": {"a-b": "/a"}}"#, "/dimensions/a-b"),
+                (#"{"dimensions": {"ok": "geo"}}"#, "/dimensions/ok"),
+                (#"{"dimensions": {"ok": "/"}}"#, "/dimensions/ok"),
+            ] {
+                let response = try await harness.send(.patch, "/v1/streams/\(stream)", body: body, headers: auth)
+                #expect(response.status == .badRequest, "\(body)")
+                let pointers = (response.problem["errors"] as? [[String: Any]])?.compactMap { $0["pointer"] as? String } ?? []
+                #expect(pointers.contains(pointer), "\(body): \(pointers)")
+            }
+            let unchanged = try await api.getStream(path: .init(stream: stream)).ok.body.json
+            #expect(unchanged.allowedLatenessSeconds == 600 && unchanged.dimensions == created.dimensions)
+            let replaced = try await api.updateStream(path: .init(stream: stream), body: .json(.init(
+                allowedLatenessSeconds: 0, dimensions: .init(additionalProperties: ["tag_1": "/tags/0", "odd": "/a~1b"])
+            ))).ok.body.json
+            #expect(replaced.allowedLatenessSeconds == 0)
+            #expect(replaced.dimensions.additionalProperties == ["tag_1": "/tags/0", "odd": "/a~1b"])
+            let cleared = try await api.updateStream(path: .init(stream: stream), body: .json(.init(dimensions: .init(additionalProperties: [:])))).ok.body.json
+            #expect(cleared.dimensions.additionalProperties.isEmpty)
+        }
+    }
+
     @Test("a range is cut into the fewest buckets: days in the middle, then hours, then 5 minutes, with no gap or overlap")
     func segments() {
         let day = Self.day

@@ -54,9 +54,7 @@ struct AnalyticsFilter: Sendable {
         return result
     }
 
-    var dimensionsJSON: String {
-        String(decoding: (try? JSONEncoder().encode(dimensions)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    var dimensionsJSON: String { StreamRepository.dimensionsJSON(dimensions) }
 }
 
 struct AnalyticsSeries: Sendable {
@@ -252,7 +250,7 @@ struct AnalyticsService: Sendable {
                 logger: logger
             )
             let statements = RollupSQL.upserts(
-                tenant: tenant, stream: streamID, dimensions: RollupSQL.dimensionPaths(dimensionsJSON: StreamRepository.dimensionsJSON(stream.dimensions)),
+                tenant: tenant, stream: streamID, dimensions: RollupSQL.dimensionPaths(stream.dimensions),
                 source: """
                     FROM events e
                     JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceJSON
 
 /// Keeps every stream's rollups (5 minutes, 1 hour, 1 day on event time, by event type,
 /// platform and the stream's dimensions: event count, sums of `data.metrics`, a HyperLogLog of
@@ -10,10 +11,11 @@ import ServiceLifecycle
 /// consumer's offset commit in one transaction, so a crash never counts an event twice or not
 /// at all (DESIGN.md §12).
 ///
-/// The watermark of a stream is the latest event time applied minus the stream's allowed
-/// lateness (default 1 hour); an event time counts for it at most 5 minutes past the event's
-/// receipt, so a producer's clock in the future cannot make every other event late. An event older than the watermark when it is applied is not
-/// counted; it is recorded in `late_events` (listed in the failure view). Any number of nodes
+/// The watermark of a stream follows the latest event time of its slowest partition still
+/// behind, less the stream's allowed lateness (default 1 hour; see `StreamProgress`); an
+/// event time counts for it at most 5 minutes past the event's receipt, so a producer's clock
+/// in the future cannot make every other event late. An event older than the watermark when
+/// it is applied is not counted; it is recorded in `late_events` (listed in the failure view). Any number of nodes
 /// may run the consumer: a partition's batch holds its offset row's lock (`SKIP LOCKED`), so
 /// nodes never apply one partition at once. Woken by `EventNotifier` when events are stored.
 final class RollupConsumer: Service, Sendable {
@@ -115,6 +117,7 @@ final class RollupConsumer: Service, Sendable {
 
     /// Partitions of live streams with events the rollups have not applied yet.
     private func pending() async throws -> [Work] {
+        let tenants = configuration.tenants.map { Array($0) }
         let rows = try await client.query(
             """
             SELECT s.tenant_id, s.id, p.partition, s.allowed_lateness_seconds, s.rollup_dimensions::text
@@ -122,7 +125,7 @@ final class RollupConsumer: Service, Sendable {
             JOIN stream_partitions p ON p.tenant_id = s.tenant_id AND p.stream_id = s.id
             LEFT JOIN rollup_offsets o ON o.tenant_id = s.tenant_id AND o.stream_id = s.id AND o.partition = p.partition
             WHERE s.deleted_at IS NULL AND p.next_offset > coalesce(o.next_offset, 0)
-              AND (\(configuration.tenants.map { Array($0) })::uuid[] IS NULL OR s.tenant_id = ANY(\(configuration.tenants.map { Array($0) })::uuid[]))
+              AND (\(tenants)::uuid[] IS NULL OR s.tenant_id = ANY(\(tenants)::uuid[]))
             """,
             logger: logger
         )
@@ -130,7 +133,7 @@ final class RollupConsumer: Service, Sendable {
         for try await (tenant, stream, partition, lateness, dimensions) in rows.decode((UUID, UUID, Int16, Int32, String).self) {
             work.append(Work(
                 tenantID: tenant, streamID: stream, partition: Int(partition), lateness: Int(lateness),
-                dimensions: RollupSQL.dimensionPaths(dimensionsJSON: dimensions)
+                dimensions: RollupSQL.dimensionPaths(StreamRepository.dimensions(json: dimensions))
             ))
         }
         return work
@@ -466,10 +469,11 @@ enum RollupSQL {
         """
     }
 
-    /// The stored dimensions (name → JSON pointer, as JSON text) as name → path segments.
-    static func dimensionPaths(dimensionsJSON: String) -> String {
-        let pointers = (try? JSONDecoder().decode([String: String].self, from: Data(dimensionsJSON.utf8))) ?? [:]
-        let paths = StreamService.dimensionPaths(pointers)
-        return String(decoding: (try? JSONEncoder().encode(paths)) ?? Data("{}".utf8), as: UTF8.self)
+    /// A stream's dimensions (name → JSON pointer) as JSON text of name → path segments, for
+    /// `payload #>> path` in SQL.
+    static func dimensionPaths(_ dimensions: [String: String]) -> String {
+        JSONValue.object(dimensions.mapValues { pointer in
+            .array(pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { .string(JSONPointer.unescape(String($0))) })
+        }).jsonText
     }
 }

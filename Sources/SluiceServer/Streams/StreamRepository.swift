@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceJSON
 
 struct StreamRepository: Sendable {
     let logger: Logger
@@ -22,13 +23,18 @@ struct StreamRepository: Sendable {
             compatibility: Stream.Compatibility(rawValue: row.8) ?? .backward,
             createdAt: row.9, updatedAt: row.10, nextOffsets: row.13,
             allowedLatenessSeconds: Int(row.11),
-            dimensions: (try? JSONDecoder().decode([String: String].self, from: Data(row.12.utf8))) ?? [:]
+            dimensions: dimensions(json: row.12)
         )
     }
 
     /// The dimensions as stored: JSON text of name → pointer.
     static func dimensionsJSON(_ dimensions: [String: String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(dimensions)) ?? Data("{}".utf8), as: UTF8.self)
+        JSONValue.object(dimensions.mapValues(JSONValue.string)).jsonText
+    }
+
+    /// The stored dimensions' JSON text read back.
+    static func dimensions(json: String) -> [String: String] {
+        ((try? JSONParser.parse(json))?.objectValue ?? [:]).compactMapValues(\.stringValue)
     }
 
     func insert(_ stream: Stream, on connection: PostgresConnection) async throws {

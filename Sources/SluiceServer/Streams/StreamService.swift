@@ -182,10 +182,13 @@ public struct StreamService: Sendable {
             guard dimensions.count <= Stream.maxDimensions else {
                 throw SluiceError.badRequest("A stream has at most \(Stream.maxDimensions) rollup dimensions.", pointer: "/dimensions")
             }
+            func isLetter(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) }
+            func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
             for (name, pointer) in dimensions.sorted(by: { $0.key < $1.key }) {
-                let validName = (1...50).contains(name.utf8.count) && name.utf8.first.map { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } == true
-                    && name.utf8.allSatisfy { (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
-                guard validName else {
+                let bytes = name.utf8
+                guard (1...50).contains(bytes.count), bytes.first.map(isLetter) == true,
+                      bytes.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") })
+                else {
                     throw SluiceError.badRequest(
                         "A dimension's name has 1 to 50 letters, digits or '_', starting with a letter.", pointer: "/dimensions/" + JSONPointer.escape(name)
                     )
@@ -201,10 +204,6 @@ public struct StreamService: Sendable {
         }
     }
 
-    /// The dimensions' pointers as path segments, for `payload #>> path` in SQL.
-    static func dimensionPaths(_ dimensions: [String: String]) -> [String: [String]] {
-        dimensions.mapValues { $0.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map { JSONPointer.unescape(String($0)) } }
-    }
 
     static func auditDetails(_ stream: Stream) -> [String: String] {
         [
