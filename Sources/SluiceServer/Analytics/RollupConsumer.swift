@@ -265,10 +265,11 @@ final class RollupConsumer: Service, Sendable {
                 )
             }
             if !applied.isEmpty || !late.isEmpty {
+                // greatest() passes over NULL: what is not known yet leaves the column as it is.
                 try await connection.query(
                     """
                     UPDATE rollup_watermarks
-                    SET max_event_time = greatest(max_event_time, \(streamMax ?? .distantPast)), watermark = greatest(watermark, \(newWatermark ?? .distantPast)),
+                    SET max_event_time = greatest(max_event_time, \(streamMax)), watermark = greatest(watermark, \(newWatermark)),
                         late_applied = late_applied + \(Int64(lateApplied)),
                         late_dropped = late_dropped + \(Int64(late.count)), updated_at = now()
                     WHERE tenant_id = \(tenant) AND stream_id = \(stream)
@@ -279,7 +280,7 @@ final class RollupConsumer: Service, Sendable {
             try configuration.fault?(batch)
             try await connection.query(
                 """
-                UPDATE rollup_offsets SET next_offset = \(last.offset + 1), max_event_time = greatest(max_event_time, \(own.maxEventTime ?? .distantPast)), updated_at = now()
+                UPDATE rollup_offsets SET next_offset = \(last.offset + 1), max_event_time = greatest(max_event_time, \(own.maxEventTime)), updated_at = now()
                 WHERE tenant_id = \(tenant) AND stream_id = \(stream) AND partition = \(partition)
                 """,
                 logger: logger
