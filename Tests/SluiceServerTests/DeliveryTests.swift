@@ -180,6 +180,37 @@ struct DeliveryTests {
         }
     }
 
+    @Test("a subscription deleted while its workers record failures goes (204), with its group and dead letters; nothing deadlocks")
+    func deleteWhileFailing() async throws {
+        let receiver = try WebhookReceiver()
+        try await withWorkers { harness in
+            let owner = try await harness.signup("delete-busy")
+            let (stream, key) = try await harness.stream(owner, partitions: 4)
+            let api = harness.api(owner.token)
+            try await receiver.control(["fail": ["*": -1]])
+            for round in 0..<3 {
+                let name = "busy-\(round)"
+                _ = try await subscribe(api, stream, name: name, url: receiver.url, settings: .init(retrySchedule: [60]), start: .latest)
+                _ = try await send(harness, stream, key: key, count: 200, keys: ["a", "b", "c", "d", "e", "f", "g", "h"])
+                // Failures are being recorded on every partition as the subscription goes.
+                try await eventually {
+                    try await api.listDeadLetters(path: .init(stream: stream, subscription: name), query: .init(status: .retrying)).ok.body.json.items.count >= 4
+                }
+                _ = try await api.deleteSubscription(path: .init(stream: stream, subscription: name)).noContent
+                if case .notFound = try await api.describeSubscription(path: .init(stream: stream, subscription: name)) {} else {
+                    Issue.record("round \(round): the deleted subscription is still there")
+                }
+                let left = try await asSuperuser { client in
+                    try await client.query("""
+                        SELECT count(*) FROM consumer_groups g JOIN streams s ON s.tenant_id = g.tenant_id AND s.id = g.stream_id
+                        WHERE s.name = \(stream) AND g.name = \(name)
+                        """).collect().first?.decode(Int.self) ?? -1
+                }
+                #expect(left == 0, "round \(round): its consumer group went with it")
+            }
+        }
+    }
+
     @Test("with strict ordering a failing event holds its partition until it goes through")
     func strictOrdering() async throws {
         let receiver = try WebhookReceiver()

@@ -255,7 +255,8 @@ final class DeliveryWorker: Service, Sendable {
                 // Off the partition's path: retried on the schedule (or dead), as the offset moves past it.
                 let retryAt = subscription.strictOrdering ? nil : subscription.retry.jitteredDelay(after: 1).map { Date() + $0.timeInterval }
                 let moved = try await client.transaction(logger: logger) { connection in
-                    guard try await leases.commit(key, group: subscription.groupID, offset: event.offset + 1, on: connection) else { return false }
+                    guard try await subscriptions.hold(subscription, on: connection),
+                          try await leases.commit(key, group: subscription.groupID, offset: event.offset + 1, on: connection) else { return false }
                     try await store.recordFailure(subscription: subscription, event: event, attempts: attempts, retryAt: retryAt, on: connection)
                     return true
                 }

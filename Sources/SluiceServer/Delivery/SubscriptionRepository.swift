@@ -99,6 +99,18 @@ struct SubscriptionRepository: Sendable {
         )
     }
 
+    /// Holds the subscription against deletion for the rest of the transaction; false once it is
+    /// gone. Transactions that touch a subscription and its group's offsets take this first, in
+    /// the order a deletion locks them (subscription, then group and offsets), so they queue
+    /// behind a deletion instead of deadlocking with it.
+    func hold(_ s: Subscription, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            "SELECT 1 FROM subscriptions WHERE tenant_id = \(s.tenantID) AND id = \(s.id) FOR KEY SHARE", logger: logger
+        )
+        for try await _ in rows { return true }
+        return false
+    }
+
     func delete(_ s: Subscription, on connection: PostgresConnection) async throws {
         try await connection.query("DELETE FROM subscriptions WHERE tenant_id = \(s.tenantID) AND id = \(s.id)", logger: logger)
     }
