@@ -95,6 +95,8 @@ public func buildApplication(
     if let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics) {
         services.append(rollups)
     }
+    let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingestService, catalog: catalog, metrics: metrics)
+    if let puller { services.append(puller.service) }
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
     let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes)
     let consumerGroups = ConsumerGroupService(
@@ -114,7 +116,11 @@ public func buildApplication(
             client: client, logger: logger, audit: audit, box: secrets, consumerGroups: consumerGroups,
             allowPrivateNetworks: configuration.workers.allowPrivateNetworks, wakeWorkers: { worker?.service.wakeRetries() }
         ),
-        analytics: AnalyticsService(client: client, logger: logger, audit: audit)
+        analytics: AnalyticsService(client: client, logger: logger, audit: audit),
+        sources: PullSourceService(
+            client: client, logger: logger, audit: audit, box: secrets, allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
+            wakeWorkers: { puller?.service.wake() }
+        )
     )
 
     let router = Router(context: SluiceRequestContext.self)
@@ -136,7 +142,8 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
-        services: services + [ThreadPoolService(pool: hashingPool), maintenance] + (worker.map { [$0.shutdown] } ?? []),
+        services: services + [ThreadPoolService(pool: hashingPool), maintenance] + (worker.map { [$0.shutdown] } ?? [])
+            + (puller.map { [$0.shutdown] } ?? []),
         logger: logger
     )
     if configuration.migrateOnStart {
@@ -160,22 +167,39 @@ struct ThreadPoolService: Service {
     }
 }
 
-/// `sluice worker`: the webhook worker pool (and, unless `SLUICE_ROLLUPS=false`, the analytics
-/// consumer) alone, without the API. Runs until SIGTERM or
+/// `sluice worker`: the webhook worker pool, the pull sources' poller (unless
+/// `SLUICE_PULL_CONCURRENCY=0`) and, unless `SLUICE_ROLLUPS=false`, the analytics consumer,
+/// alone, without the API. Runs until SIGTERM or
 /// SIGINT, then hands its partitions back. With `listen` (`host:port`), it also serves
 /// `/healthz` and `/metrics` there for probes and Prometheus.
 public func runWorker(_ configuration: SluiceConfiguration, listen: String? = nil, logger: Logger = Logger(label: "sluice")) async throws {
     var logger = logger
     logger.logLevel = configuration.logLevel
-    guard configuration.workers.concurrency > 0 else { throw ConfigurationError("SLUICE_WORKER_CONCURRENCY must be at least 1 for sluice worker") }
+    guard configuration.workers.concurrency > 0 || configuration.pull.concurrency > 0 else {
+        throw ConfigurationError("sluice worker needs SLUICE_WORKER_CONCURRENCY or SLUICE_PULL_CONCURRENCY of at least 1")
+    }
     let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
     let notifier = EventNotifier(client: client, logger: logger)
     let metrics = PrometheusCollectorRegistry()
-    let worker = DeliveryWorker.make(
-        configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger), metrics: metrics
-    )
+    let worker = configuration.workers.concurrency > 0
+        ? DeliveryWorker.make(
+            configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger), metrics: metrics
+        ) : nil
     let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics)
-    let services: [any Service] = [client, notifier, worker.service] + (rollups.map { [$0] } ?? []) + [worker.shutdown]
+    let catalog = StreamCatalog(client: client, logger: logger)
+    let ingest = IngestService(
+        catalog: catalog, appender: EventAppender(store: EventStore(client: client, logger: logger)),
+        schemas: SchemaCache(client: client, logger: logger), quarantine: QuarantineStore(client: client, logger: logger),
+        notifier: notifier, logger: logger
+    )
+    let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingest, catalog: catalog, metrics: metrics)
+    var services: [any Service] = [client, notifier]
+    if let worker { services.append(worker.service) }
+    if let rollups { services.append(rollups) }
+    if let puller { services.append(puller.service) }
+    // The HTTP clients close after the workers using them have stopped.
+    if let worker { services.append(worker.shutdown) }
+    if let puller { services.append(puller.shutdown) }
     if let listen {
         var address = configuration
         try address.setListen(listen)

@@ -32,6 +32,7 @@ public struct SluiceConfiguration: Sendable {
     public var workers = Workers()
     /// The analytics consumer (rollups) in this process.
     public var analytics = Analytics()
+    public var pull = Pull()
     /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
     public var jwtKeyIsEphemeral = false
 
@@ -104,6 +105,12 @@ public struct SluiceConfiguration: Sendable {
         }
         if let value = environment["SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] {
             configuration.workers.allowPrivateNetworks = value == "true" || value == "1"
+        }
+        if let value = environment["SLUICE_PULL_CONCURRENCY"] {
+            configuration.pull.concurrency = try int(value, "SLUICE_PULL_CONCURRENCY", 0...1000)
+        }
+        if let value = environment["SLUICE_PULL_RUN_RETENTION_HOURS"] {
+            configuration.pull.runRetentionHours = try int(value, "SLUICE_PULL_RUN_RETENTION_HOURS", 1...8760)
         }
         if let value = environment["SLUICE_ROLLUPS"] { configuration.analytics.rollups = value != "false" && value != "0" }
         if let value = environment["SLUICE_ROLLUP_BATCH_SIZE"] {
@@ -194,6 +201,16 @@ extension SluiceConfiguration {
         public var leaseSeconds = 10
         /// Whether webhooks may point at loopback, private and link-local addresses.
         public var allowPrivateNetworks = false
+        public init() {}
+    }
+}
+
+extension SluiceConfiguration {
+    public struct Pull: Sendable {
+        /// Pull source requests in flight at once in this process; 0: this process polls nothing.
+        public var concurrency = 16
+        /// How long each source request's run record is kept.
+        public var runRetentionHours = 24
         public init() {}
     }
 }

@@ -57,6 +57,8 @@ enum TestEnvironment {
         configuration.workers.concurrency = 0
         // So does the analytics consumer (AnalyticsTests), for its suite's tenants only.
         configuration.analytics.rollups = false
+        // And the pull sources' poller (PullSourceTests).
+        configuration.pull.concurrency = 0
         // Suites that do not test limits must not meet them; RateLimitTests sets its own.
         configuration.rateLimits.plans = [
             "free": Plan(requests: RateLimit(perSecond: 100_000, burst: 100_000), events: RateLimit(perSecond: 1_000_000, burst: 1_000_000), monthlyEvents: nil)
@@ -212,6 +214,7 @@ final class ServerProcess: @unchecked Sendable {
         environment["SLUICE_MIGRATIONS_DIR"] = TestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
         // Rollups of every suite's tenants would only load the machine; AnalyticsTests runs its own.
         environment["SLUICE_ROLLUPS"] = "false"
+        environment["SLUICE_PULL_CONCURRENCY"] = "0"
         environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
@@ -251,6 +254,7 @@ final class WorkerProcess: @unchecked Sendable {
         environment["SLUICE_LOG_LEVEL"] = "error"
         environment["SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "true"
         environment["SLUICE_ROLLUPS"] = "false"
+        environment["SLUICE_PULL_CONCURRENCY"] = "0"
         environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()
@@ -290,15 +294,44 @@ final class WebhookReceiver: @unchecked Sendable {
         var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
     }
 
-    let process = Process()
-    let port: Int
+    let server: PythonServer
+    var port: Int { server.port }
     var url: String { "http://127.0.0.1:\(port)/hook" }
 
     init() throws {
+        server = try PythonServer("Tests/SluiceServerTests/Fixtures/webhooks/receiver.py")
+    }
+
+    /// Sets secrets and behaviour (see receiver.py).
+    func control(_ settings: [String: Any]) async throws {
+        try await server.post("/_control", settings)
+    }
+
+    func received() async throws -> [Request] {
+        try await server.get("/_received")
+    }
+
+    /// Polls until `done` holds for what was received (or `timeout` passes); answers it then.
+    func wait(timeout: Duration = .seconds(20), until done: ([Request]) -> Bool) async throws -> [Request] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let requests = try await received()
+            if done(requests) || ContinuousClock.now > deadline { return requests }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+}
+
+/// A test fixture server in Python, written apart from Sluice: started from a script of the
+/// repository that prints its port on its first line; killed with the object.
+final class PythonServer: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+
+    init(_ script: String) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", TestEnvironment.repositoryRoot.appendingPathComponent("Tests/SluiceServerTests/Fixtures/webhooks/receiver.py").path,
-        ]
+        process.arguments = ["python3", TestEnvironment.repositoryRoot.appendingPathComponent(script).path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -315,27 +348,16 @@ final class WebhookReceiver: @unchecked Sendable {
         self.port = port
     }
 
-    /// Sets secrets and behaviour (see receiver.py).
-    func control(_ settings: [String: Any]) async throws {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/_control")
+    func post(_ path: String, _ object: [String: Any]) async throws {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = .POST
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: settings)))
+        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)))
         _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
     }
 
-    func received() async throws -> [Request] {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/_received"), timeout: .seconds(5))
-        return try JSONDecoder().decode([Request].self, from: Data(buffer: try await response.body.collect(upTo: 64 << 20)))
-    }
-
-    /// Polls until `done` holds for what was received (or `timeout` passes); answers it then.
-    func wait(timeout: Duration = .seconds(20), until done: ([Request]) -> Bool) async throws -> [Request] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            let requests = try await received()
-            if done(requests) || ContinuousClock.now > deadline { return requests }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+    func get<T: Decodable>(_ path: String) async throws -> T {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(5))
+        return try JSONDecoder().decode(T.self, from: Data(buffer: try await response.body.collect(upTo: 64 << 20)))
     }
 
     deinit { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }

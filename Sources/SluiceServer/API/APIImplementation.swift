@@ -26,6 +26,7 @@ struct APIImplementation: APIProtocol {
     let consumerGroups: ConsumerGroupService
     let subscriptions: SubscriptionService
     let analytics: AnalyticsService
+    let sources: PullSourceService
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))

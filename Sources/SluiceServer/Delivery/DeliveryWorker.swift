@@ -40,8 +40,8 @@ final class DeliveryWorker: Service, Sendable {
     private let tasks = Mutex<(running: [LeaseKey: Task<Void, Never>], stopping: Set<LeaseKey>, idle: Set<LeaseKey>)>(([:], [], []))
     /// Until when this worker's leases are surely its own (the lease period from the last renewal's start).
     private let leasedUntil = Mutex<ContinuousClock.Instant>(.now)
-    /// The retry loop's sleep, or a wake that came while it was not asleep.
-    private let retryWake = Mutex<(sleeper: CheckedContinuation<Void, Never>?, pending: Bool)>((nil, false))
+    /// Ends the retry loop's sleep.
+    private let retryAlarm = Alarm()
     private let delivered: Prometheus.Counter
     private let failed: Prometheus.Counter
 
@@ -90,14 +90,7 @@ final class DeliveryWorker: Service, Sendable {
 
     /// Something to retry may be due now (a replay on this node).
     func wakeRetries() {
-        retryWake.withLock { wake in
-            if let sleeper = wake.sleeper {
-                sleeper.resume()
-                wake.sleeper = nil
-            } else {
-                wake.pending = true
-            }
-        }
+        retryAlarm.ring()
     }
 
     // MARK: Leases
@@ -365,7 +358,7 @@ final class DeliveryWorker: Service, Sendable {
                 if due.isEmpty {
                     let next = try await store.nextDue(on: client)
                     let wait = min(1, max(0.01, next.map { $0.timeIntervalSinceNow } ?? 1))
-                    await sleepUntilWoken(.milliseconds(Int(wait * 1000)))
+                    await retryAlarm.sleep(for: .milliseconds(Int(wait * 1000)))
                     continue
                 }
                 await withDiscardingTaskGroup { group in
@@ -377,29 +370,6 @@ final class DeliveryWorker: Service, Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-    }
-
-    private func sleepUntilWoken(_ duration: Duration) async {
-        let timer = Task {
-            do { try await Task.sleep(for: duration) } catch { return }
-            self.wakeRetries()
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let now = retryWake.withLock { wake -> Bool in
-                    if wake.pending {
-                        wake.pending = false
-                        return true
-                    }
-                    wake.sleeper = continuation
-                    return false
-                }
-                if now { continuation.resume() }
-            }
-        } onCancel: {
-            self.wakeRetries()
-        }
-        timer.cancel()
     }
 
     private func retry(_ record: DeliveryRecord) async {
