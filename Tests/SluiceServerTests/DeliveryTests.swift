@@ -20,20 +20,8 @@ struct DeliveryTests {
         }, body)
     }
 
-    /// Workers serve every tenant: pause what earlier tests left active, so that this test's
-    /// workers deliver only its own. (On a fresh database the first test runs before any
-    /// migration: then there is nothing to pause.)
-    func quietEarlierSubscriptions() async throws {
-        try await asSuperuser { client in
-            try await client.query("""
-                DO $$ BEGIN
-                    IF to_regclass('subscriptions') IS NOT NULL THEN
-                        UPDATE subscriptions SET state = 'paused' WHERE state = 'active';
-                    END IF;
-                END $$
-                """)
-        }
-    }
+    /// Workers serve every tenant: pause what earlier tests left active.
+    func quietEarlierSubscriptions() async throws { try await pauseEarlier("subscriptions") }
 
     func subscribe(
         _ api: Client, _ stream: String, name: String = "hook", url: String, settings: Components.Schemas.SubscriptionSettings = .init(),

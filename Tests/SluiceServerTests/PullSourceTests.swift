@@ -26,17 +26,7 @@ struct PullSourceTests {
     }
 
     /// Sources of earlier tests stop, so that this test's pollers work only its own.
-    func quietEarlierSources() async throws {
-        _ = try await asSuperuser { client in
-            try await client.query("""
-                DO $$ BEGIN
-                    IF to_regclass('pull_sources') IS NOT NULL THEN
-                        UPDATE pull_sources SET state = 'paused' WHERE state = 'active';
-                    END IF;
-                END $$
-                """)
-        }
-    }
+    func quietEarlierSources() async throws { try await pauseEarlier("pull_sources") }
 
     /// Sluice with its pull worker on, sources allowed to reach 127.0.0.1.
     func withPuller<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {

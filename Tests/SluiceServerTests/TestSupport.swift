@@ -173,6 +173,21 @@ func withSluice<T: Sendable>(
     return try await app.test(.router) { client in try await body(Harness(raw: client)) }
 }
 
+/// Pauses every active row of a table with a `state` column (subscriptions, pull sources) that
+/// earlier tests left, so that a test's workers work only its own. (On a fresh database the
+/// first test runs before any migration: then there is nothing to pause.)
+func pauseEarlier(_ table: String) async throws {
+    _ = try await asSuperuser { client in
+        try await client.query("""
+            DO $$ BEGIN
+                IF to_regclass('\(unescaped: table)') IS NOT NULL THEN
+                    UPDATE \(unescaped: table) SET state = 'paused' WHERE state = 'active';
+                END IF;
+            END $$
+            """)
+    }
+}
+
 /// Runs SQL as the database superuser (for tampering tests and fixtures).
 func asSuperuser<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
     var configuration = TestEnvironment.configuration()

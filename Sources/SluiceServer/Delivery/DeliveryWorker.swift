@@ -54,7 +54,7 @@ final class DeliveryWorker: Service, Sendable {
         configuration: Configuration, client: PostgresClient, logger: Logger, notifier: EventNotifier, http: HTTPClient, box: SecretBox,
         audit: AuditLog, metrics: (delivered: Prometheus.Counter, failed: Prometheus.Counter)
     ) {
-        self.id = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
+        self.id = Self.processWorkerID()
         self.configuration = configuration
         self.client = client
         var logger = logger

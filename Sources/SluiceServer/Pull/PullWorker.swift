@@ -67,7 +67,7 @@ final class PullWorker: Service, Sendable {
         configuration: Configuration, client: PostgresClient, logger: Logger, http: HTTPClient, box: SecretBox, ingest: IngestService,
         catalog: StreamCatalog, metrics: PrometheusCollectorRegistry
     ) {
-        self.id = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
+        self.id = Self.processWorkerID()
         self.configuration = configuration
         self.client = client
         var logger = logger

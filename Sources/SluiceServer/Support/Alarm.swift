@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import Synchronization
 
 /// A sleep that `ring()` ends early. A ring while nobody sleeps ends the next sleep at once, so
@@ -38,5 +39,15 @@ final class Alarm: Sendable {
             self.ring()
         }
         timer.cancel()
+    }
+}
+
+import Foundation
+
+extension Service {
+    /// A worker's id in leases and runs: host, process and a random part (a restarted process
+    /// is a new worker).
+    static func processWorkerID() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8).lowercased())"
     }
 }
