@@ -250,7 +250,7 @@ struct AnalyticsService: Sendable {
                 logger: logger
             )
             let statements = RollupSQL.upserts(
-                tenant: tenant, stream: streamID, dimensions: RollupSQL.dimensionPaths(stream.dimensions),
+                tenant: tenant, stream: streamID, dimensions: stream.dimensions,
                 source: """
                     FROM events e
                     JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
