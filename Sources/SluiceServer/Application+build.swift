@@ -116,7 +116,9 @@ public func buildApplication(
             client: client, logger: logger, audit: audit, box: secrets, consumerGroups: consumerGroups,
             allowPrivateNetworks: configuration.workers.allowPrivateNetworks, wakeWorkers: { worker?.service.wakeRetries() }
         ),
-        analytics: AnalyticsService(client: client, logger: logger, audit: audit),
+        analytics: AnalyticsService(
+            client: client, logger: logger, audit: audit, cache: EntityColumnCache(capacity: configuration.analytics.cacheBytes, metrics: metrics)
+        ),
         sources: PullSourceService(
             client: client, logger: logger, audit: audit, box: secrets, allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
             wakeWorkers: { puller?.service.wake() }

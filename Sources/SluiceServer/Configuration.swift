@@ -116,6 +116,9 @@ public struct SluiceConfiguration: Sendable {
         if let value = environment["SLUICE_ROLLUP_BATCH_SIZE"] {
             configuration.analytics.batchSize = try int(value, "SLUICE_ROLLUP_BATCH_SIZE", 100...100_000)
         }
+        if let value = environment["SLUICE_ANALYTICS_CACHE_MB"] {
+            configuration.analytics.cacheBytes = try int(value, "SLUICE_ANALYTICS_CACHE_MB", 0...1_048_576) << 20
+        }
         if let value = environment["SLUICE_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: value) else { throw ConfigurationError("SLUICE_LOG_LEVEL '\(value)' is not a log level") }
             configuration.logLevel = level
@@ -222,6 +225,8 @@ extension SluiceConfiguration {
         public var rollups = true
         /// Events of a partition applied in one transaction.
         public var batchSize = 5000
+        /// Memory for the leaderboards' cache of final days' entity rollups, in bytes.
+        public var cacheBytes = 256 << 20
         /// Tests only: the tenants whose streams are rolled up (nil: all).
         var tenants: Set<UUID>?
         public init() {}

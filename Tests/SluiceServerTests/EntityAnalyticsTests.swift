@@ -138,8 +138,19 @@ struct EntityAnalyticsTests {
                 let chunk = events[start..<min(events.count, start + 500)].map(\.input)
                 _ = try await harness.api(key).ingestBatch(path: .init(stream: stream), body: .json(.init(events: chunk))).ok
             }
-            _ = try await AnalyticsTests.withConsumer(tenant: owner.tenantID, batchSize: 97) { consumer, _ in try await consumer.drain() }
-            let oracle = Oracle(events: events)
+            // Shuffled, the events need a long lateness; then an hour's, and one more event,
+            // move the watermark to the third day: the first two are final (read through the
+            // leaderboards' cache), the third is not.
+            let last = Social(at: Self.day.addingTimeInterval(71 * 3600 + 3000), platform: "twitter", account: "a1", content: "c-last", actor: "u9")
+            try await AnalyticsTests.withConsumer(tenant: owner.tenantID, batchSize: 97) { consumer, _ in
+                _ = try await consumer.drain()
+                _ = try await harness.api(owner.token).updateStream(path: .init(stream: stream), body: .json(.init(allowedLatenessSeconds: 3600))).ok
+                _ = try await harness.api(key).ingestBatch(path: .init(stream: stream), body: .json(.init(events: [last.input]))).ok
+                _ = try await consumer.drain()
+            }
+            let status = try await harness.api(owner.token).getAnalyticsStatus(path: .init(stream: stream)).ok.body.json
+            #expect(status.watermark == Self.day.addingTimeInterval(70 * 3600 + 3000))
+            let oracle = Oracle(events: events + [last])
             let api = harness.api(key)
 
             // Two ranges: whole days; and hours on both ends around a whole day.
@@ -182,6 +193,32 @@ struct EntityAnalyticsTests {
                 }, "\(range)")
                 #expect(try await board(.account, "growth.followers", platform: "youtube") == ["youtube:a1=\(String(format: "%.4f", oracle.growth(.account, "youtube", "a1", "followers", from: from, to: to)!))"])
             }
+
+            // A final day is read once and kept; a rebuild, of any days, makes what is kept stale.
+            let (from, to) = (Self.day.addingTimeInterval(86_400), Self.day.addingTimeInterval(2 * 86_400))
+            func eventsBoard() async throws -> [String] {
+                Self.ranked(try await api.getAnalyticsLeaderboard(path: .init(stream: stream), query: .init(entity: .account, by: "events", from: from, to: to)).ok.body.json)
+            }
+            let expected = oracle.ranked(.account, from: from, to: to, limit: 10) { Double(oracle.count(.account, $0, $1, from: from, to: to)) }
+            #expect(try await eventsBoard() == expected)
+            try await AnalyticsTests.withConsumer(tenant: owner.tenantID) { _, client in
+                try await client.query(
+                    """
+                    UPDATE entity_rollups SET events = events + 1000
+                    WHERE tenant_id = \(UUID(uuidString: owner.tenantID)!) AND stream_id = (SELECT id FROM streams WHERE tenant_id = \(UUID(uuidString: owner.tenantID)!) AND name = \(stream))
+                      AND kind = 'account' AND resolution = 86400 AND bucket = \(from) AND platform = 'twitter' AND entity = 'a3'
+                    """
+                )
+            }
+            #expect(try await eventsBoard() == expected)  // from memory
+            let rebuild = { (from: Date) in
+                _ = try await harness.api(owner.token).rebuildAnalytics(path: .init(stream: stream), body: .json(.init(from: from, to: from.addingTimeInterval(86_400)))).ok
+            }
+            try await rebuild(Self.day)
+            let corrupted = Double(oracle.count(.account, "twitter", "a3", from: from, to: to) + 1000)
+            #expect(try await eventsBoard().first == "twitter:a3=\(String(format: "%.4f", corrupted))")  // read again
+            try await rebuild(from)
+            #expect(try await eventsBoard() == expected)
 
             // Bad requests are 400, never 500.
             for query in ["entity=actor&by=engagement", "entity=content&by=engagementPerFollower", "by=growth.", "by=nope", "limit=0",

@@ -100,6 +100,8 @@ struct AnalyticsService: Sendable {
     let client: PostgresClient
     let logger: Logger
     let audit: AuditLog
+    /// Final days' entity rollups, for the leaderboards.
+    let cache: EntityColumnCache
 
     static let maxBuckets = 10_000
     static let maxRebuildDays = 31
@@ -239,6 +241,14 @@ struct AnalyticsService: Sendable {
             )
             try await connection.query(
                 "SELECT 1 FROM rollup_offsets WHERE tenant_id = \(tenant) AND stream_id = \(streamID) ORDER BY partition FOR UPDATE",
+                logger: logger
+            )
+            // A new generation of the stream's rollups: what the leaderboards cached of them is stale.
+            try await connection.query(
+                """
+                INSERT INTO rollup_watermarks (tenant_id, stream_id, max_event_time) VALUES (\(tenant), \(streamID), '-infinity')
+                ON CONFLICT (tenant_id, stream_id) DO UPDATE SET rebuilds = rollup_watermarks.rebuilds + 1
+                """,
                 logger: logger
             )
             try await connection.query(

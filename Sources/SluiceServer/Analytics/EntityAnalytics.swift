@@ -108,32 +108,174 @@ struct EntityRange: Sendable {
 
 extension AnalyticsService {
     /// The top `limit` entities of a kind over a range, by `metric`. Needs `events:read`.
+    ///
+    /// Computed here rather than in SQL: a month's leaderboard adds up every entity's days
+    /// (a million rows and more at ten million events a month), which PostgreSQL cannot do in
+    /// a few milliseconds and arrays of final days held in memory can (`EntityColumnCache`).
+    /// Every read is in one repeatable-read snapshot, so the days, the hours at the ends and
+    /// the watermark agree.
     func leaderboard(
         identity: Identity, stream name: String, kind: EntityKind, metric: LeaderboardMetric, filter: AnalyticsFilter, limit: Int
     ) async throws -> Leaderboard {
         try identity.require(.eventsRead)
         guard (1...100).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 100.", pointer: "/limit") }
-        let range = try EntityRange(from: filter.from, to: filter.to)
+        let requested = try EntityRange(from: filter.from, to: filter.to)
         return try await client.transaction(logger: logger) { connection in
-            // Room to aggregate many entities in memory rather than spill to disk.
-            try await connection.query("SET LOCAL work_mem = '64MB'", logger: logger)
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let stream = try await streams.visible(to: identity, name: name, on: connection)
-            var bindings = PostgresBindings()
-            bindings.append(stream.tenantID)
-            bindings.append(stream.id)
-            bindings.append(range.from)
-            bindings.append(range.to)
-            bindings.append(range.dayStart)
-            bindings.append(range.dayEnd)
-            bindings.append(filter.platform)
-            bindings.append(Int64(limit))
-            var items: [Leaderboard.Item] = []
-            for try await (platform, entity, handle, account, events, value) in try await connection.query(
-                PostgresQuery(unsafeSQL: Self.leaderboardSQL(kind: kind, metric: metric), binds: bindings), logger: logger
-            ).decode((String, String, String?, String?, Int64, Double?).self) {
-                items.append(.init(entity: entity, platform: platform, handle: handle, account: account, events: events, value: value))
+            var watermark: Date?
+            var generation: Int64 = 0
+            for try await (mark, rebuilds) in try await connection.query(
+                """
+                SELECT CASE WHEN watermark > '-infinity' THEN watermark END, rebuilds FROM rollup_watermarks
+                WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)
+                """,
+                logger: logger
+            ).decode((Date?, Int64).self) { (watermark, generation) = (mark, rebuilds) }
+
+            // An account's engagement is its content's; per follower, over its own followers.
+            let ofContent = kind == .account && [.engagement, .engagementRate, .engagementPerFollower].contains(metric)
+            let kinds: [EntityKind] = ofContent ? [.content, .account] : [kind]
+            let range = try await widened(requested, kinds: kinds, stream: stream, on: connection)
+            func reader(_ kind: EntityKind, _ metrics: [String]) -> EntityColumnReader {
+                EntityColumnReader(
+                    connection: connection, cache: cache, scope: EntityScope(tenant: stream.tenantID, stream: stream.id, kind: kind),
+                    metrics: metrics, watermark: watermark, generation: generation, logger: logger
+                )
             }
-            return Leaderboard(from: range.from, to: range.to, items: items)
+            let engagementMetrics = ["likes", "comments", "shares", "views"]
+            var ranked: [LeaderboardRanking.Entry]
+            let namesKind: EntityKind
+            switch metric {
+            case .events:
+                let (totals, names) = try await totals(reader(kind, []), range: range, platform: filter.platform, baseline: false)
+                ranked = LeaderboardRanking.top(limit, names: names, totals: totals) { Double(totals.events[$0]) }
+                namesKind = kind
+            case .latest(let name):
+                let (totals, names) = try await totals(reader(kind, [name]), range: range, platform: filter.platform, baseline: false)
+                ranked = LeaderboardRanking.top(limit, names: names, totals: totals) { totals.latest($0, 0) }
+                namesKind = kind
+            case .growth(let name):
+                let (totals, names) = try await totals(reader(kind, [name]), range: range, platform: filter.platform, baseline: true)
+                ranked = LeaderboardRanking.top(limit, names: names, totals: totals) { totals.growth($0, 0) }
+                namesKind = kind
+            case .engagement, .engagementRate, .engagementPerFollower:
+                let (content, contentNames) = try await totals(reader(.content, engagementMetrics), range: range, platform: filter.platform, baseline: true)
+                if !ofContent {
+                    ranked = LeaderboardRanking.top(limit, names: contentNames, totals: content) { entity in
+                        metric == .engagement ? content.engagement(entity) : content.engagementRate(entity)
+                    }
+                    namesKind = .content
+                    break
+                }
+                let followers = metric == .engagementPerFollower
+                // Per follower, an account with content in the range but no snapshot of its own
+                // there counts the followers it had before.
+                let (accounts, accountNames) = try await totals(
+                    reader(.account, followers ? ["followers"] : []), range: range, platform: filter.platform, baseline: followers,
+                    also: followers ? LeaderboardRanking.accountKeys(content: content, contentNames: contentNames) : []
+                )
+                ranked = LeaderboardRanking.accounts(
+                    limit, metric: metric, content: content, contentNames: contentNames, accounts: accounts, accountNames: accountNames
+                )
+                namesKind = .account
+            }
+            return Leaderboard(
+                from: requested.from, to: requested.to,
+                items: try await named(ranked, kind: namesKind, withAccount: !ofContent, stream: stream, on: connection)
+            )
+        }
+    }
+
+    /// The range, its ends moved out to midnight where no hourly rows of `kinds` lie between:
+    /// the same answer, read from whole days (a range up to now, typically, ends in today).
+    private func widened(_ range: EntityRange, kinds: [EntityKind], stream: Stream, on connection: PostgresConnection) async throws -> EntityRange {
+        let (dayBefore, dayAfter) = (Self.floor(range.from, 86_400), Self.floor(range.to.addingTimeInterval(86_399.999), 86_400))
+        guard dayBefore < range.from || range.to < dayAfter else { return range }
+        var (from, to) = (range.from, range.to)
+        for try await (before, after) in try await connection.query(
+            """
+            SELECT NOT EXISTS (SELECT 1 FROM entity_rollups WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND resolution = 3600
+                                 AND kind = ANY(\(kinds.map(\.rawValue))::text[]) AND bucket >= \(dayBefore) AND bucket < \(range.from)),
+                   NOT EXISTS (SELECT 1 FROM entity_rollups WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND resolution = 3600
+                                 AND kind = ANY(\(kinds.map(\.rawValue))::text[]) AND bucket >= \(range.to) AND bucket < \(dayAfter))
+            """,
+            logger: logger
+        ).decode((Bool, Bool).self) {
+            if before { from = dayBefore }
+            if after { to = dayAfter }
+        }
+        return try EntityRange(from: from, to: to)
+    }
+
+    /// A scope's entities over the range (and, with `baseline`, the last snapshot before it of
+    /// each one seen or named in `also`), with the scope's names.
+    private func totals(
+        _ reader: EntityColumnReader, range: EntityRange, platform: String?, baseline: Bool, also: [(platform: String, entity: String)] = []
+    ) async throws -> (EntityTotals, EntityNames) {
+        var columns: [EntityColumn] = []
+        if range.dayStart == range.dayEnd {
+            columns.append(try await reader.read(resolution: 3600, from: range.from, to: range.to))
+        } else {
+            if range.from < range.dayStart { columns.append(try await reader.read(resolution: 3600, from: range.from, to: range.dayStart)) }
+            columns += try await reader.days(from: range.dayStart, to: range.dayEnd)
+            if range.dayEnd < range.to { columns.append(try await reader.read(resolution: 3600, from: range.dayEnd, to: range.to)) }
+        }
+        let extra = also.isEmpty ? [] : cache.intern(reader.scope, also.map { ($0.platform, $0.entity, nil) })
+        var names = cache.names(reader.scope)
+        var totals = EntityTotals(count: names.count, metricCount: reader.metrics.count)
+        let included: (Int) -> Bool = platform.map { platform in { [names] in names.platforms[$0] == platform } } ?? { _ in true }
+        for column in columns { totals.add(column, included: included) }
+        guard baseline else { return (totals, names) }
+
+        // Back from the range's start: the hours of its first day, then day by day down to
+        // the scope's first.
+        let midnight = Self.floor(range.from, 86_400)
+        var earliest: Date?
+        for try await first in try await reader.connection.query(
+            """
+            SELECT min(bucket) FROM entity_rollups WHERE tenant_id = \(reader.scope.tenant) AND stream_id = \(reader.scope.stream)
+              AND resolution = 86400 AND kind = \(reader.scope.kind.rawValue)
+            """,
+            logger: logger
+        ).decode(Date?.self) { earliest = first }
+        var hours = midnight < range.from
+        var day = midnight.addingTimeInterval(-86_400)
+        var wanted = totals.seen
+        for entity in extra { wanted[Int(entity)] = true }
+        try await totals.findBefore(wanted: wanted) {
+            if hours {
+                hours = false
+                return try await reader.read(resolution: 3600, from: midnight, to: range.from)
+            }
+            guard let earliest, day >= earliest else { return nil }
+            defer { day = day.addingTimeInterval(-86_400) }
+            return try await reader.day(day)
+        }
+        names = cache.names(reader.scope)
+        return (totals, names)
+    }
+
+    /// The ranked entries with their handle and (unless an account ranks by its content) account.
+    private func named(
+        _ ranked: [LeaderboardRanking.Entry], kind: EntityKind, withAccount: Bool, stream: Stream, on connection: PostgresConnection
+    ) async throws -> [Leaderboard.Item] {
+        var names: [String: (String?, String?)] = [:]
+        for try await (platform, entity, handle, account) in try await connection.query(
+            """
+            SELECT t.platform, t.entity, n.handle, n.account FROM unnest(\(ranked.map(\.platform))::text[], \(ranked.map(\.entity))::text[]) AS t (platform, entity)
+            CROSS JOIN LATERAL (
+                SELECT p.handle, p.account FROM entity_rollups p
+                WHERE p.tenant_id = \(stream.tenantID) AND p.stream_id = \(stream.id) AND p.kind = \(kind.rawValue) AND p.entity = t.entity
+                  AND p.platform = t.platform AND (p.handle IS NOT NULL OR p.account IS NOT NULL)
+                ORDER BY p.resolution, p.bucket DESC LIMIT 1
+            ) n
+            """,
+            logger: logger
+        ).decode((String, String, String?, String?).self) { names[EntityNames.key(platform, entity)] = (handle, account) }
+        return ranked.map { entry in
+            let (handle, account) = names[EntityNames.key(entry.platform, entry.entity)] ?? (nil, nil)
+            return .init(entity: entry.entity, platform: entry.platform, handle: handle, account: withAccount ? account : nil, events: entry.events, value: entry.value)
         }
     }
 
@@ -213,96 +355,125 @@ extension AnalyticsService {
     static func numbers(_ text: String) -> [String: Double] {
         ((try? JSONParser.parse(text))?.objectValue ?? [:]).compactMapValues { $0.numberValue?.double }
     }
+}
 
-    // MARK: SQL
+extension EntityTotals {
+    /// A metric's value in a snapshot array, nil for NaN (no snapshot, or no number there).
+    private func number(_ values: [Double], _ entity: Int, _ metric: Int) -> Double? {
+        let value = values[entity * metricCount + metric]
+        return value.isNaN ? nil : value
+    }
 
-    /// Parameters: $1 tenant, $2 stream, $3 from, $4 to, $5 first midnight, $6 last midnight,
-    /// $7 platform (or null), $8 limit. Rows: platform, entity, handle, account, events, value.
-    static func leaderboardSQL(kind: EntityKind, metric: LeaderboardMetric) -> String {
-        func filtered(_ kind: EntityKind) -> String {
-            """
-            FROM entity_rollups
-            WHERE tenant_id = $1 AND stream_id = $2 AND kind = '\(kind.rawValue)' AND ($7::text IS NULL OR platform = $7::text)
-              AND ((resolution = 3600 AND bucket >= $3 AND bucket < $4 AND NOT (bucket >= $5 AND bucket < $6))
-                   OR (resolution = 86400 AND bucket >= $5 AND bucket < $6))
-            """
-        }
-        func ranged(_ kind: EntityKind) -> String {
-            """
-            SELECT platform, entity, sum(events)::int8 AS events,
-                   (array_agg(handle ORDER BY bucket DESC, resolution) FILTER (WHERE handle IS NOT NULL))[1] AS handle,
-                   (array_agg(account ORDER BY bucket DESC, resolution) FILTER (WHERE account IS NOT NULL))[1] AS account,
-                   (array_agg(last_metrics ORDER BY last_at DESC, last_event DESC) FILTER (WHERE last_at IS NOT NULL))[1] AS latest,
-                   (array_agg(first_metrics ORDER BY first_at, first_event) FILTER (WHERE first_at IS NOT NULL))[1] AS earliest
-            \(filtered(kind))
-            GROUP BY platform, entity
-            """
-        }
-        /// The last snapshot of the entity of row `row` before `bound`.
-        func before(_ kind: EntityKind, row: String, bound: String) -> String {
-            """
-            SELECT p.last_metrics FROM entity_rollups p
-            WHERE p.tenant_id = $1 AND p.stream_id = $2 AND p.kind = '\(kind.rawValue)' AND p.platform = \(row).platform
-              AND p.entity = \(row).entity AND p.resolution = 3600 AND p.bucket < \(bound) AND p.last_at IS NOT NULL
-            ORDER BY p.bucket DESC LIMIT 1
-            """
-        }
-        func number(_ name: String, _ object: String) -> String {
-            "(CASE WHEN jsonb_typeof(\(object)->\(literal(name))) = 'number' THEN (\(object)->>\(literal(name)))::float8 END)"
-        }
-        func growth(_ name: String) -> String {
-            "(\(number(name, "latest")) - coalesce(\(number(name, "baseline")), \(number(name, "latest"))))"
-        }
-        let engagement = "(coalesce(\(growth("likes")), 0) + coalesce(\(growth("comments")), 0) + coalesce(\(growth("shares")), 0))"
-        // An account's engagement is its content's.
-        let rows: EntityKind = kind == .account && [.engagement, .engagementRate, .engagementPerFollower].contains(metric) ? .content : kind
-        let withBaseline = """
-            r AS (\(ranged(rows))),
-            v AS (SELECT r.*, coalesce(base.last_metrics, r.earliest) AS baseline
-                  FROM r LEFT JOIN LATERAL (\(before(rows, row: "r", bound: "$3"))) base ON true)
-            """
-        let order = "ORDER BY value DESC NULLS LAST, events DESC, entity, platform LIMIT $8"
-        switch (kind, metric) {
-        case (_, .events):
-            // Counting alone, then the names of the few that rank.
-            return """
-                WITH top AS (
-                    SELECT platform, entity, sum(events)::int8 AS events \(filtered(kind))
-                    GROUP BY platform, entity ORDER BY events DESC, entity, platform LIMIT $8
-                )
-                SELECT top.platform, top.entity, names.handle, names.account, top.events, top.events::float8 AS value
-                FROM top LEFT JOIN LATERAL (
-                    SELECT p.handle, p.account FROM entity_rollups p
-                    WHERE p.tenant_id = $1 AND p.stream_id = $2 AND p.kind = '\(kind.rawValue)' AND p.platform = top.platform
-                      AND p.entity = top.entity AND (p.handle IS NOT NULL OR p.account IS NOT NULL)
-                    ORDER BY p.resolution, p.bucket DESC LIMIT 1
-                ) names ON true
-                ORDER BY value DESC, events DESC, entity, platform
-                """
-        case (_, .latest(let name)):
-            return "WITH r AS (\(ranged(kind))) SELECT platform, entity, handle, account, events, \(number(name, "latest")) AS value FROM r \(order)"
-        case (_, .growth(let name)):
-            return "WITH \(withBaseline) SELECT platform, entity, handle, account, events, \(growth(name)) AS value FROM v \(order)"
-        case (.account, _):
-            let value = switch metric {
-            case .engagementRate: "c.engagement / nullif(c.views, 0)"
-            case .engagementPerFollower: "c.engagement / nullif(\(number("followers", "f.last_metrics")), 0)"
-            default: "c.engagement"
+    func hasBefore(_ entity: Int) -> Bool { !beforeAt.isEmpty && !beforeAt[entity].isNaN }
+
+    /// The last snapshot's value in the range.
+    func latest(_ entity: Int, _ metric: Int) -> Double? { number(latest, entity, metric) }
+
+    /// The last snapshot's value as of the range's end: in the range, else before it.
+    func closing(_ entity: Int, _ metric: Int) -> Double? {
+        latestAt[entity] > -.infinity ? number(latest, entity, metric) : hasBefore(entity) ? number(before, entity, metric) : nil
+    }
+
+    /// The last value in the range less the last before it (else the first in it); nil when
+    /// the last snapshot in the range has no such number. Snapshots carry running totals.
+    func growth(_ entity: Int, _ metric: Int) -> Double? {
+        guard let last = number(latest, entity, metric) else { return nil }
+        let baseline = hasBefore(entity) ? number(before, entity, metric) : number(earliest, entity, metric)
+        return last - (baseline ?? last)
+    }
+
+    /// Growth of likes + comments + shares, over totals of those, then views.
+    func engagement(_ entity: Int) -> Double {
+        (0..<3).reduce(0) { $0 + (growth(entity, $1) ?? 0) }
+    }
+
+    func engagementRate(_ entity: Int) -> Double? {
+        guard let views = growth(entity, 3), views != 0 else { return nil }
+        return engagement(entity) / views
+    }
+}
+
+/// Ranks entities: by value, descending, those without one last; then events, descending;
+/// then entity and platform.
+enum LeaderboardRanking {
+    struct Entry: Sendable {
+        var platform: String
+        var entity: String
+        var events: Int64
+        var value: Double?
+
+        func ranks(before other: Entry) -> Bool {
+            switch (value, other.value) {
+            case let (a?, b?) where a != b: return a > b
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: break
             }
-            return """
-                WITH \(withBaseline),
-                c AS (SELECT platform, account AS entity, sum(\(engagement)) AS engagement, sum(\(growth("views"))) AS views
-                      FROM v WHERE account IS NOT NULL GROUP BY 1, 2),
-                a AS (\(ranged(.account)))
-                SELECT c.platform, c.entity, a.handle, NULL::text AS account, coalesce(a.events, 0)::int8 AS events, (\(value))::float8 AS value
-                FROM c LEFT JOIN a USING (platform, entity)
-                LEFT JOIN LATERAL (\(before(.account, row: "c", bound: "$4"))) f ON true
-                \(order)
-                """
-        case (_, .engagementRate):
-            return "WITH \(withBaseline) SELECT platform, entity, handle, account, events, \(engagement) / nullif(\(growth("views")), 0) AS value FROM v \(order)"
-        default:
-            return "WITH \(withBaseline) SELECT platform, entity, handle, account, events, \(engagement) AS value FROM v \(order)"
+            if events != other.events { return events > other.events }
+            if entity != other.entity { return entity < other.entity }
+            return platform < other.platform
         }
+    }
+
+    /// The best `limit` of those offered, best first, in one pass.
+    struct Best {
+        let limit: Int
+        var entries: [Entry] = []
+
+        mutating func offer(_ entry: Entry) {
+            if entries.count == limit {
+                guard entry.ranks(before: entries[limit - 1]) else { return }
+                entries.removeLast()
+            }
+            let position = entries.firstIndex { entry.ranks(before: $0) } ?? entries.count
+            entries.insert(entry, at: position)
+        }
+    }
+
+    /// The top entities seen in the range by `value`.
+    static func top(_ limit: Int, names: EntityNames, totals: EntityTotals, value: (Int) -> Double?) -> [Entry] {
+        var best = Best(limit: limit)
+        for entity in totals.seen.indices where totals.seen[entity] {
+            best.offer(Entry(platform: names.platforms[entity], entity: names.entities[entity], events: totals.events[entity], value: value(entity)))
+        }
+        return best.entries
+    }
+
+    /// Accounts ranked by their content's engagement (metrics likes, comments, shares, views),
+    /// its rate over views, or per follower (the account's metric 0 at the range's end).
+    static func accounts(
+        _ limit: Int, metric: LeaderboardMetric, content: EntityTotals, contentNames: EntityNames, accounts: EntityTotals, accountNames: EntityNames
+    ) -> [Entry] {
+        var groups: [String: (platform: String, account: String, engagement: Double, views: Double?)] = [:]
+        for entity in content.seen.indices where content.seen[entity] {
+            guard let account = contentNames.accounts[entity] else { continue }
+            let platform = contentNames.platforms[entity]
+            var group = groups[EntityNames.key(platform, account)] ?? (platform, account, 0, nil)
+            group.engagement += content.engagement(entity)
+            if let views = content.growth(entity, 3) { group.views = (group.views ?? 0) + views }
+            groups[EntityNames.key(platform, account)] = group
+        }
+        var best = Best(limit: limit)
+        for (key, group) in groups {
+            let index = accountNames.index[key].map(Int.init).flatMap { $0 < accounts.seen.count ? $0 : nil }
+            let value: Double? = switch metric {
+            case .engagementRate: group.views.flatMap { $0 == 0 ? nil : group.engagement / $0 }
+            case .engagementPerFollower: index.flatMap { accounts.closing($0, 0) }.flatMap { $0 == 0 ? nil : group.engagement / $0 }
+            default: group.engagement
+            }
+            best.offer(Entry(platform: group.platform, entity: group.account, events: index.map { accounts.events[$0] } ?? 0, value: value))
+        }
+        return best.entries
+    }
+
+    /// The accounts `ranked` names, for `EntityTotals` of accounts to find before the range.
+    static func accountKeys(content: EntityTotals, contentNames: EntityNames) -> [(platform: String, entity: String)] {
+        var keys: [String: (platform: String, entity: String)] = [:]
+        for entity in content.seen.indices where content.seen[entity] {
+            if let account = contentNames.accounts[entity] {
+                keys[EntityNames.key(contentNames.platforms[entity], account)] = (contentNames.platforms[entity], account)
+            }
+        }
+        return Array(keys.values)
     }
 }

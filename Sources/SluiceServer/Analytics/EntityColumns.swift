@@ -1,0 +1,311 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Prometheus
+import Synchronization
+
+/// The entities of one kind in one stream.
+struct EntityScope: Hashable, Sendable {
+    var tenant: UUID
+    var stream: UUID
+    var kind: EntityKind
+}
+
+/// A slice of a scope's entity rollups — one day's rows, or the hourly rows of a span — held
+/// column-wise: per row the entity (an index into the scope's `EntityNames`), its events, and
+/// its first and last snapshot's time and the values of the metrics asked for (NaN: no
+/// snapshot, or no number under that name). A slice may name an entity more than once (one
+/// row an hour); merging takes the earliest first and the latest last snapshot.
+final class EntityColumn: Sendable {
+    let entities: [Int32]
+    let events: [Int64]
+    /// Seconds since 1970; NaN when the row holds no snapshot.
+    let firstAt: [Double]
+    let lastAt: [Double]
+    /// `metricCount` values per row, in the order the metrics were asked for.
+    let first: [Double]
+    let last: [Double]
+    let metricCount: Int
+
+    init(entities: [Int32], events: [Int64], firstAt: [Double], lastAt: [Double], first: [Double], last: [Double], metricCount: Int) {
+        (self.entities, self.events, self.firstAt, self.lastAt, self.first, self.last, self.metricCount) =
+            (entities, events, firstAt, lastAt, first, last, metricCount)
+    }
+
+    var count: Int { entities.count }
+    var bytes: Int { count * (4 + 8 + 16 + 16 * metricCount) + 200 }
+}
+
+/// The entity names of a scope, each interned once so that columns hold small integers and
+/// merging a month of days is adding arrays, not hashing strings.
+struct EntityNames: Sendable {
+    var index: [String: Int32] = [:]
+    var platforms: [String] = []
+    var entities: [String] = []
+    /// A content's account, as last read.
+    var accounts: [String?] = []
+
+    static func key(_ platform: String, _ entity: String) -> String { platform + "\u{1F}" + entity }
+    var count: Int { entities.count }
+    var bytes: Int { entities.reduce(0) { $0 + 2 * $1.utf8.count + 80 } }
+}
+
+/// Final days of entity rollups, kept in memory so that leaderboards over a month add up
+/// columns instead of reading millions of rows. A day is final once it ends at or before the
+/// stream's watermark: the consumer then leaves it alone (later events are late), so only a
+/// rebuild changes it, and a rebuild counts in the stream's `rollup_watermarks.rebuilds`,
+/// which each query reads with its watermark: columns of an older count are not used. The
+/// days least recently used go first once `capacity` bytes are held. A lock, not an actor:
+/// every leaderboard passes here for each of its days.
+final class EntityColumnCache: Sendable {
+    struct Key: Hashable {
+        var scope: EntityScope
+        var day: Date
+        var metrics: [String]
+    }
+
+    private struct Entry {
+        var column: EntityColumn
+        var generation: Int64
+        var used: UInt64
+    }
+
+    private struct State {
+        var names: [EntityScope: EntityNames] = [:]
+        var entries: [Key: Entry] = [:]
+        var bytes = 0
+        var clock: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    let capacity: Int
+    private let hits: Prometheus.Counter?
+    private let misses: Prometheus.Counter?
+    private let held: Prometheus.Gauge?
+
+    init(capacity: Int, metrics: PrometheusCollectorRegistry? = nil) {
+        self.capacity = capacity
+        let counter = { (outcome: String) in
+            metrics?.makeCounter(
+                name: "sluice_analytics_cache_requests_total", labels: [("outcome", outcome)],
+                help: "Final days of entity rollups leaderboards found in memory (hit) or read from PostgreSQL (miss)."
+            )
+        }
+        hits = counter("hit")
+        misses = counter("miss")
+        held = metrics?.makeGauge(name: "sluice_analytics_cache_bytes", help: "Bytes of entity rollup days held in memory for leaderboards.")
+    }
+
+    func column(_ key: Key, generation: Int64) -> EntityColumn? {
+        let found: EntityColumn? = state.withLock { state in
+            guard var entry = state.entries[key] else { return nil }
+            guard entry.generation == generation else {
+                state.entries[key] = nil
+                state.bytes -= entry.column.bytes
+                return nil
+            }
+            state.clock += 1
+            entry.used = state.clock
+            state.entries[key] = entry
+            return entry.column
+        }
+        (found == nil ? misses : hits)?.increment()
+        return found
+    }
+
+    func store(_ column: EntityColumn, for key: Key, generation: Int64) {
+        guard column.bytes <= capacity / 4 else { return }
+        let bytes: Int = state.withLock { state in
+            state.clock += 1
+            if let old = state.entries.updateValue(Entry(column: column, generation: generation, used: state.clock), forKey: key) {
+                state.bytes -= old.column.bytes
+            }
+            state.bytes += column.bytes
+            if state.bytes > capacity {
+                // Down to 90 %, least recently used first.
+                for (key, entry) in state.entries.sorted(by: { $0.value.used < $1.value.used }) where state.bytes > capacity * 9 / 10 {
+                    state.entries[key] = nil
+                    state.bytes -= entry.column.bytes
+                }
+            }
+            return state.bytes
+        }
+        held?.set(Int64(bytes))
+    }
+
+    /// The indexes of `rows`' entities, interning those not seen before; a content's account is
+    /// updated when a row names one.
+    func intern(_ scope: EntityScope, _ rows: [(platform: String, entity: String, account: String?)]) -> [Int32] {
+        state.withLock { state in
+            var names = state.names.removeValue(forKey: scope) ?? EntityNames()
+            defer { state.names[scope] = names }
+            return rows.map { row in
+                let key = EntityNames.key(row.platform, row.entity)
+                if let index = names.index[key] {
+                    if let account = row.account { names.accounts[Int(index)] = account }
+                    return index
+                }
+                let index = Int32(names.count)
+                names.index[key] = index
+                names.platforms.append(row.platform)
+                names.entities.append(row.entity)
+                names.accounts.append(row.account)
+                return index
+            }
+        }
+    }
+
+    func names(_ scope: EntityScope) -> EntityNames {
+        state.withLock { $0.names[scope] ?? EntityNames() }
+    }
+}
+
+/// Reads a scope's entity rollups as columns within one query's transaction: final days
+/// through the cache, the rest from PostgreSQL each time.
+struct EntityColumnReader {
+    let connection: PostgresConnection
+    let cache: EntityColumnCache
+    let scope: EntityScope
+    let metrics: [String]
+    /// The stream's watermark (nil: no day is final yet) and rebuild count.
+    let watermark: Date?
+    let generation: Int64
+    let logger: Logger
+
+    func isFinal(day: Date) -> Bool {
+        watermark.map { day.addingTimeInterval(86_400) <= $0 } ?? false
+    }
+
+    /// The daily columns of the whole days in [from, to): final days one by one (cached), the
+    /// others in one read.
+    func days(from: Date, to: Date) async throws -> [EntityColumn] {
+        var columns: [EntityColumn] = []
+        var day = from
+        while day < to, isFinal(day: day) {
+            columns.append(try await self.day(day))
+            day = day.addingTimeInterval(86_400)
+        }
+        if day < to { columns.append(try await read(resolution: 86_400, from: day, to: to)) }
+        return columns
+    }
+
+    /// One day's column: from the cache when final.
+    func day(_ day: Date) async throws -> EntityColumn {
+        guard isFinal(day: day) else { return try await read(resolution: 86_400, from: day, to: day.addingTimeInterval(86_400)) }
+        let key = EntityColumnCache.Key(scope: scope, day: day, metrics: metrics)
+        if let column = cache.column(key, generation: generation) { return column }
+        let column = try await read(resolution: 86_400, from: day, to: day.addingTimeInterval(86_400))
+        cache.store(column, for: key, generation: generation)
+        return column
+    }
+
+    /// The rows of a resolution with buckets in [from, to), read now.
+    func read(resolution: Int, from: Date, to: Date) async throws -> EntityColumn {
+        var bindings = PostgresBindings()
+        bindings.append(scope.tenant)
+        bindings.append(scope.stream)
+        bindings.append(Int32(resolution))
+        bindings.append(scope.kind.rawValue)
+        bindings.append(from)
+        bindings.append(to)
+        var values: [String] = []
+        for (index, metric) in metrics.enumerated() {
+            bindings.append(metric)
+            for side in ["first", "last"] {
+                values.append("CASE WHEN jsonb_typeof(\(side)_metrics -> $\(7 + index)) = 'number' THEN (\(side)_metrics ->> $\(7 + index))::float8 END")
+            }
+        }
+        let sql = """
+            SELECT platform, entity, account, events, first_at, last_at\(values.map { ", " + $0 }.joined())
+            FROM entity_rollups
+            WHERE tenant_id = $1 AND stream_id = $2 AND resolution = $3 AND kind = $4 AND bucket >= $5 AND bucket < $6
+            """
+        var names: [(platform: String, entity: String, account: String?)] = []
+        var events: [Int64] = [], firstAt: [Double] = [], lastAt: [Double] = [], first: [Double] = [], last: [Double] = []
+        for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) {
+            let cells = row.makeRandomAccess()
+            names.append((try cells[0].decode(String.self), try cells[1].decode(String.self), try cells[2].decode(String?.self)))
+            events.append(try cells[3].decode(Int64.self))
+            firstAt.append(try cells[4].decode(Date?.self)?.timeIntervalSince1970 ?? .nan)
+            lastAt.append(try cells[5].decode(Date?.self)?.timeIntervalSince1970 ?? .nan)
+            for index in metrics.indices {
+                first.append(try cells[6 + 2 * index].decode(Double?.self) ?? .nan)
+                last.append(try cells[7 + 2 * index].decode(Double?.self) ?? .nan)
+            }
+        }
+        return EntityColumn(
+            entities: cache.intern(scope, names), events: events, firstAt: firstAt, lastAt: lastAt, first: first, last: last,
+            metricCount: metrics.count
+        )
+    }
+}
+
+/// A scope's entities over a range, added up from its columns: events, whether each was seen,
+/// and its earliest and latest snapshot (the metrics' values); then, for growth, the last
+/// snapshot before the range.
+struct EntityTotals {
+    let metricCount: Int
+    var seen: [Bool]
+    var events: [Int64]
+    var earliestAt: [Double]
+    var latestAt: [Double]
+    var earliest: [Double]
+    var latest: [Double]
+    /// The last snapshot before the range, for the entities asked for (NaN time: none).
+    var beforeAt: [Double] = []
+    var before: [Double] = []
+
+    init(count: Int, metricCount: Int) {
+        self.metricCount = metricCount
+        seen = Array(repeating: false, count: count)
+        events = Array(repeating: 0, count: count)
+        earliestAt = Array(repeating: .infinity, count: count)
+        latestAt = Array(repeating: -.infinity, count: count)
+        earliest = Array(repeating: .nan, count: count * metricCount)
+        latest = Array(repeating: .nan, count: count * metricCount)
+    }
+
+    /// Adds a column's rows of the entities `included` lets through.
+    mutating func add(_ column: EntityColumn, included: (Int) -> Bool) {
+        let m = metricCount
+        for row in 0..<column.count {
+            let entity = Int(column.entities[row])
+            guard included(entity) else { continue }
+            seen[entity] = true
+            events[entity] += column.events[row]
+            let firstAt = column.firstAt[row], lastAt = column.lastAt[row]
+            if firstAt < earliestAt[entity] {
+                earliestAt[entity] = firstAt
+                for k in 0..<m { earliest[entity * m + k] = column.first[row * m + k] }
+            }
+            if lastAt > latestAt[entity] {
+                latestAt[entity] = lastAt
+                for k in 0..<m { latest[entity * m + k] = column.last[row * m + k] }
+            }
+        }
+    }
+
+    /// The last snapshot before the range of each entity `wanted` marks, from `columns` given
+    /// latest first (each wholly before the next one given): an entity's search ends at the
+    /// first column holding a snapshot of it. Returns once every one is found, or the columns
+    /// (which `next` reads on demand) run out.
+    mutating func findBefore(wanted: [Bool], next: () async throws -> EntityColumn?) async throws {
+        let m = metricCount
+        beforeAt = Array(repeating: .nan, count: wanted.count)
+        before = Array(repeating: .nan, count: wanted.count * m)
+        var missing = wanted.reduce(0) { $0 + ($1 ? 1 : 0) }
+        var closed = Array(repeating: false, count: wanted.count)  // found in a later column than the one at hand
+        while missing > 0, let column = try await next() {
+            var found: [Int] = []
+            for row in 0..<column.count {
+                let entity = Int(column.entities[row]), at = column.lastAt[row]
+                guard entity < wanted.count, wanted[entity], !closed[entity], !at.isNaN else { continue }
+                if beforeAt[entity].isNaN { found.append(entity) } else if at <= beforeAt[entity] { continue }
+                beforeAt[entity] = at
+                for k in 0..<m { before[entity * m + k] = column.last[row * m + k] }
+            }
+            for entity in found { closed[entity] = true }
+            missing -= found.count
+        }
+    }
+}

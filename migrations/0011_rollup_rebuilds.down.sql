@@ -1,0 +1,1 @@
+ALTER TABLE rollup_watermarks DROP COLUMN IF EXISTS rebuilds;
