@@ -194,31 +194,42 @@ struct EntityAnalyticsTests {
                 #expect(try await board(.account, "growth.followers", platform: "youtube") == ["youtube:a1=\(String(format: "%.4f", oracle.growth(.account, "youtube", "a1", "followers", from: from, to: to)!))"])
             }
 
-            // A final day is read once and kept; a rebuild, of any days, makes what is kept stale.
+            // A final day is read once and kept, its daily rows and its hourly ones (for ranges that
+            // start or end within it); a rebuild, of any days, makes what is kept stale.
             let (from, to) = (Self.day.addingTimeInterval(86_400), Self.day.addingTimeInterval(2 * 86_400))
-            func eventsBoard() async throws -> [String] {
+            let hours = (from: from.addingTimeInterval(3 * 3600), to: to)
+            func eventsBoard(_ from: Date, _ to: Date) async throws -> [String] {
                 Self.ranked(try await api.getAnalyticsLeaderboard(path: .init(stream: stream), query: .init(entity: .account, by: "events", from: from, to: to)).ok.body.json)
             }
-            let expected = oracle.ranked(.account, from: from, to: to, limit: 10) { Double(oracle.count(.account, $0, $1, from: from, to: to)) }
-            #expect(try await eventsBoard() == expected)
+            func expected(_ from: Date, _ to: Date) -> [String] {
+                oracle.ranked(.account, from: from, to: to, limit: 10) { Double(oracle.count(.account, $0, $1, from: from, to: to)) }
+            }
+            #expect(try await eventsBoard(from, to) == expected(from, to))
+            #expect(try await eventsBoard(hours.from, hours.to) == expected(hours.from, hours.to))
+            let a3Hour = try #require(events.first { $0.platform == "twitter" && $0.names(.account) == "a3" && $0.at >= hours.from && $0.at < to }?.at)
             try await AnalyticsTests.withConsumer(tenant: owner.tenantID) { _, client in
                 try await client.query(
                     """
                     UPDATE entity_rollups SET events = events + 1000
                     WHERE tenant_id = \(UUID(uuidString: owner.tenantID)!) AND stream_id = (SELECT id FROM streams WHERE tenant_id = \(UUID(uuidString: owner.tenantID)!) AND name = \(stream))
-                      AND kind = 'account' AND resolution = 86400 AND bucket = \(from) AND platform = 'twitter' AND entity = 'a3'
+                      AND kind = 'account' AND platform = 'twitter' AND entity = 'a3'
+                      AND ((resolution = 86400 AND bucket = \(from)) OR (resolution = 3600 AND bucket = date_trunc('hour', \(a3Hour))))
                     """
                 )
             }
-            #expect(try await eventsBoard() == expected)  // from memory
+            #expect(try await eventsBoard(from, to) == expected(from, to))  // from memory
+            #expect(try await eventsBoard(hours.from, hours.to) == expected(hours.from, hours.to))
             let rebuild = { (from: Date) in
                 _ = try await harness.api(owner.token).rebuildAnalytics(path: .init(stream: stream), body: .json(.init(from: from, to: from.addingTimeInterval(86_400)))).ok
             }
             try await rebuild(Self.day)
-            let corrupted = Double(oracle.count(.account, "twitter", "a3", from: from, to: to) + 1000)
-            #expect(try await eventsBoard().first == "twitter:a3=\(String(format: "%.4f", corrupted))")  // read again
+            for (from, to) in [(from, to), hours] {  // read again
+                let corrupted = Double(oracle.count(.account, "twitter", "a3", from: from, to: to) + 1000)
+                #expect(try await eventsBoard(from, to).first == "twitter:a3=\(String(format: "%.4f", corrupted))")
+            }
             try await rebuild(from)
-            #expect(try await eventsBoard() == expected)
+            #expect(try await eventsBoard(from, to) == expected(from, to))
+            #expect(try await eventsBoard(hours.from, hours.to) == expected(hours.from, hours.to))
 
             // Bad requests are 400, never 500.
             for query in ["entity=actor&by=engagement", "entity=content&by=engagementPerFollower", "by=growth.", "by=nope", "limit=0",

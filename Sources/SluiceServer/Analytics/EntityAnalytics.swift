@@ -215,11 +215,11 @@ extension AnalyticsService {
     ) async throws -> (EntityTotals, EntityNames) {
         var columns: [EntityColumn] = []
         if range.dayStart == range.dayEnd {
-            columns.append(try await reader.read(resolution: 3600, from: range.from, to: range.to))
+            columns += try await reader.hours(from: range.from, to: range.to)
         } else {
-            if range.from < range.dayStart { columns.append(try await reader.read(resolution: 3600, from: range.from, to: range.dayStart)) }
+            if range.from < range.dayStart { columns += try await reader.hours(from: range.from, to: range.dayStart) }
             columns += try await reader.days(from: range.dayStart, to: range.dayEnd)
-            if range.dayEnd < range.to { columns.append(try await reader.read(resolution: 3600, from: range.dayEnd, to: range.to)) }
+            if range.dayEnd < range.to { columns += try await reader.hours(from: range.dayEnd, to: range.to) }
         }
         let extra = also.isEmpty ? [] : cache.intern(reader.scope, also.map { ($0.platform, $0.entity, nil) })
         var names = cache.names(reader.scope)
@@ -246,7 +246,7 @@ extension AnalyticsService {
         try await totals.findBefore(wanted: wanted) {
             if hours {
                 hours = false
-                return try await reader.read(resolution: 3600, from: midnight, to: range.from)
+                return try await reader.hours(from: midnight, to: range.from).first
             }
             guard let earliest, day >= earliest else { return nil }
             defer { day = day.addingTimeInterval(-86_400) }

@@ -17,6 +17,8 @@ struct EntityScope: Hashable, Sendable {
 /// snapshot, or no number under that name). A slice may name an entity more than once (one
 /// row an hour); merging takes the earliest first and the latest last snapshot.
 final class EntityColumn: Sendable {
+    /// Each row's bucket start, seconds since 1970.
+    let buckets: [Double]
     let entities: [Int32]
     let events: [Int64]
     /// Seconds since 1970; NaN when the row holds no snapshot.
@@ -27,13 +29,29 @@ final class EntityColumn: Sendable {
     let last: [Double]
     let metricCount: Int
 
-    init(entities: [Int32], events: [Int64], firstAt: [Double], lastAt: [Double], first: [Double], last: [Double], metricCount: Int) {
-        (self.entities, self.events, self.firstAt, self.lastAt, self.first, self.last, self.metricCount) =
-            (entities, events, firstAt, lastAt, first, last, metricCount)
+    init(
+        buckets: [Double], entities: [Int32], events: [Int64], firstAt: [Double], lastAt: [Double], first: [Double], last: [Double],
+        metricCount: Int
+    ) {
+        (self.buckets, self.entities, self.events, self.firstAt, self.lastAt, self.first, self.last, self.metricCount) =
+            (buckets, entities, events, firstAt, lastAt, first, last, metricCount)
     }
 
     var count: Int { entities.count }
-    var bytes: Int { count * (4 + 8 + 16 + 16 * metricCount) + 200 }
+    var bytes: Int { count * (8 + 4 + 8 + 16 + 16 * metricCount) + 200 }
+
+    /// The rows with buckets in [from, to).
+    func slice(from: Date, to: Date) -> EntityColumn {
+        let (low, high) = (from.timeIntervalSince1970, to.timeIntervalSince1970)
+        let rows = buckets.indices.filter { buckets[$0] >= low && buckets[$0] < high }
+        if rows.count == count { return self }
+        let m = metricCount
+        return EntityColumn(
+            buckets: rows.map { buckets[$0] }, entities: rows.map { entities[$0] }, events: rows.map { events[$0] },
+            firstAt: rows.map { firstAt[$0] }, lastAt: rows.map { lastAt[$0] },
+            first: rows.flatMap { first[$0 * m..<($0 + 1) * m] }, last: rows.flatMap { last[$0 * m..<($0 + 1) * m] }, metricCount: m
+        )
+    }
 }
 
 /// The entity names of a scope, each interned once so that columns hold small integers and
@@ -50,7 +68,8 @@ struct EntityNames: Sendable {
     var bytes: Int { entities.reduce(0) { $0 + 2 * $1.utf8.count + 80 } }
 }
 
-/// Final days of entity rollups, kept in memory so that leaderboards over a month add up
+/// Final days of entity rollups (their daily rows, and their hourly rows for ranges that start
+/// or end within a day), kept in memory so that leaderboards over a month add up
 /// columns instead of reading millions of rows. A day is final once it ends at or before the
 /// stream's watermark: the consumer then leaves it alone (later events are late), so only a
 /// rebuild changes it, and a rebuild counts in the stream's `rollup_watermarks.rebuilds`,
@@ -61,6 +80,8 @@ final class EntityColumnCache: Sendable {
     struct Key: Hashable {
         var scope: EntityScope
         var day: Date
+        /// 86400: the day's row per entity; 3600: its rows per hour.
+        var resolution: Int
         var metrics: [String]
     }
 
@@ -191,10 +212,34 @@ struct EntityColumnReader {
 
     /// One day's column: from the cache when final.
     func day(_ day: Date) async throws -> EntityColumn {
-        guard isFinal(day: day) else { return try await read(resolution: 86_400, from: day, to: day.addingTimeInterval(86_400)) }
-        let key = EntityColumnCache.Key(scope: scope, day: day, metrics: metrics)
+        try await whole(day, resolution: 86_400)
+    }
+
+    /// The hourly columns of [from, to), a day at a time: a final day's hours are a slice of
+    /// all of them, cached.
+    func hours(from: Date, to: Date) async throws -> [EntityColumn] {
+        var columns: [EntityColumn] = []
+        var start = from
+        while start < to {
+            let midnight = AnalyticsService.floor(start, 86_400)
+            let end = min(to, midnight.addingTimeInterval(86_400))
+            columns.append(
+                isFinal(day: midnight)
+                    ? try await whole(midnight, resolution: 3600).slice(from: start, to: end)
+                    : try await read(resolution: 3600, from: start, to: end)
+            )
+            start = end
+        }
+        return columns
+    }
+
+    /// A day's rows of a resolution: from the cache when final.
+    private func whole(_ day: Date, resolution: Int) async throws -> EntityColumn {
+        let end = day.addingTimeInterval(86_400)
+        guard isFinal(day: day) else { return try await read(resolution: resolution, from: day, to: end) }
+        let key = EntityColumnCache.Key(scope: scope, day: day, resolution: resolution, metrics: metrics)
         if let column = cache.column(key, generation: generation) { return column }
-        let column = try await read(resolution: 86_400, from: day, to: day.addingTimeInterval(86_400))
+        let column = try await read(resolution: resolution, from: day, to: end)
         cache.store(column, for: key, generation: generation)
         return column
     }
@@ -216,25 +261,26 @@ struct EntityColumnReader {
             }
         }
         let sql = """
-            SELECT platform, entity, account, events, first_at, last_at\(values.map { ", " + $0 }.joined())
+            SELECT platform, entity, account, events, first_at, last_at, bucket\(values.map { ", " + $0 }.joined())
             FROM entity_rollups
             WHERE tenant_id = $1 AND stream_id = $2 AND resolution = $3 AND kind = $4 AND bucket >= $5 AND bucket < $6
             """
         var names: [(platform: String, entity: String, account: String?)] = []
-        var events: [Int64] = [], firstAt: [Double] = [], lastAt: [Double] = [], first: [Double] = [], last: [Double] = []
+        var buckets: [Double] = [], events: [Int64] = [], firstAt: [Double] = [], lastAt: [Double] = [], first: [Double] = [], last: [Double] = []
         for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) {
             let cells = row.makeRandomAccess()
             names.append((try cells[0].decode(String.self), try cells[1].decode(String.self), try cells[2].decode(String?.self)))
             events.append(try cells[3].decode(Int64.self))
             firstAt.append(try cells[4].decode(Date?.self)?.timeIntervalSince1970 ?? .nan)
             lastAt.append(try cells[5].decode(Date?.self)?.timeIntervalSince1970 ?? .nan)
+            buckets.append(try cells[6].decode(Date.self).timeIntervalSince1970)
             for index in metrics.indices {
-                first.append(try cells[6 + 2 * index].decode(Double?.self) ?? .nan)
-                last.append(try cells[7 + 2 * index].decode(Double?.self) ?? .nan)
+                first.append(try cells[7 + 2 * index].decode(Double?.self) ?? .nan)
+                last.append(try cells[8 + 2 * index].decode(Double?.self) ?? .nan)
             }
         }
         return EntityColumn(
-            entities: cache.intern(scope, names), events: events, firstAt: firstAt, lastAt: lastAt, first: first, last: last,
+            buckets: buckets, entities: cache.intern(scope, names), events: events, firstAt: firstAt, lastAt: lastAt, first: first, last: last,
             metricCount: metrics.count
         )
     }
