@@ -198,7 +198,7 @@ struct EntityAnalyticsTests {
             // start or end within it); a rebuild, of any days, makes what is kept stale.
             let (from, to) = (Self.day.addingTimeInterval(86_400), Self.day.addingTimeInterval(2 * 86_400))
             let hours = (from: from.addingTimeInterval(3 * 3600), to: to)
-            func eventsBoard(_ from: Date, _ to: Date) async throws -> [String] {
+            @Sendable func eventsBoard(_ from: Date, _ to: Date) async throws -> [String] {
                 Self.ranked(try await api.getAnalyticsLeaderboard(path: .init(stream: stream), query: .init(entity: .account, by: "events", from: from, to: to)).ok.body.json)
             }
             func expected(_ from: Date, _ to: Date) -> [String] {
@@ -230,6 +230,34 @@ struct EntityAnalyticsTests {
             try await rebuild(from)
             #expect(try await eventsBoard(from, to) == expected(from, to))
             #expect(try await eventsBoard(hours.from, hours.to) == expected(hours.from, hours.to))
+
+            // A day that is not final is kept too, and brought up to date with only the rows of
+            // later batches: a row changed behind the consumer's back stays as it was kept, and
+            // a new event counts.
+            let open = (from: Self.day.addingTimeInterval(2 * 86_400), to: Self.day.addingTimeInterval(3 * 86_400))
+            #expect(try await eventsBoard(open.from, open.to) == expected(open.from, open.to))
+            let extra = Social(at: Self.day.addingTimeInterval(71 * 3600 + 1800), platform: "twitter", account: "a3")
+            let later = Oracle(events: events + [last, extra])
+            let expectedLater = later.ranked(.account, from: open.from, to: open.to, limit: 10) {
+                Double(later.count(.account, $0, $1, from: open.from, to: open.to))
+            }
+            #expect(expectedLater != expected(open.from, open.to))
+            try await AnalyticsTests.withConsumer(tenant: owner.tenantID) { consumer, client in
+                let corrupt = { (delta: Int) in
+                    try await client.query(
+                        """
+                        UPDATE entity_rollups SET events = events + \(delta)
+                        WHERE tenant_id = \(UUID(uuidString: owner.tenantID)!) AND stream_id = (SELECT id FROM streams WHERE tenant_id = \(UUID(uuidString: owner.tenantID)!) AND name = \(stream))
+                          AND kind = 'account' AND resolution = 86400 AND bucket = \(open.from) AND platform = 'twitter' AND entity = 'a2'
+                        """
+                    )
+                }
+                try await corrupt(1000)
+                _ = try await harness.api(key).ingestBatch(path: .init(stream: stream), body: .json(.init(events: [extra.input]))).ok
+                #expect(try await consumer.drain() == 1)
+                #expect(try await eventsBoard(open.from, open.to) == expectedLater)
+                try await corrupt(-1000)
+            }
 
             // Bad requests are 400, never 500.
             for query in ["entity=actor&by=engagement", "entity=content&by=engagementPerFollower", "by=growth.", "by=nope", "limit=0",

@@ -111,7 +111,8 @@ extension AnalyticsService {
     ///
     /// Computed here rather than in SQL: a month's leaderboard adds up every entity's days
     /// (a million rows and more at ten million events a month), which PostgreSQL cannot do in
-    /// a few milliseconds and arrays of final days held in memory can (`EntityColumnCache`).
+    /// a few milliseconds and arrays of days held in memory can (`EntityColumnCache`; a day
+    /// not final yet is brought up to date with the rows of the batches since).
     /// Every read is in one repeatable-read snapshot, so the days, the hours at the ends and
     /// the watermark agree.
     func leaderboard(
@@ -124,14 +125,14 @@ extension AnalyticsService {
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             var watermark: Date?
-            var generation: Int64 = 0
-            for try await (mark, rebuilds) in try await connection.query(
+            var (generation, batches): (Int64, Int64) = (0, 0)
+            for try await (mark, rebuilds, count) in try await connection.query(
                 """
-                SELECT CASE WHEN watermark > '-infinity' THEN watermark END, rebuilds FROM rollup_watermarks
+                SELECT CASE WHEN watermark > '-infinity' THEN watermark END, rebuilds, batches FROM rollup_watermarks
                 WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)
                 """,
                 logger: logger
-            ).decode((Date?, Int64).self) { (watermark, generation) = (mark, rebuilds) }
+            ).decode((Date?, Int64, Int64).self) { (watermark, generation, batches) = (mark, rebuilds, count) }
 
             // An account's engagement is its content's; per follower, over its own followers.
             let ofContent = kind == .account && [.engagement, .engagementRate, .engagementPerFollower].contains(metric)
@@ -140,7 +141,7 @@ extension AnalyticsService {
             func reader(_ kind: EntityKind, _ metrics: [String]) -> EntityColumnReader {
                 EntityColumnReader(
                     connection: connection, cache: cache, scope: EntityScope(tenant: stream.tenantID, stream: stream.id, kind: kind),
-                    metrics: metrics, watermark: watermark, generation: generation, logger: logger
+                    metrics: metrics, watermark: watermark, generation: generation, batches: batches, logger: logger
                 )
             }
             let engagementMetrics = ["likes", "comments", "shares", "views"]

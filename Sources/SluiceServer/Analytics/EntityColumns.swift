@@ -52,6 +52,42 @@ final class EntityColumn: Sendable {
             first: rows.flatMap { first[$0 * m..<($0 + 1) * m] }, last: rows.flatMap { last[$0 * m..<($0 + 1) * m] }, metricCount: m
         )
     }
+
+    /// This column with `changes`' rows in place of its rows of the same entity and bucket,
+    /// and those it did not have added: a row holds its entity's whole state in its bucket, so
+    /// a newer one replaces it.
+    func merging(_ changes: EntityColumn) -> EntityColumn {
+        guard changes.count > 0 else { return self }
+        struct Row: Hashable {
+            var entity: Int32
+            var bucket: Double
+        }
+        var index = [Row: Int](minimumCapacity: count)
+        for row in 0..<count { index[Row(entity: entities[row], bucket: buckets[row])] = row }
+        var (buckets, entities, events, firstAt, lastAt, first, last) = (buckets, entities, events, firstAt, lastAt, first, last)
+        let m = metricCount
+        for row in 0..<changes.count {
+            let key = Row(entity: changes.entities[row], bucket: changes.buckets[row])
+            let values = row * m..<(row + 1) * m
+            if let at = index[key] {
+                (events[at], firstAt[at], lastAt[at]) = (changes.events[row], changes.firstAt[row], changes.lastAt[row])
+                first.replaceSubrange(at * m..<(at + 1) * m, with: changes.first[values])
+                last.replaceSubrange(at * m..<(at + 1) * m, with: changes.last[values])
+            } else {
+                index[key] = buckets.count
+                buckets.append(key.bucket)
+                entities.append(key.entity)
+                events.append(changes.events[row])
+                firstAt.append(changes.firstAt[row])
+                lastAt.append(changes.lastAt[row])
+                first += changes.first[values]
+                last += changes.last[values]
+            }
+        }
+        return EntityColumn(
+            buckets: buckets, entities: entities, events: events, firstAt: firstAt, lastAt: lastAt, first: first, last: last, metricCount: m
+        )
+    }
 }
 
 /// The entity names of a scope, each interned once so that columns hold small integers and
@@ -68,14 +104,18 @@ struct EntityNames: Sendable {
     var bytes: Int { entities.reduce(0) { $0 + 2 * $1.utf8.count + 80 } }
 }
 
-/// Final days of entity rollups (their daily rows, and their hourly rows for ranges that start
-/// or end within a day), kept in memory so that leaderboards over a month add up
-/// columns instead of reading millions of rows. A day is final once it ends at or before the
-/// stream's watermark: the consumer then leaves it alone (later events are late), so only a
-/// rebuild changes it, and a rebuild counts in the stream's `rollup_watermarks.rebuilds`,
-/// which each query reads with its watermark: columns of an older count are not used. The
-/// days least recently used go first once `capacity` bytes are held. A lock, not an actor:
-/// every leaderboard passes here for each of its days.
+/// Days of entity rollups (their daily rows, and their hourly rows for ranges that start or
+/// end within a day), kept in memory so that leaderboards over a month add up columns instead
+/// of reading millions of rows.
+///
+/// Each day is kept with the stream's batch count it was read at (`rollup_watermarks.batches`,
+/// which the query reads in the same snapshot as the rows). A day that is not final yet is
+/// brought up to date by reading only the rows later batches wrote (each row carries its
+/// batch). A day is final once it ends at or before the stream's watermark: the consumer then
+/// leaves it alone (later events are late), so it is used as it is. Only a rebuild changes
+/// rows otherwise, and a rebuild counts in `rollup_watermarks.rebuilds`: days kept at an older
+/// count are not used. The days least recently used go first once `capacity` bytes are held. A
+/// lock, not an actor: every leaderboard passes here for each of its days.
 final class EntityColumnCache: Sendable {
     struct Key: Hashable {
         var scope: EntityScope
@@ -85,8 +125,25 @@ final class EntityColumnCache: Sendable {
         var metrics: [String]
     }
 
-    private struct Entry {
+    /// A day as kept: its column, as of the stream's `batch` count, and whether the day was
+    /// final then.
+    struct Kept {
         var column: EntityColumn
+        var batch: Int64
+        var final: Bool
+    }
+
+    enum Outcome: String {
+        /// Used as kept.
+        case hit
+        /// Read whole.
+        case miss
+        /// Brought up to date with the rows of later batches.
+        case refresh
+    }
+
+    private struct Entry {
+        var kept: Kept
         var generation: Int64
         var used: UInt64
     }
@@ -100,53 +157,54 @@ final class EntityColumnCache: Sendable {
 
     private let state = Mutex(State())
     let capacity: Int
-    private let hits: Prometheus.Counter?
-    private let misses: Prometheus.Counter?
+    private let outcomes: [Outcome: Prometheus.Counter]
     private let held: Prometheus.Gauge?
 
     init(capacity: Int, metrics: PrometheusCollectorRegistry? = nil) {
         self.capacity = capacity
-        let counter = { (outcome: String) in
-            metrics?.makeCounter(
-                name: "sluice_analytics_cache_requests_total", labels: [("outcome", outcome)],
-                help: "Final days of entity rollups leaderboards found in memory (hit) or read from PostgreSQL (miss)."
+        var outcomes: [Outcome: Prometheus.Counter] = [:]
+        for outcome in [Outcome.hit, .miss, .refresh] {
+            outcomes[outcome] = metrics?.makeCounter(
+                name: "sluice_analytics_cache_requests_total", labels: [("outcome", outcome.rawValue)],
+                help: "Days of entity rollups the leaderboards found in memory (hit), read from PostgreSQL (miss), or brought up to date with the rows of later batches (refresh)."
             )
         }
-        hits = counter("hit")
-        misses = counter("miss")
+        self.outcomes = outcomes
         held = metrics?.makeGauge(name: "sluice_analytics_cache_bytes", help: "Bytes of entity rollup days held in memory for leaderboards.")
     }
 
-    func column(_ key: Key, generation: Int64) -> EntityColumn? {
-        let found: EntityColumn? = state.withLock { state in
+    func record(_ outcome: Outcome) { outcomes[outcome]?.increment() }
+
+    /// The day kept under `key` at this rebuild count (one kept at another is dropped).
+    func kept(_ key: Key, generation: Int64) -> Kept? {
+        state.withLock { state in
             guard var entry = state.entries[key] else { return nil }
             guard entry.generation == generation else {
                 state.entries[key] = nil
-                state.bytes -= entry.column.bytes
+                state.bytes -= entry.kept.column.bytes
                 return nil
             }
             state.clock += 1
             entry.used = state.clock
             state.entries[key] = entry
-            return entry.column
+            return entry.kept
         }
-        (found == nil ? misses : hits)?.increment()
-        return found
     }
 
-    func store(_ column: EntityColumn, for key: Key, generation: Int64) {
+    func store(_ kept: Kept, for key: Key, generation: Int64) {
+        let column = kept.column
         guard column.bytes <= capacity / 4 else { return }
         let bytes: Int = state.withLock { state in
             state.clock += 1
-            if let old = state.entries.updateValue(Entry(column: column, generation: generation, used: state.clock), forKey: key) {
-                state.bytes -= old.column.bytes
+            if let old = state.entries.updateValue(Entry(kept: kept, generation: generation, used: state.clock), forKey: key) {
+                state.bytes -= old.kept.column.bytes
             }
             state.bytes += column.bytes
             if state.bytes > capacity {
                 // Down to 90 %, least recently used first.
                 for (key, entry) in state.entries.sorted(by: { $0.value.used < $1.value.used }) where state.bytes > capacity * 9 / 10 {
                     state.entries[key] = nil
-                    state.bytes -= entry.column.bytes
+                    state.bytes -= entry.kept.column.bytes
                 }
             }
             return state.bytes
@@ -181,28 +239,32 @@ final class EntityColumnCache: Sendable {
     }
 }
 
-/// Reads a scope's entity rollups as columns within one query's transaction: final days
-/// through the cache, the rest from PostgreSQL each time.
+/// Reads a scope's entity rollups as columns within one query's transaction: days up to today
+/// through the cache, those after (events stamped in the future) from PostgreSQL each time.
 struct EntityColumnReader {
     let connection: PostgresConnection
     let cache: EntityColumnCache
     let scope: EntityScope
     let metrics: [String]
-    /// The stream's watermark (nil: no day is final yet) and rebuild count.
+    /// The stream's watermark (nil: no day is final yet), rebuild count and batch count, read
+    /// in the query's snapshot.
     let watermark: Date?
     let generation: Int64
+    let batches: Int64
     let logger: Logger
+    /// The last day kept in memory: today.
+    var today = AnalyticsService.floor(Date(), 86_400)
 
     func isFinal(day: Date) -> Bool {
         watermark.map { day.addingTimeInterval(86_400) <= $0 } ?? false
     }
 
-    /// The daily columns of the whole days in [from, to): final days one by one (cached), the
-    /// others in one read.
+    /// The daily columns of the whole days in [from, to): up to today one by one (kept), the
+    /// rest in one read.
     func days(from: Date, to: Date) async throws -> [EntityColumn] {
         var columns: [EntityColumn] = []
         var day = from
-        while day < to, isFinal(day: day) {
+        while day < to, day <= today {
             columns.append(try await self.day(day))
             day = day.addingTimeInterval(86_400)
         }
@@ -210,13 +272,13 @@ struct EntityColumnReader {
         return columns
     }
 
-    /// One day's column: from the cache when final.
+    /// One day's column.
     func day(_ day: Date) async throws -> EntityColumn {
         try await whole(day, resolution: 86_400)
     }
 
-    /// The hourly columns of [from, to), a day at a time: a final day's hours are a slice of
-    /// all of them, cached.
+    /// The hourly columns of [from, to), a day at a time: up to today a slice of all the
+    /// day's hours (kept).
     func hours(from: Date, to: Date) async throws -> [EntityColumn] {
         var columns: [EntityColumn] = []
         var start = from
@@ -224,7 +286,7 @@ struct EntityColumnReader {
             let midnight = AnalyticsService.floor(start, 86_400)
             let end = min(to, midnight.addingTimeInterval(86_400))
             columns.append(
-                isFinal(day: midnight)
+                midnight <= today
                     ? try await whole(midnight, resolution: 3600).slice(from: start, to: end)
                     : try await read(resolution: 3600, from: start, to: end)
             )
@@ -233,19 +295,34 @@ struct EntityColumnReader {
         return columns
     }
 
-    /// A day's rows of a resolution: from the cache when final.
+    /// A day's rows of a resolution, as of this query's batch count: as kept when kept at that
+    /// count (or final); kept at an earlier count, with the rows of the batches since; else
+    /// read whole. Kept at a later count (a query that began after this one kept it), the day
+    /// is read whole for this query's snapshot and the later one stays.
     private func whole(_ day: Date, resolution: Int) async throws -> EntityColumn {
         let end = day.addingTimeInterval(86_400)
-        guard isFinal(day: day) else { return try await read(resolution: resolution, from: day, to: end) }
         let key = EntityColumnCache.Key(scope: scope, day: day, resolution: resolution, metrics: metrics)
-        if let column = cache.column(key, generation: generation) { return column }
+        let final = isFinal(day: day)
+        let kept = cache.kept(key, generation: generation)
+        if let kept, kept.batch == batches || (kept.final && kept.batch < batches) {
+            cache.record(.hit)
+            return kept.column
+        }
+        if let kept, kept.batch < batches {
+            let column = kept.column.merging(try await read(resolution: resolution, from: day, to: end, after: kept.batch))
+            cache.store(.init(column: column, batch: batches, final: final), for: key, generation: generation)
+            cache.record(.refresh)
+            return column
+        }
         let column = try await read(resolution: resolution, from: day, to: end)
-        cache.store(column, for: key, generation: generation)
+        if kept == nil { cache.store(.init(column: column, batch: batches, final: final), for: key, generation: generation) }
+        cache.record(.miss)
         return column
     }
 
-    /// The rows of a resolution with buckets in [from, to), read now.
-    func read(resolution: Int, from: Date, to: Date) async throws -> EntityColumn {
+    /// The rows of a resolution with buckets in [from, to) (only those batches after `after`
+    /// wrote, when given), read now.
+    func read(resolution: Int, from: Date, to: Date, after: Int64? = nil) async throws -> EntityColumn {
         var bindings = PostgresBindings()
         bindings.append(scope.tenant)
         bindings.append(scope.stream)
@@ -263,7 +340,7 @@ struct EntityColumnReader {
         let sql = """
             SELECT platform, entity, account, events, first_at, last_at, bucket\(values.map { ", " + $0 }.joined())
             FROM entity_rollups
-            WHERE tenant_id = $1 AND stream_id = $2 AND resolution = $3 AND kind = $4 AND bucket >= $5 AND bucket < $6
+            WHERE tenant_id = $1 AND stream_id = $2 AND resolution = $3 AND kind = $4 AND bucket >= $5 AND bucket < $6\(after.map { " AND batch > \($0)" } ?? "")
             """
         var names: [(platform: String, entity: String, account: String?)] = []
         var buckets: [Double] = [], events: [Int64] = [], firstAt: [Double] = [], lastAt: [Double] = [], first: [Double] = [], last: [Double] = []

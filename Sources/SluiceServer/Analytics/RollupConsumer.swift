@@ -245,6 +245,22 @@ final class RollupConsumer: Service, Sendable {
             progress.partitions[work.partition] = own
             let newWatermark = StreamProgress.advance(watermark, to: progress.bound, lateness: work.lateness)
 
+            if !applied.isEmpty || !late.isEmpty {
+                // Before the upserts: a batch that applies events takes the next number, which its
+                // entity rollup rows carry (RollupSQL.entities). greatest() passes over NULL:
+                // what is not known yet leaves the column as it is.
+                try await connection.query(
+                    """
+                    UPDATE rollup_watermarks
+                    SET max_event_time = greatest(max_event_time, \(streamMax)), watermark = greatest(watermark, \(newWatermark)),
+                        late_applied = late_applied + \(Int64(lateApplied)),
+                        late_dropped = late_dropped + \(Int64(late.count)), batches = batches + \(Int64(applied.isEmpty ? 0 : 1)),
+                        updated_at = now()
+                    WHERE tenant_id = \(tenant) AND stream_id = \(stream)
+                    """,
+                    logger: logger
+                )
+            }
             if !applied.isEmpty {
                 let statements = RollupSQL.upserts(
                     tenant: tenant, stream: stream, dimensions: work.dimensions,
@@ -263,19 +279,6 @@ final class RollupConsumer: Service, Sendable {
                     FROM unnest(\(late.map(\.offset))::bigint[], \(late.map(\.id))::uuid[], \(late.map(\.type))::text[],
                                 \(late.map(\.occurredAt))::timestamptz[], \(late.map(\.watermark))::timestamptz[]) AS l ("offset", id, type, at, mark)
                     ON CONFLICT DO NOTHING
-                    """,
-                    logger: logger
-                )
-            }
-            if !applied.isEmpty || !late.isEmpty {
-                // greatest() passes over NULL: what is not known yet leaves the column as it is.
-                try await connection.query(
-                    """
-                    UPDATE rollup_watermarks
-                    SET max_event_time = greatest(max_event_time, \(streamMax)), watermark = greatest(watermark, \(newWatermark)),
-                        late_applied = late_applied + \(Int64(lateApplied)),
-                        late_dropped = late_dropped + \(Int64(late.count)), updated_at = now()
-                    WHERE tenant_id = \(tenant) AND stream_id = \(stream)
                     """,
                     logger: logger
                 )
@@ -472,12 +475,14 @@ enum RollupSQL {
             FROM b GROUP BY 1, 2, 3, 4, 5
         )
         INSERT INTO entity_rollups (tenant_id, stream_id, resolution, kind, bucket, platform, entity, account, handle, events,
-                                    first_at, first_event, first_metrics, last_at, last_event, last_metrics)
+                                    first_at, first_event, first_metrics, last_at, last_event, last_metrics, batch)
         SELECT $1, $2, res, kind, bucket, platform, entity, parent, handle, events,
-               first_at, first_event, first_metrics, last_at, last_event, last_metrics
+               first_at, first_event, first_metrics, last_at, last_event, last_metrics,
+               coalesce((SELECT batches FROM rollup_watermarks WHERE tenant_id = $1 AND stream_id = $2), 0)
         FROM g
         ON CONFLICT (tenant_id, stream_id, resolution, kind, bucket, platform, entity) DO UPDATE
         SET events = entity_rollups.events + excluded.events,
+            batch = excluded.batch,
             account = coalesce(excluded.account, entity_rollups.account),
             handle = coalesce(excluded.handle, entity_rollups.handle),
             \(keep("first", "<")),

@@ -1,0 +1,2 @@
+ALTER TABLE entity_rollups DROP COLUMN IF EXISTS batch;
+ALTER TABLE rollup_watermarks DROP COLUMN IF EXISTS batches;
