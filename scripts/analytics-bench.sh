@@ -9,18 +9,24 @@
 #   scripts/analytics-bench.sh                       10,000,000 events over 30 days
 #   ANALYTICS_EVENTS=1000000 scripts/analytics-bench.sh
 #   ANALYTICS_RUNS=200 (queries per kind, after 10 to warm up)
+#   ANALYTICS_REUSE=1 scripts/analytics-bench.sh     the queries again, on the last run's data
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 events=${ANALYTICS_EVENTS:-10000000}
 days=${ANALYTICS_DAYS:-30}
 runs=${ANALYTICS_RUNS:-200}
+reuse=${ANALYTICS_REUSE:-0}
 port=${BENCH_PORT:-18081}
 partitions=4
 
 scripts/services.sh up >/dev/null
 eval "$(scripts/services.sh env)"
-scripts/services.sh recreate-db sluice_analytics_bench >/dev/null
 db_url=${SLUICE_DATABASE_URL%/*}/sluice_analytics_bench
+if [ "$reuse" = 1 ]; then
+    psql -At "$db_url" -c "SELECT 1 FROM streams WHERE name = 'social'" 2>/dev/null | grep -q 1 || { echo "no earlier run's data to reuse" >&2; exit 1; }
+else
+    scripts/services.sh recreate-db sluice_analytics_bench >/dev/null
+fi
 
 # Optimised, in a build folder of its own so that it never invalidates the debug build.
 swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
@@ -41,6 +47,18 @@ start_server() {  # rollups: true|false
 }
 stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; }
 
+if [ "$reuse" = 1 ]; then
+    # The same data and tenant: a token of the bench user's instead of a new demo key.
+    start_server true
+    DEMO_API_KEY=$(curl -sf -X POST http://127.0.0.1:$port/v1/auth/login -H 'content-type: application/json' \
+        -d '{"email":"bench@sluice.local","password":"bench-password-123"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
+    start=$(psql -At "$db_url" -c "SELECT to_char(min(bucket) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM rollups WHERE resolution = 86400")
+    events=$(psql -At "$db_url" -c "SELECT count(*) FROM events")
+    ids=$(psql -At "$db_url" -c "SELECT tenant_id || ' ' || id FROM streams WHERE name = 'social'")
+    tenant=${ids% *}; stream=${ids#* }
+    echo "Sluice analytics benchmark, queries again on the last run's data — $(nproc) cores, $(date -u +%FT%TZ); $events events from $start; $runs queries a kind"
+    echo
+else
 start_server false
 eval "$(printf 'bench-password-123\n' | "$bin" admin demo --password-stdin --email bench@sluice.local)"
 auth="authorization: Bearer $DEMO_API_KEY"
@@ -108,6 +126,7 @@ printf "%-62s %12s %10s  (%s of (a))\n" "Sluice's rollup consumer (5m/1h/1d + en
     "$(awk -v n="$events" -v s="$rollup_seconds" 'BEGIN {printf "%.0f", n/s}')" "$(awk -v a="$generate_seconds" -v b="$rollup_seconds" 'BEGIN {printf "%.2f", a/b}')"
 echo "  ($rollup_rows)"
 echo
+fi
 
 # (b) Brute force from the event store, best of 3.
 brute() {
