@@ -100,7 +100,7 @@ struct AnalyticsService: Sendable {
     let client: PostgresClient
     let logger: Logger
     let audit: AuditLog
-    /// Final days' entity rollups, for the leaderboards.
+    /// Days of entity rollups kept in memory for the leaderboards.
     let cache: EntityColumnCache
 
     static let maxBuckets = 10_000

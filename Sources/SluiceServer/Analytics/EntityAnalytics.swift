@@ -230,16 +230,10 @@ extension AnalyticsService {
         guard baseline else { return (totals, names) }
 
         // Back from the range's start: the hours of its first day, then day by day down to
-        // the scope's first.
+        // the scope's first (looked up once the hours have not been enough).
         let midnight = Self.floor(range.from, 86_400)
         var earliest: Date?
-        for try await first in try await reader.connection.query(
-            """
-            SELECT min(bucket) FROM entity_rollups WHERE tenant_id = \(reader.scope.tenant) AND stream_id = \(reader.scope.stream)
-              AND resolution = 86400 AND kind = \(reader.scope.kind.rawValue)
-            """,
-            logger: logger
-        ).decode(Date?.self) { earliest = first }
+        var lookedUp = false
         var hours = midnight < range.from
         var day = midnight.addingTimeInterval(-86_400)
         var wanted = totals.seen
@@ -248,6 +242,16 @@ extension AnalyticsService {
             if hours {
                 hours = false
                 return try await reader.hours(from: midnight, to: range.from).first
+            }
+            if !lookedUp {
+                lookedUp = true
+                for try await first in try await reader.connection.query(
+                    """
+                    SELECT min(bucket) FROM entity_rollups WHERE tenant_id = \(reader.scope.tenant) AND stream_id = \(reader.scope.stream)
+                      AND resolution = 86400 AND kind = \(reader.scope.kind.rawValue)
+                    """,
+                    logger: logger
+                ).decode(Date?.self) { earliest = first }
             }
             guard let earliest, day >= earliest else { return nil }
             defer { day = day.addingTimeInterval(-86_400) }
@@ -452,10 +456,11 @@ enum LeaderboardRanking {
         for entity in content.seen.indices where content.seen[entity] {
             guard let account = contentNames.accounts[entity] else { continue }
             let platform = contentNames.platforms[entity]
-            var group = groups[EntityNames.key(platform, account)] ?? (platform, account, 0, nil)
+            let key = EntityNames.key(platform, account)
+            var group = groups[key] ?? (platform, account, 0, nil)
             group.engagement += content.engagement(entity)
             if let views = content.growth(entity, 3) { group.views = (group.views ?? 0) + views }
-            groups[EntityNames.key(platform, account)] = group
+            groups[key] = group
         }
         var best = Best(limit: limit)
         for (key, group) in groups {

@@ -110,7 +110,6 @@ struct EntityNames: Sendable {
 
     static func key(_ platform: String, _ entity: String) -> String { platform + "\u{1F}" + entity }
     var count: Int { entities.count }
-    var bytes: Int { entities.reduce(0) { $0 + 2 * $1.utf8.count + 80 } }
 }
 
 /// Days of entity rollups (their daily rows, and their hourly rows for ranges that start or
