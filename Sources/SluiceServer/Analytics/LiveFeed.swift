@@ -101,8 +101,11 @@ extension AnalyticsService {
         return result
     }
 
+    /// One snapshot, so that the stored count, the lag and the buckets agree (read one after
+    /// another, a batch committed between them showed its buckets with the lag from before it).
     private func tick(_ stream: Stream, since cursor: LiveCursor) async throws -> LiveTick {
-        try await client.withConnection { connection in
+        try await client.transaction(logger: logger) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let (at, stored) = try await Self.clockAndStored(stream, on: connection, logger: logger)
             var tick = LiveTick(at: at, stored: stored, ingested: max(0, stored - cursor.stored), lag: 0, rollups: [], truncated: false)
             for try await (applied, maxTime) in try await connection.query(
