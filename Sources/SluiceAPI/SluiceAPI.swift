@@ -3,6 +3,8 @@
 public enum SluiceAPIContract {
     /// Where the contract lives in the repository.
     public static let documentPath = "openapi/openapi.yaml"
+    /// The document's text (YAML), embedded at build time.
+    public static var document: String { String(decoding: PackageResources.openapi_yaml, as: UTF8.self) }
 }
 
 import Foundation

@@ -83,6 +83,17 @@ public struct JSONSchema: Sendable {
 
     public func isValid(_ instance: JSONValue) -> Bool { validate(instance, limit: 1).isEmpty }
 
+    /// The instance's problems against the subschema at `pointer` (a JSON pointer into the
+    /// root, e.g. `/$defs/name`); nil when no schema is there.
+    public func validate(_ instance: JSONValue, at pointer: String, limit: Int = 50) -> [Issue]? {
+        guard let located = locate("#" + pointer, base: baseURI) else { return nil }
+        var evaluator = Evaluator(schema: self, limit: limit)
+        let result = evaluator.evaluate(
+            located.schema, instance, base: baseURI, instancePath: "", keywordPath: pointer, dynamicScope: [baseURI]
+        )
+        return Array(result.issues.prefix(limit))
+    }
+
     /// The keywords this validator applies (the README's list).
     public static let supportedKeywords: [String] = [
         "$id", "$anchor", "$dynamicAnchor", "$ref", "$dynamicRef", "$defs", "type", "enum", "const", "multipleOf",

@@ -138,7 +138,8 @@ public func buildApplication(
     let generated = router.group()
         .add(middleware: RateLimitMiddleware(limits: limits))
         .add(middleware: OpenAPIRequestContextMiddleware())
-    try api.registerHandlers(on: HandRoutedTransport(base: generated, excluded: IngestRoutes.operations), configuration: .sluice)
+    let contract = ContractTransport(base: generated, contract: try Contract.current.get(), maxBodyBytes: configuration.maxBodyBytes)
+    try api.registerHandlers(on: HandRoutedTransport(base: contract, excluded: IngestRoutes.operations), configuration: .sluice)
     ingest.register(on: router)
 
     var app = Application(

@@ -104,7 +104,8 @@ struct RateLimitTests {
                 #expect(remaining == ["4", "3", "2", "1", "0"])
                 let limited = try await other.send(.get, "/v1/streams/\(stream)", headers: auth)
                 #expect(limited.status == .tooManyRequests)
-                #expect(limited.headers[.retryAfter] == "20")
+                // 20 s for the next request, less what passed since the first (a loaded machine takes seconds).
+                #expect(limited.headers[.retryAfter].flatMap(Int.init).map { (15...20).contains($0) } == true)
                 #expect(limited.headers[.rateLimitRemaining] == "0")
                 #expect((limited.problem["type"] as? String)?.hasSuffix("/rate-limited") == true)
                 #expect((limited.problem["detail"] as? String)?.contains("requests limit (0.05 per second, burst 5)") == true)

@@ -115,7 +115,8 @@ public struct ConsumerGroupService: Sendable {
                 case .earliest: bound.earliest
                 case .latest: bound.end
                 case .offset(let offset): offset
-                case .shift(let by): bound.committed + by
+                // Saturating: the contract bounds a shift, but an offset plus it must never trap.
+                case .shift(let by): bound.committed.addingReportingOverflow(by).overflow ? (by < 0 ? .min : .max) : bound.committed + by
                 case .datetime, .duration: bound.atTime
                 }
                 return OffsetMove(partition: bound.partition, from: bound.committed, to: min(max(wanted, bound.earliest), bound.end))

@@ -51,7 +51,7 @@ final class DeliveryWorker: Service, Sendable {
     var streams: StreamRepository { .init(logger: logger) }
 
     init(
-        configuration: Configuration, client: PostgresClient, logger: Logger, notifier: EventNotifier, http: HTTPClient, box: SecretBox,
+        configuration: Configuration, client: PostgresClient, logger: Logger, notifier: EventNotifier, http: OutboundHTTPClient, box: SecretBox,
         audit: AuditLog, metrics: (delivered: Prometheus.Counter, failed: Prometheus.Counter)
     ) {
         self.id = Self.processWorkerID()
@@ -431,7 +431,7 @@ extension DeliveryWorker {
         _ configuration: SluiceConfiguration, client: PostgresClient, logger: Logger, notifier: EventNotifier, audit: AuditLog,
         metrics: PrometheusCollectorRegistry
     ) -> (service: DeliveryWorker, shutdown: HTTPClientService) {
-        let http = WebhookSender.makeClient()
+        let http = OutboundHTTPClient(allowPrivateNetworks: configuration.workers.allowPrivateNetworks)
         let counter = { (outcome: String) in
             metrics.makeCounter(
                 name: "sluice_webhook_attempts_total", labels: [("outcome", outcome)], help: "Webhook delivery attempts by outcome."
@@ -448,7 +448,7 @@ extension DeliveryWorker {
 
 /// Closes an HTTP client when the process shuts down.
 struct HTTPClientService: Service {
-    let http: HTTPClient
+    let http: OutboundHTTPClient
 
     func run() async throws {
         try? await gracefulShutdown()

@@ -9,19 +9,10 @@ import SluiceAPI
 /// timeout is success; any other status, a timeout or a connection error is a failure.
 /// Redirects are not followed (a 3xx is a failure).
 struct WebhookSender: Sendable {
-    let http: HTTPClient
+    let http: OutboundHTTPClient
 
     /// Bytes of a response body kept with a failed attempt.
     static let excerptBytes = 1024
-
-    static func makeClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)), decompression: .disabled
-        )
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
-        configuration.httpVersion = .automatic
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
 
     /// The request body: the event as the API shows it.
     static func body(_ event: StoredEvent, stream: String) throws -> [UInt8] {
@@ -53,18 +44,22 @@ struct WebhookSender: Sendable {
                 value: secrets.map { $0.signature(id: messageID, timestamp: timestamp, body: body) }.joined(separator: " ")
             )
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(timeoutMilliseconds)))
-            result.status = Int(response.status.code)
-            var excerpt: [UInt8] = []
-            // Read what fits the excerpt; a 2xx body is not kept, but is read so the connection can be reused.
-            for try await chunk in response.body {
-                if excerpt.count < Self.excerptBytes { excerpt += chunk.readableBytesView.prefix(Self.excerptBytes - excerpt.count) }
-                if excerpt.count >= Self.excerptBytes, !(200..<300).contains(response.status.code) { break }
+            let (status, excerpt) = try await http.execute(request, timeout: .milliseconds(Int64(timeoutMilliseconds))) { response in
+                var excerpt: [UInt8] = []
+                // Read what fits the excerpt; a 2xx body is not kept, but is read so the connection can be reused.
+                for try await chunk in response.body {
+                    if excerpt.count < Self.excerptBytes { excerpt += chunk.readableBytesView.prefix(Self.excerptBytes - excerpt.count) }
+                    if excerpt.count >= Self.excerptBytes, !(200..<300).contains(response.status.code) { break }
+                }
+                return (Int(response.status.code), excerpt)
             }
-            if !(200..<300).contains(response.status.code) {
+            result.status = status
+            if !(200..<300).contains(status) {
                 result.response = String(decoding: excerpt, as: UTF8.self)
-                result.error = "HTTP \(response.status.code)"
+                result.error = "HTTP \(status)"
             }
+        } catch let refused as OutboundHTTPClient.Refused {
+            result.error = "not sent: \(refused.reason)"
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             result.error = "timed out after \(timeoutMilliseconds) ms"
         } catch {
@@ -76,8 +71,9 @@ struct WebhookSender: Sendable {
 }
 
 /// Webhook endpoints must be http(s) URLs without credentials; unless private networks are
-/// allowed, not loopback, private, link-local or unspecified addresses by literal or as
-/// `localhost` (a guard against requests into the operator's network).
+/// allowed, not a denied address in any spelling, nor `localhost` (refused when saved, so that
+/// the obvious mistakes are told at once; `OutboundHTTPClient` decides again, on the address
+/// resolved, at every request).
 enum WebhookURL {
     static func check(_ text: String, allowPrivateNetworks: Bool) throws -> String {
         guard text.utf8.count <= 2000, let components = URLComponents(string: text),
@@ -87,29 +83,11 @@ enum WebhookURL {
         guard components.user == nil, components.password == nil else {
             throw SluiceError.badRequest("The endpoint URL must not carry credentials; verify the signature instead.", pointer: "/url")
         }
-        if !allowPrivateNetworks, isPrivate(host: host.lowercased()) {
+        if !allowPrivateNetworks, OutboundAddress.isDeniedLiteral(host: host) {
             throw SluiceError.badRequest(
                 "The endpoint '\(host)' is a loopback, private or link-local address; this server does not post there.", pointer: "/url"
             )
         }
         return text
-    }
-
-    static func isPrivate(host: String) -> Bool {
-        let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if host == "localhost" || host.hasSuffix(".localhost") { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt8($0) }
-        if octets.count == 4 {
-            switch (octets[0], octets[1]) {
-            case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
-            case (172, 16...31), (100, 64...127): return true
-            default: return false
-            }
-        }
-        if host.contains(":") {
-            return host == "::" || host == "::1" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80")
-                || host.hasPrefix("::ffff:")
-        }
-        return false
     }
 }

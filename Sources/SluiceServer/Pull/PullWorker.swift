@@ -45,7 +45,7 @@ final class PullWorker: Service, Sendable {
     let client: PostgresClient
     let logger: Logger
     let id: String
-    private let http: HTTPClient
+    private let http: OutboundHTTPClient
     private let box: SecretBox
     private let ingest: IngestService
     private let catalog: StreamCatalog
@@ -64,7 +64,7 @@ final class PullWorker: Service, Sendable {
     var sources: PullSourceRepository { .init(logger: logger) }
 
     init(
-        configuration: Configuration, client: PostgresClient, logger: Logger, http: HTTPClient, box: SecretBox, ingest: IngestService,
+        configuration: Configuration, client: PostgresClient, logger: Logger, http: OutboundHTTPClient, box: SecretBox, ingest: IngestService,
         catalog: StreamCatalog, metrics: PrometheusCollectorRegistry
     ) {
         self.id = Self.processWorkerID()
@@ -304,17 +304,21 @@ final class PullWorker: Service, Sendable {
         var answer = Answer()
         let timeout = TimeAmount.milliseconds(Int64(source.timeoutMilliseconds))
         do {
-            let response = try await http.execute(request, timeout: timeout)
-            answer.status = Int(response.status.code)
-            answer.retryAfter = response.headers.first(name: "retry-after")
-            for try await chunk in response.body {
-                answer.body += chunk.readableBytesView
-                if answer.body.count > PullSource.maxResponseBytes {
-                    answer.status = nil
-                    answer.error = "The answer is larger than \(PullSource.maxResponseBytes >> 20) MiB."
-                    break
+            let (status, retryAfter, body, tooLarge) = try await http.execute(request, timeout: timeout) { response in
+                var body: [UInt8] = []
+                for try await chunk in response.body {
+                    body += chunk.readableBytesView
+                    if body.count > PullSource.maxResponseBytes { return (Int(response.status.code), String?.none, body, true) }
                 }
+                return (Int(response.status.code), response.headers.first(name: "retry-after"), body, false)
             }
+            answer.status = tooLarge ? nil : status
+            answer.retryAfter = retryAfter
+            answer.body = body
+            if tooLarge { answer.error = "The answer is larger than \(PullSource.maxResponseBytes >> 20) MiB." }
+        } catch let refused as OutboundHTTPClient.Refused {
+            answer.status = nil
+            answer.error = "not sent: \(refused.reason)"
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             answer.status = nil
             answer.timedOut = true
@@ -432,7 +436,7 @@ extension PullWorker {
         metrics: PrometheusCollectorRegistry
     ) -> (service: PullWorker, shutdown: HTTPClientService)? {
         guard configuration.pull.concurrency > 0 else { return nil }
-        let http = WebhookSender.makeClient()
+        let http = OutboundHTTPClient(allowPrivateNetworks: configuration.workers.allowPrivateNetworks)
         let worker = PullWorker(
             configuration: .init(
                 concurrency: configuration.pull.concurrency, runRetention: .seconds(configuration.pull.runRetentionHours * 3600)

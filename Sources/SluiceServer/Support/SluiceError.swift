@@ -15,11 +15,17 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
     public var headers: HTTPFields
 
     public struct FieldError: Sendable, Codable, Equatable {
+        /// A JSON pointer into the body, or `/name` for a parameter.
         public var pointer: String
         public var detail: String
-        public init(pointer: String, detail: String) {
+        /// The parameter at fault and where it was (`path`, `query`, `header`), when not the body.
+        public var parameter: String?
+        public var location: String?
+        public init(pointer: String, detail: String, parameter: String? = nil, location: String? = nil) {
             self.pointer = pointer
             self.detail = detail
+            self.parameter = parameter
+            self.location = location
         }
     }
 

@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import SluiceJSON
+
+/// Checks every request against its operation in the contract before the generated handler
+/// decodes it: credentials first (401 for an operation that needs them), then each parameter
+/// (U+0000 refused, numbers read strictly and bounded), then a JSON body (the strict parser:
+/// valid UTF-8, no duplicate member names, no `\u0000`; then its schema). A refusal is a 400
+/// naming the parameter or the body's JSON pointer, so that no value the document does not
+/// allow reaches a handler's arithmetic or a database.
+struct ContractTransport: ServerTransport {
+    let base: any ServerTransport
+    let contract: Contract
+    /// The largest body read (the server's own limit, enforced earlier as a 413).
+    let maxBodyBytes: Int
+
+    func register(
+        _ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
+        method: HTTPRequest.Method, path: String
+    ) throws {
+        guard let operation = contract.operations["\(method.rawValue) \(path)"] else {
+            throw Contract.DocumentError(description: "\(method.rawValue) \(path) is registered but not in the OpenAPI document")
+        }
+        let contract = contract
+        let limit = maxBodyBytes
+        try base.register(
+            { request, body, metadata in
+                if operation.secured, (try? RequestScope.context)?.identity == nil {
+                    throw SluiceError.unauthorized("This endpoint needs an access token or an API key.")
+                }
+                try contract.check(parameters: operation, request: request, metadata: metadata)
+                let checked = try await contract.check(body: body, of: operation, request: request, limit: limit)
+                return try await handler(request, checked, metadata)
+            },
+            method: method, path: path
+        )
+    }
+}
+
+extension Contract {
+    func check(parameters operation: Operation, request: HTTPRequest, metadata: ServerRequestMetadata) throws {
+        let query = try Self.queryItems(request.path ?? "")
+        var errors: [SluiceError.FieldError] = []
+        for parameter in operation.parameters {
+            let texts: [String]
+            switch parameter.location {
+            case .path:
+                guard let raw = metadata.pathParameters[parameter.name] else { continue }
+                guard let decoded = String(raw).removingPercentEncoding else {
+                    errors.append(.init(parameter: parameter, detail: "is not validly percent-encoded"))
+                    continue
+                }
+                texts = [decoded]
+            case .query:
+                texts = query.filter { $0.name == parameter.name }.map(\.value)
+            case .header:
+                texts = HTTPField.Name(parameter.name).map { request.headerFields[values: $0] } ?? []
+            }
+            if texts.isEmpty {
+                if parameter.required { errors.append(.init(parameter: parameter, detail: "is required")) }
+                continue
+            }
+            if texts.contains(where: { $0.unicodeScalars.contains("\u{0}") }) {
+                errors.append(.init(parameter: parameter, detail: "must not contain U+0000"))
+                continue
+            }
+            if !parameter.isArray, texts.count > 1 {
+                errors.append(.init(parameter: parameter, detail: "is given more than once"))
+                continue
+            }
+            let value: JSONValue = parameter.isArray
+                ? .array(texts.map { Self.value($0, type: parameter.itemType) })
+                : Self.value(texts[0], type: parameter.type)
+            for issue in schema.validate(value, at: parameter.pointer, limit: 3) ?? [] {
+                errors.append(.init(parameter: parameter, detail: issue.message))
+            }
+        }
+        guard errors.isEmpty else {
+            throw SluiceError(
+                kind: "bad-request", status: .badRequest, title: "Bad request",
+                detail: "The \(errors[0].parameter.map { "parameter '\($0)'" } ?? "request") \(errors[0].detail).", fieldErrors: errors
+            )
+        }
+    }
+
+    /// The body, read and checked when the operation takes JSON, handed on as read.
+    func check(body: HTTPBody?, of operation: Operation, request: HTTPRequest, limit: Int) async throws -> HTTPBody? {
+        guard !operation.bodies.isEmpty else { return body }
+        let bytes: [UInt8] = if let body { try await [UInt8](collecting: body, upTo: limit) } else { [] }
+        let mediaType = request.headerFields[.contentType]?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            if operation.bodyRequired { throw SluiceError.badRequest("This operation needs a JSON body.") }
+            return bytes.isEmpty ? nil : HTTPBody(bytes)
+        }
+        guard let mediaType, let pointer = operation.bodies[mediaType] else {
+            let accepted = operation.bodies.keys.sorted().joined(separator: ", ")
+            throw SluiceError(
+                kind: "unsupported-media-type", status: .unsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the body as \(accepted) (Content-Type)."
+            )
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw SluiceError.badRequest("The body is not valid JSON: \(error.description)")
+        }
+        let issues = schema.validate(value, at: pointer, limit: 20) ?? []
+        if !issues.isEmpty {
+            throw SluiceError(
+                kind: "bad-request", status: .badRequest, title: "Bad request",
+                detail: "The body does not match the contract: \(issues[0].description).",
+                fieldErrors: issues.map { .init(pointer: $0.instancePath.isEmpty ? "/" : $0.instancePath, detail: $0.message) }
+            )
+        }
+        return HTTPBody(bytes)
+    }
+
+    /// A text value (path, query, header) as the JSON its schema type reads: numbers and
+    /// booleans strictly (`1.5` is not an integer, `1e999` no number at all), else a string,
+    /// which the schema then refuses if it wanted something else.
+    static func value(_ text: String, type: String?) -> JSONValue {
+        switch type {
+        case "integer", "number":
+            if let parsed = try? JSONParser.parse(text), case .number(let number) = parsed, number.double.isFinite { return .number(number) }
+            return .string(text)
+        case "boolean":
+            return text == "true" ? .bool(true) : text == "false" ? .bool(false) : .string(text)
+        default:
+            return .string(text)
+        }
+    }
+
+    static func queryItems(_ path: String) throws -> [(name: String, value: String)] {
+        guard let start = path.firstIndex(of: "?") else { return [] }
+        var items: [(name: String, value: String)] = []
+        for pair in path[path.index(after: start)...].split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) throws -> String {
+                guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw SluiceError.badRequest("The query string is not validly percent-encoded.")
+                }
+                return decoded
+            }
+            items.append((try decode(parts[0]), parts.count > 1 ? try decode(parts[1]) : ""))
+        }
+        return items
+    }
+}
+
+extension SluiceError.FieldError {
+    init(parameter: Contract.Parameter, detail: String) {
+        self.init(pointer: "/" + parameter.name, detail: detail, parameter: parameter.name, location: parameter.location.rawValue)
+    }
+}
