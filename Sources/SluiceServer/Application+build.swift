@@ -127,6 +127,7 @@ public func buildApplication(
 
     let router = Router(context: SluiceRequestContext.self)
     router.addMiddleware {
+        SecurityHeadersMiddleware()
         RequestIDMiddleware()
         ProblemMiddleware()
         LogRequestsMiddleware(.debug)
@@ -207,6 +208,7 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
         var address = configuration
         try address.setListen(listen)
         let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware())
         router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))

@@ -161,7 +161,7 @@ struct HardeningTests {
         }
     }
 
-    @Test("U+0000 in any path or query parameter of any operation, or in a body: 400 naming it, never a 500")
+    @Test("U+0000 in any path or query parameter of any operation, or in a body: 400 naming it, never a 500; every answer carries no-store and nosniff")
     func nullCharacters() async throws {
         let sweep = try ContractSweep()
         try await withSluice { sluice in
@@ -177,6 +177,9 @@ struct HardeningTests {
                     if location == "path" { values[name] = "a%00b" } else { query = "\(name)=a%00b" }
                     let uri = Self.uri(operation.path, values, query: query)
                     let response = try await sluice.send(operation.method, uri, body: body, headers: bearer(token))
+                    if response.headers[.cacheControl] != "no-store" || response.headers[HTTPField.Name("X-Content-Type-Options")!] != "nosniff" {
+                        failures.append("\(operation.method) \(uri): no security headers")
+                    }
                     // Hand-routed and unknown paths may answer 404 before any parameter is read.
                     if response.status.code >= 500 || (response.status == .badRequest) == false && response.status != .notFound
                         && response.status != .unauthorized {
@@ -214,6 +217,124 @@ struct HardeningTests {
                 let response = try await sluice.send(method, uri, body: body, headers: bearer(token))
                 #expect(response.status == .badRequest, "\(method) \(uri)")
             }
+        }
+    }
+}
+
+/// Every operation × every role and key scope against the one access table (the document's
+/// `x-sluice-permission`): refused (403) exactly when the table says so.
+@Suite("Access: the table and the server agree")
+struct AccessMatrixTests {
+    enum Credential: CaseIterable {
+        case owner, admin, developer, viewer, eventsWrite, eventsRead, streamsManage, adminKey
+
+        var permissions: Set<Permission> {
+            switch self {
+            case .owner: Role.owner.permissions
+            case .admin: Role.admin.permissions
+            case .developer: Role.developer.permissions
+            case .viewer: Role.viewer.permissions
+            case .eventsWrite: ApiKeyScope.eventsWrite.permissions
+            case .eventsRead: ApiKeyScope.eventsRead.permissions
+            case .streamsManage: ApiKeyScope.streamsManage.permissions
+            case .adminKey: ApiKeyScope.admin.permissions
+            }
+        }
+
+        var isMember: Bool { [.owner, .admin, .developer, .viewer].contains(self) }
+    }
+
+    /// Operations whose refusal depends on the resource, tried elsewhere: a member may leave
+    /// but not remove others (AccessTests), an owner's role needs owners:manage.
+    static let decidedWithTheResource: Set<String> = ["removeMember"]
+
+    @Test("each operation, each role and scope: 403 exactly where the table denies")
+    func matrix() async throws {
+        let sweep = try ContractSweep()
+        let contract = try Contract.current.get()
+        try await withSluice { sluice in
+            var mismatches: [String] = []
+            for credential in Credential.allCases {
+                let (ownerToken, path) = try await HardeningTests.resources(sluice)
+                let token: String
+                switch credential {
+                case .owner: token = ownerToken
+                case .admin, .developer, .viewer:
+                    let role = credential == .admin ? "admin" : credential == .developer ? "developer" : "viewer"
+                    let tenant = try await sluice.api(ownerToken).getMe().ok.body.json.tenant.id
+                    let user = try await sluice.signup("matrix")
+                    _ = try await sluice.send(.post, "/v1/members", body: #"{"email":"\#(user.email)","role":"\#(role)"}"#, headers: bearer(ownerToken))
+                    token = try await sluice.api().login(body: .json(.init(email: user.email, password: user.password, tenantId: tenant)))
+                        .ok.body.json.accessToken
+                case .eventsWrite, .eventsRead, .streamsManage, .adminKey:
+                    let scope = credential == .eventsWrite ? "events:write" : credential == .eventsRead ? "events:read"
+                        : credential == .streamsManage ? "streams:manage" : "admin"
+                    let created = try await sluice.send(.post, "/v1/api-keys", body: #"{"name":"m","scopes":["\#(scope)"]}"#, headers: bearer(ownerToken))
+                    token = (created.problem["secret"] as? String) ?? ""
+                }
+                // Changes first, removals last, the stream itself at the very end.
+                let operations = sweep.operations.sorted {
+                    let rank = { (operation: ContractSweep.Operation) in
+                        operation.id == "deleteStream" ? 2 : operation.method == .delete ? 1 : 0
+                    }
+                    return (rank($0), $0.id) < (rank($1), $1.id)
+                }
+                for operation in operations where !Self.decidedWithTheResource.contains(operation.id) {
+                    guard let entry = contract.operations["\(operation.method.rawValue) \(operation.path)"], entry.secured else { continue }
+                    let allowed = switch entry.access {
+                    case .authenticated: true
+                    case .member: credential.isMember
+                    case .permission(let permission): credential.permissions.contains(permission)
+                    }
+                    var body = operation.body.map { sweep.sample($0) }
+                    if operation.id == "addMember" || operation.id == "updateMember" {
+                        body = .object(["email": .string("someone-\(UUID().uuidString.prefix(6))@example.test"), "role": "viewer"])
+                    }
+                    // A live feed of one tick, not the default hour.
+                    let query = operation.id == "getAnalyticsLive" ? "ticks=1" : ""
+                    let response = try await sluice.send(
+                        operation.method, HardeningTests.uri(operation.path, path, query: query), body: body?.jsonText, headers: bearer(token)
+                    )
+                    if allowed ? (response.status == .forbidden || response.status == .unauthorized) : response.status != .forbidden {
+                        mismatches.append("\(credential) \(operation.id): \(response.status.code), the table says \(allowed ? "allowed" : "denied") \(String(buffer: response.body).prefix(160))")
+                    }
+                }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+        }
+    }
+}
+
+@Suite("Credentials grant at most what they hold")
+struct GrantTests {
+    @Test("a key limited to streams, or expiring, makes keys no wider than itself")
+    func keysMakeNoWiderKeys() async throws {
+        try await withSluice { sluice in
+            let owner = try await sluice.signup("grants")
+            let auth = bearer(owner.token)
+            for name in ["a", "b"] {
+                #expect(try await sluice.send(.post, "/v1/streams", body: #"{"name":"\#(name)"}"#, headers: auth).status == .created)
+            }
+            func key(_ body: String, by token: String) async throws -> TestResponse {
+                try await sluice.send(.post, "/v1/api-keys", body: body, headers: bearer(token))
+            }
+            let limited = try await key(#"{"name":"limited","scopes":["admin"],"streams":["a"]}"#, by: owner.token).problem["secret"] as! String
+            for body in [#"{"name":"wide","scopes":["admin"]}"#, #"{"name":"other","scopes":["admin"],"streams":["a","b"]}"#] {
+                let refused = try await key(body, by: limited)
+                #expect(refused.status == .forbidden, "\(body)")
+                #expect((refused.problem["errors"] as? [[String: Any]])?.first?["pointer"] as? String != nil)
+            }
+            let narrow = try await key(#"{"name":"narrow","scopes":["events:read"],"streams":["a"]}"#, by: limited)
+            #expect(narrow.status == .created)
+            let narrowSecret = narrow.problem["secret"] as! String
+            #expect(try await sluice.send(.get, "/v1/streams/b/events", headers: bearer(narrowSecret)).status == .notFound)
+
+            let soon = RFC3339.format(Date().addingTimeInterval(3600))
+            let later = RFC3339.format(Date().addingTimeInterval(7200))
+            let expiring = try await key(#"{"name":"expiring","scopes":["admin"],"expiresAt":"\#(soon)"}"#, by: owner.token).problem["secret"] as! String
+            #expect(try await key(#"{"name":"forever","scopes":["admin"]}"#, by: expiring).status == .forbidden)
+            #expect(try await key(#"{"name":"longer","scopes":["admin"],"expiresAt":"\#(later)"}"#, by: expiring).status == .forbidden)
+            #expect(try await key(#"{"name":"shorter","scopes":["events:read"],"expiresAt":"\#(soon)"}"#, by: expiring).status == .created)
         }
     }
 }

@@ -69,10 +69,9 @@ public struct ConsumerGroupService: Sendable {
     }
 
     public func delete(identity: Identity, stream name: String, group: String, origin: RequestOrigin) async throws {
-        try identity.require(.eventsRead)
+        try identity.require(.streamsManage)
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
-            try identity.require(.streamsManage)
             if let subscription = try await SubscriptionRepository(logger: logger).using(group: found, on: connection) {
                 throw SluiceError.conflict("Subscription '\(subscription)' pushes this group; delete it first.", kind: "group-has-subscription")
             }
@@ -94,10 +93,9 @@ public struct ConsumerGroupService: Sendable {
         identity: Identity, stream name: String, group: String, to target: OffsetReset, partitions chosen: [Int]?, dryRun: Bool,
         force: Bool = false, origin: RequestOrigin
     ) async throws -> [OffsetMove] {
-        try identity.require(.eventsRead)
+        try identity.require(.streamsManage)
         return try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
-            try identity.require(.streamsManage)
             if let chosen, let wrong = chosen.first(where: { !(0..<stream.partitions).contains($0) }) {
                 throw SluiceError.badRequest("The stream has no partition \(wrong); it has 0 to \(stream.partitions - 1).", pointer: "/partitions")
             }

@@ -116,7 +116,7 @@ struct SubscriptionService: Sendable {
         }
         _ = id
         wakeWorkers()
-        return (try await describe(identity: identity, stream: name, name: subscriptionName), secret.text)
+        return (try await current(identity: identity, stream: name, name: subscriptionName), secret.text)
     }
 
     func list(identity: Identity, stream name: String) async throws -> [SubscriptionState] {
@@ -133,7 +133,12 @@ struct SubscriptionService: Sendable {
 
     func describe(identity: Identity, stream name: String, name subscriptionName: String) async throws -> SubscriptionState {
         try identity.require(.eventsRead)
-        return try await client.withConnection { connection in
+        return try await current(identity: identity, stream: name, name: subscriptionName)
+    }
+
+    /// Its state as the answer to a change the caller was authorized for.
+    private func current(identity: Identity, stream name: String, name subscriptionName: String) async throws -> SubscriptionState {
+        try await client.withConnection { connection in
             let (stream, subscription) = try await find(identity, name, subscriptionName, on: connection)
             return try await state(subscription, stream: stream, on: connection)
         }
@@ -148,7 +153,7 @@ struct SubscriptionService: Sendable {
             try await subscriptions.update(changed, on: connection)
             try await audit.append(record(identity, "subscription.updated", changed, stream: stream.name, origin: origin, changes(found, changed)), on: connection)
         }
-        return try await describe(identity: identity, stream: name, name: subscriptionName)
+        return try await current(identity: identity, stream: name, name: subscriptionName)
     }
 
     func delete(identity: Identity, stream name: String, name subscriptionName: String, origin: RequestOrigin) async throws {
@@ -205,7 +210,7 @@ struct SubscriptionService: Sendable {
             }
         }
         if state == .active { wakeWorkers() }
-        return try await describe(identity: identity, stream: name, name: subscriptionName)
+        return try await current(identity: identity, stream: name, name: subscriptionName)
     }
 
     // MARK: Dead letters

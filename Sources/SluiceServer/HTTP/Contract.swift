@@ -26,6 +26,15 @@ struct Contract: Sendable {
     struct Operation: Sendable {
         var id: String
         var secured: Bool
+        /// What the caller must hold (`x-sluice-permission`): a permission, `member` (a signed-in
+        /// member, not an API key) or `authenticated` (anyone with credentials); what depends on
+        /// the resource (a member leaving, an owner's role) is decided with it.
+        var access: Access
+
+        enum Access: Sendable, Equatable {
+            case authenticated, member
+            case permission(Permission)
+        }
         var parameters: [Parameter]
         var bodyRequired: Bool
         /// Media type → pointer to its schema.
@@ -96,8 +105,22 @@ struct Contract: Sendable {
                 let security = operation["security"]?.arrayValue ?? globalSecurity
                 let secured = !security.isEmpty && !security.contains { $0.objectValue?.isEmpty ?? false }
                 let id = operation["operationId"]?.stringValue ?? "\(method) \(path)"
+                let permission = operation["x-sluice-permission"]?.stringValue
+                if secured, permission == nil {
+                    throw DocumentError(description: "\(id) needs credentials but names no x-sluice-permission")
+                }
+                let access: Operation.Access
+                switch permission {
+                case nil, "authenticated": access = .authenticated
+                case "member": access = .member
+                case let name?:
+                    guard let known = Permission(rawValue: name) else {
+                        throw DocumentError(description: "\(id): x-sluice-permission '\(name)' is no permission")
+                    }
+                    access = .permission(known)
+                }
                 operations["\(method.uppercased()) \(path)"] = Operation(
-                    id: id, secured: secured, parameters: Array(parameters.values),
+                    id: id, secured: secured, access: access, parameters: Array(parameters.values),
                     bodyRequired: bodyRequired, bodies: bodies
                 )
             }

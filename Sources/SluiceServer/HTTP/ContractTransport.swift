@@ -4,7 +4,8 @@ import OpenAPIRuntime
 import SluiceJSON
 
 /// Checks every request against its operation in the contract before the generated handler
-/// decodes it: credentials first (401 for an operation that needs them), then each parameter
+/// decodes it: credentials first (401 for an operation that needs them), the permission the
+/// operation names (`x-sluice-permission`, 403), then each parameter
 /// (U+0000 refused, numbers read strictly and bounded), then a JSON body (the strict parser:
 /// valid UTF-8, no duplicate member names, no `\u0000`; then its schema). A refusal is a 400
 /// naming the parameter or the body's JSON pointer, so that no value the document does not
@@ -26,8 +27,17 @@ struct ContractTransport: ServerTransport {
         let limit = maxBodyBytes
         try base.register(
             { request, body, metadata in
-                if operation.secured, (try? RequestScope.context)?.identity == nil {
-                    throw SluiceError.unauthorized("This endpoint needs an access token or an API key.")
+                if operation.secured {
+                    guard let identity = (try? RequestScope.context)?.identity else {
+                        throw SluiceError.unauthorized("This endpoint needs an access token or an API key.")
+                    }
+                    // Authorized before anything is read or changed, from the one table the
+                    // document holds.
+                    switch operation.access {
+                    case .authenticated: break
+                    case .member: _ = try identity.requireUser()
+                    case .permission(let permission): try identity.require(permission)
+                    }
                 }
                 try contract.check(parameters: operation, request: request, metadata: metadata)
                 let checked = try await contract.check(body: body, of: operation, request: request, limit: limit)

@@ -40,8 +40,32 @@ public struct ApiKeyService: Sendable {
 
     public func create(identity: Identity, _ request: NewKey, origin: RequestOrigin) async throws -> (ApiKey, secret: String) {
         try identity.require(.apiKeysManage)
+        try Self.grantable(request, by: identity)
         let creator = identity.auditActor
         return try await create(tenantID: identity.tenantID, creator: creator, request, origin: origin)
+    }
+
+    /// A credential grants at most what it holds: no scope with a permission it lacks, no stream
+    /// beyond its own, no expiry after its own.
+    static func grantable(_ request: NewKey, by identity: Identity) throws {
+        let held = identity.permissions
+        for (index, scope) in request.scopes.enumerated() where !scope.permissions.isSubset(of: held) {
+            throw SluiceError.forbidden("The scope '\(scope.rawValue)' grants more than this credential holds.")
+                .pointing(at: "/scopes/\(index)")
+        }
+        if let own = identity.streams {
+            guard let wanted = request.streams else {
+                throw SluiceError.forbidden("This credential is limited to streams \(own.joined(separator: ", ")); so is every key it makes.")
+                    .pointing(at: "/streams")
+            }
+            if let index = wanted.firstIndex(where: { !own.contains($0) }) {
+                throw SluiceError.forbidden("The stream '\(wanted[index])' is not one this credential may use.").pointing(at: "/streams/\(index)")
+            }
+        }
+        if let own = identity.expiresAt, request.expiresAt.map({ $0 > own }) ?? true {
+            throw SluiceError.forbidden("This credential expires at \(RFC3339.format(own)); a key it makes must expire no later.")
+                .pointing(at: "/expiresAt")
+        }
     }
 
     /// Also used by the command line, with the system as creator.
@@ -172,7 +196,7 @@ public struct ApiKeyService: Sendable {
             let identity = Identity(
                 tenantID: key.tenantID,
                 actor: .apiKey(id: key.id, name: key.name, scopes: Set(key.scopes), streams: key.streams),
-                keyLimits: key.limits
+                keyLimits: key.limits, expiresAt: key.expiresAt
             )
             cache.store(hash, identity: identity, keyID: key.id, expiresAt: key.expiresAt, now: now, epoch: epoch)
             return identity

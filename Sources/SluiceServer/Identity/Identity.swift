@@ -12,11 +12,19 @@ public struct Identity: Sendable {
     public let actor: Actor
     /// An API key's own rate limits, where its admins set them.
     public let keyLimits: KeyLimitOverrides
+    /// When the credential stops working (an API key's expiry), if it does.
+    public let expiresAt: Date?
 
-    public init(tenantID: UUID, actor: Actor, keyLimits: KeyLimitOverrides = .init()) {
+    public init(tenantID: UUID, actor: Actor, keyLimits: KeyLimitOverrides = .init(), expiresAt: Date? = nil) {
         self.tenantID = tenantID
         self.actor = actor
         self.keyLimits = keyLimits
+        self.expiresAt = expiresAt
+    }
+
+    /// The streams the caller is limited to; nil: all of the tenant's.
+    public var streams: [String]? {
+        if case .apiKey(_, _, _, let streams) = actor { streams } else { nil }
     }
 
     public var permissions: Set<Permission> {

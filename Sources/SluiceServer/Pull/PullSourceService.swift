@@ -61,7 +61,7 @@ struct PullSourceService: Sendable {
             ]), on: connection)
         }
         wakeWorkers()
-        return try await describe(identity: identity, stream: name, name: sourceName)
+        return try await current(identity: identity, stream: name, name: sourceName)
     }
 
     func list(identity: Identity, stream name: String) async throws -> [PullSourceState] {
@@ -78,7 +78,12 @@ struct PullSourceService: Sendable {
 
     func describe(identity: Identity, stream name: String, name sourceName: String) async throws -> PullSourceState {
         try identity.require(.eventsRead)
-        return try await client.withConnection { connection in
+        return try await current(identity: identity, stream: name, name: sourceName)
+    }
+
+    /// Its state as the answer to a change the caller was authorized for.
+    private func current(identity: Identity, stream name: String, name sourceName: String) async throws -> PullSourceState {
+        try await client.withConnection { connection in
             let (stream, source) = try await find(identity, name, sourceName, on: connection)
             return PullSourceState(source: source, stream: stream.name, health: try await sources.health(source, on: connection))
         }
@@ -97,7 +102,7 @@ struct PullSourceService: Sendable {
             try await audit.append(record(identity, "source.updated", changed, stream: stream.name, origin: origin, details), on: connection)
         }
         wakeWorkers()
-        return try await describe(identity: identity, stream: name, name: sourceName)
+        return try await current(identity: identity, stream: name, name: sourceName)
     }
 
     func delete(identity: Identity, stream name: String, name sourceName: String, origin: RequestOrigin) async throws {
@@ -126,7 +131,7 @@ struct PullSourceService: Sendable {
             )
         }
         wakeWorkers()
-        return try await describe(identity: identity, stream: name, name: sourceName)
+        return try await current(identity: identity, stream: name, name: sourceName)
     }
 
     // MARK: Entities

@@ -43,6 +43,13 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(kind): \(detail ?? title)" }
 
+    /// The same error, naming the member of the request at fault.
+    func pointing(at pointer: String) -> Self {
+        var error = self
+        error.fieldErrors = [FieldError(pointer: pointer, detail: detail ?? title)]
+        return error
+    }
+
     public static func badRequest(_ detail: String, pointer: String? = nil) -> Self {
         .init(
             kind: "bad-request", status: .badRequest, title: "Bad request", detail: detail,
