@@ -135,8 +135,12 @@ struct Evaluator {
                 if let bound = node["maxLength"]?.numberValue?.int64, length > bound { fail("maxLength", "must have at most \(bound) characters") }
                 if let bound = node["minLength"]?.numberValue?.int64, length < bound { fail("minLength", "must have at least \(bound) characters") }
             }
-            if let pattern = node["pattern"]?.stringValue, !schema.patterns.matches(pattern, text) {
-                fail("pattern", "must match the pattern \(pattern)")
+            if let pattern = node["pattern"]?.stringValue {
+                switch schema.patterns.test(pattern, text) {
+                case .match: break
+                case .noMatch: fail("pattern", "must match the pattern \(pattern)")
+                case .tooExpensive: fail("pattern", "could not be checked against the pattern \(pattern) within its budget of \(LinearRegex.maxSteps) steps")
+                }
             }
         case .array(let items):
             var prefixCount = 0

@@ -113,22 +113,30 @@ public struct JSONSchema: Sendable {
     static let schemaArrayKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
 }
 
-/// Compiled `pattern` and `patternProperties` expressions (ICU, close to ECMA-262).
+/// Compiled `pattern` and `patternProperties` expressions, matched in linear time
+/// (`LinearRegex`), so that no schema can make validation backtrack.
 final class PatternCache: @unchecked Sendable {
-    // Filled once by the indexer, read-only afterwards; NSRegularExpression matches concurrently.
-    private(set) var expressions: [String: NSRegularExpression] = [:]
+    // Filled once by the indexer, read-only afterwards.
+    private(set) var expressions: [String: LinearRegex] = [:]
+    /// Why the last refused pattern did not compile.
+    private(set) var lastError: String?
 
     func add(_ pattern: String) -> Bool {
         if expressions[pattern] != nil { return true }
-        guard let expression = try? NSRegularExpression(pattern: pattern) else { return false }
-        expressions[pattern] = expression
-        return true
+        do {
+            expressions[pattern] = try LinearRegex(pattern)
+            return true
+        } catch {
+            lastError = error.description
+            return false
+        }
     }
 
-    func matches(_ pattern: String, _ text: String) -> Bool {
-        guard let expression = expressions[pattern] else { return false }
-        return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    func test(_ pattern: String, _ text: String) -> LinearRegex.Outcome {
+        expressions[pattern]?.test(text) ?? .noMatch
     }
+
+    func matches(_ pattern: String, _ text: String) -> Bool { test(pattern, text) == .match }
 }
 
 private struct Indexer {
@@ -177,7 +185,9 @@ private struct Indexer {
         }
         if let pattern = schema["pattern"] {
             guard let text = pattern.stringValue, patterns.add(text) else {
-                throw JSONSchema.SchemaError(pointer: pointer + "/pattern", reason: "not a regular expression this validator can compile")
+                throw JSONSchema.SchemaError(
+                    pointer: pointer + "/pattern", reason: "not a regular expression this validator can compile: \(patterns.lastError ?? "not a string")"
+                )
             }
         }
         guard case .object(let members) = schema else { return }
@@ -189,7 +199,9 @@ private struct Indexer {
                 guard case .object(let map) = value else { throw JSONSchema.SchemaError(pointer: here, reason: "\(keyword) is an object of schemas") }
                 for (name, sub) in map {
                     if keyword == "patternProperties", !patterns.add(name) {
-                        throw JSONSchema.SchemaError(pointer: here, reason: "'\(name)' is not a regular expression this validator can compile")
+                        throw JSONSchema.SchemaError(
+                            pointer: here, reason: "'\(name)' is not a regular expression this validator can compile: \(patterns.lastError ?? "")"
+                        )
                     }
                     try index(sub, base: base, pointer: here + "/" + JSONPointer.escape(name))
                 }

@@ -143,8 +143,13 @@ public func buildApplication(
     try api.registerHandlers(on: HandRoutedTransport(base: contract, excluded: IngestRoutes.operations), configuration: .sluice)
     ingest.register(on: router)
 
+    let open = OpenConnections(limit: configuration.connections.maxConnections)
+    let connectionLimits = configuration.connections
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(limits: connectionLimits, open: open)], idleTimeout: connectionLimits.idleTimeout
+        )),
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
         services: services + [ThreadPoolService(pool: hashingPool), maintenance] + (worker.map { [$0.shutdown] } ?? [])
             + (puller.map { [$0.shutdown] } ?? []),

@@ -14,6 +14,8 @@ public struct SluiceConfiguration: Sendable {
     public var accessTokenLifetime: Duration = .seconds(15 * 60)
     public var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
     public var maxBodyBytes = BodyLimitMiddleware.defaultLimit
+    /// Header, request and idle timeouts, and the most connections open at once.
+    var connections = ConnectionLimits()
     public var loginThrottle = InProcessLoginThrottle.Configuration()
     public var passwordHashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public var migrationsDirectory: String
@@ -81,6 +83,18 @@ public struct SluiceConfiguration: Sendable {
                 throw ConfigurationError("SLUICE_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)")
             }
             configuration.secretsKey = Array(key)
+        }
+        if let value = environment["SLUICE_HTTP_HEADER_TIMEOUT_SECONDS"] {
+            configuration.connections.headerTimeout = .seconds(Int64(try int(value, "SLUICE_HTTP_HEADER_TIMEOUT_SECONDS", 1...600)))
+        }
+        if let value = environment["SLUICE_HTTP_REQUEST_TIMEOUT_SECONDS"] {
+            configuration.connections.requestTimeout = .seconds(Int64(try int(value, "SLUICE_HTTP_REQUEST_TIMEOUT_SECONDS", 1...3600)))
+        }
+        if let value = environment["SLUICE_HTTP_IDLE_TIMEOUT_SECONDS"] {
+            configuration.connections.idleTimeout = .seconds(Int64(try int(value, "SLUICE_HTTP_IDLE_TIMEOUT_SECONDS", 1...3600)))
+        }
+        if let value = environment["SLUICE_MAX_CONNECTIONS"] {
+            configuration.connections.maxConnections = try int(value, "SLUICE_MAX_CONNECTIONS", 1...1_000_000)
         }
         if let value = environment["SLUICE_MAX_BODY_BYTES"] { configuration.maxBodyBytes = try int(value, "SLUICE_MAX_BODY_BYTES", 1024...(64 << 20)) }
         if let value = environment["SLUICE_ACCESS_TOKEN_TTL_SECONDS"] {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -335,6 +336,86 @@ struct GrantTests {
             #expect(try await key(#"{"name":"forever","scopes":["admin"]}"#, by: expiring).status == .forbidden)
             #expect(try await key(#"{"name":"longer","scopes":["admin"],"expiresAt":"\#(later)"}"#, by: expiring).status == .forbidden)
             #expect(try await key(#"{"name":"shorter","scopes":["events:read"],"expiresAt":"\#(soon)"}"#, by: expiring).status == .created)
+        }
+    }
+}
+
+/// A raw TCP connection for what HTTP clients will not do (send half a request).
+struct RawConnection: @unchecked Sendable {
+    let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    func send(_ text: String) { _ = text.withCString { Glibc.send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+
+    /// What arrives within `seconds`: the bytes, or nil once the server has closed.
+    func receive(within seconds: Int) async -> (closed: Bool, text: String) {
+        await Task.detached { [socket] in
+            var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count == 0 { return (true, "") }
+            if count < 0 { return (errno == ECONNRESET, "") }
+            return (false, String(decoding: buffer.prefix(count), as: UTF8.self))
+        }.value
+    }
+
+    func close() { Glibc.close(socket) }
+}
+
+@Suite("Connections: no caller holds the server")
+struct ConnectionTests {
+    func withLiveSluice(_ configure: @escaping (inout SluiceConfiguration) -> Void, _ body: @Sendable (Int) async throws -> Void) async throws {
+        var configuration = TestEnvironment.configuration()
+        configure(&configuration)
+        let app = try await buildApplication(configuration, logger: TestEnvironment.logger)
+        try await app.test(.live) { client in try await body(client.port!) }
+    }
+
+    @Test("a half-sent header is cut off at the header timeout; a whole request is answered")
+    func slowloris() async throws {
+        try await withLiveSluice({ $0.connections.headerTimeout = .seconds(1) }) { port in
+            let slow = try RawConnection(port: port)
+            defer { slow.close() }
+            let started = ContinuousClock.now
+            slow.send("GET /healthz HTTP/1.1\r\nHost: sluice\r\nX-Slow: ")
+            let cut = await slow.receive(within: 10)
+            #expect(cut.closed, "the server closed the connection")
+            #expect(ContinuousClock.now - started < .seconds(6), "within the header timeout, not the 10 s the test waits")
+
+            let whole = try RawConnection(port: port)
+            defer { whole.close() }
+            whole.send("GET /healthz HTTP/1.1\r\nHost: sluice\r\n\r\n")
+            #expect(await whole.receive(within: 5).text.hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    @Test("past the connection limit, new connections are closed at once; freed places are taken again")
+    func connectionLimit() async throws {
+        try await withLiveSluice({ $0.connections.maxConnections = 3; $0.connections.headerTimeout = .seconds(30) }) { port in
+            var held: [RawConnection] = []
+            for _ in 0..<3 { held.append(try RawConnection(port: port)) }
+            try await Task.sleep(for: .milliseconds(300))
+            let refused = try RawConnection(port: port)
+            #expect(await refused.receive(within: 5).closed, "the fourth is closed")
+            refused.close()
+            for connection in held { connection.close() }
+            try await Task.sleep(for: .milliseconds(300))
+            let again = try RawConnection(port: port)
+            defer { again.close() }
+            again.send("GET /healthz HTTP/1.1\r\nHost: sluice\r\n\r\n")
+            #expect(await again.receive(within: 5).text.hasPrefix("HTTP/1.1 200"))
         }
     }
 }
