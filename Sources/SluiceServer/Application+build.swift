@@ -20,6 +20,11 @@ public func buildApplication(
         logger.warning("SLUICE_JWT_KEYS is not set: using a key made at start-up; access tokens will not survive a restart or work across nodes")
     }
 
+    if configuration.migrateOnStart {
+        // Before anything is made, on a client of its own: no worker or service ever runs
+        // against a schema older than its code.
+        _ = try await Admin.with(configuration, logger: logger) { try await $0.migrate(directory: configuration.migrationsDirectory) }
+    }
     let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
     let hashingPool = NIOThreadPool(numberOfThreads: configuration.passwordHashingThreads)
     hashingPool.start()
@@ -91,12 +96,14 @@ public func buildApplication(
     let secrets = configuration.secretBox()
     let worker = configuration.workers.concurrency > 0
         ? DeliveryWorker.make(configuration, client: client, logger: logger, notifier: notifier, audit: audit, metrics: metrics) : nil
-    if let worker { services.append(worker.service) }
+    // A ServiceGroup stops its services in reverse order: each HTTP client is listed before the
+    // workers using it, so that it closes after they have stopped.
+    if let worker { services += [worker.shutdown, worker.service] }
     if let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics) {
         services.append(rollups)
     }
     let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingestService, catalog: catalog, metrics: metrics)
-    if let puller { services.append(puller.service) }
+    if let puller { services += [puller.shutdown, puller.service] }
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
     let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes)
     let consumerGroups = ConsumerGroupService(
@@ -151,15 +158,9 @@ public func buildApplication(
             additionalChannelHandlers: [ConnectionGuard(limits: connectionLimits, open: open)], idleTimeout: connectionLimits.idleTimeout
         )),
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
-        services: services + [ThreadPoolService(pool: hashingPool), maintenance] + (worker.map { [$0.shutdown] } ?? [])
-            + (puller.map { [$0.shutdown] } ?? []),
+        services: services + [ThreadPoolService(pool: hashingPool), maintenance],
         logger: logger
     )
-    if configuration.migrateOnStart {
-        app.beforeServerStarts {
-            try await migrator.migrate(client: client)
-        }
-    }
     app.beforeServerStarts {
         await maintenance.runOnce()
     }
@@ -203,12 +204,10 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
     )
     let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingest, catalog: catalog, metrics: metrics)
     var services: [any Service] = [client, notifier]
-    if let worker { services.append(worker.service) }
+    // Stopped in reverse order: each HTTP client closes after the workers using it.
+    if let worker { services += [worker.shutdown, worker.service] }
     if let rollups { services.append(rollups) }
-    if let puller { services.append(puller.service) }
-    // The HTTP clients close after the workers using them have stopped.
-    if let worker { services.append(worker.shutdown) }
-    if let puller { services.append(puller.shutdown) }
+    if let puller { services += [puller.shutdown, puller.service] }
     if let listen {
         var address = configuration
         try address.setListen(listen)

@@ -83,7 +83,11 @@ struct PullSourceTests {
             let alice = requests.filter { $0.id == "alice" }.map(\.start)
             #expect(zip(alice, alice.dropFirst()).allSatisfy { $1 - $0 >= 0.9 }, "alice polled once a second, not more: \(alice)")
 
-            // Each ok run stored one event, its id the run's, in the normalized shape.
+            // Each ok run stored one event, its id the run's, in the normalized shape. Polling is
+            // stopped first, and a poll in flight given time to record its run, so that runs and
+            // events are read at rest.
+            _ = try await api.pauseSource(path: .init(stream: stream, source: "followers")).ok
+            try await Task.sleep(for: .seconds(2))
             let all = try await runs(api, stream, "followers")
             var events: [String: [String: Any]] = [:]
             for partition in 0..<2 {
@@ -107,9 +111,7 @@ struct PullSourceTests {
             let described = try await api.describeSource(path: .init(stream: stream, source: "followers")).ok.body.json
             #expect(described.entities == 3 && described.failing == 0 && described.runsLastHour >= 6 && described.lastError == nil)
 
-            // Paused: no more requests.
-            _ = try await api.pauseSource(path: .init(stream: stream, source: "followers")).ok
-            try await Task.sleep(for: .milliseconds(300))
+            // Paused (above): no more requests.
             let before = try await platform.requests().count
             try await Task.sleep(for: .seconds(2))
             #expect(try await platform.requests().count == before)
