@@ -263,6 +263,22 @@ struct QuotaTests {
         }
     }
 
+    @Test("a burst of concurrent guesses is cut at the limit before any hash: of 40 wrong passwords at once, 5 are evaluated", arguments: [false, true])
+    func concurrentGuesses(redis: Bool) async throws {
+        try await withSluice({ if redis { $0.redisURL = TestEnvironment.redisURL } }) { sluice in
+            let account = try await sluice.signup("burst")
+            let wrong = #"{"email":"\#(account.email)","password":"wrong password!"}"#
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { Int(try await sluice.send(.post, "/v1/auth/login", body: wrong).status.code) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let evaluated = statuses.filter { $0 != 429 }
+            #expect(evaluated.count == 5 && evaluated.allSatisfy { $0 == 401 }, "\(statuses)")
+        }
+    }
+
     @Test("fairness: tenant A far over its limit does not slow tenant B, whose p99 stays within 5x (+50 ms) of its unloaded p99")
     func fairness() async throws {
         try await withSluice(RateLimitTests.configure(

@@ -58,11 +58,12 @@ public struct AuthService: Sendable {
 
     public func login(email: String, password: String, tenantID: UUID?, origin: RequestOrigin) async throws -> TokenPair {
         let account = email.trimmingCharacters(in: .whitespaces).lowercased()
-        try await throttle.check(account: account, clientIP: origin.clientIP)
+        // Counted before the hash is computed: concurrent guesses beyond the limit are refused
+        // without being evaluated.
+        let attempt = try await throttle.reserve(account: account, clientIP: origin.clientIP)
         let found = try await client.withConnection { try await users.credentials(email: account, on: $0) }
         let passwordMatches = try await hasher.verify(password, against: found?.1 ?? decoyHash)
         guard let (user, storedHash) = found, passwordMatches else {
-            await throttle.recordFailure(account: account, clientIP: origin.clientIP)
             if let user = found?.0 {
                 try await auditLoginFailure(user: user, tenantID: tenantID, reason: "wrong password", origin: origin)
             } else {
@@ -73,11 +74,10 @@ public struct AuthService: Sendable {
         let memberships = try await client.withConnection { try await self.memberships.memberships(userID: user.id, on: $0) }
         let chosen = tenantID.map { id in memberships.first { $0.0.id == id } } ?? memberships.first
         guard let (tenant, role) = chosen else {
-            await throttle.recordFailure(account: account, clientIP: origin.clientIP)
             try await auditLoginFailure(user: user, tenantID: nil, reason: "not a member of the tenant", origin: origin)
             throw SluiceError.unauthorized("The user is not a member of that tenant.")
         }
-        await throttle.recordSuccess(account: account)
+        await throttle.succeeded(attempt, account: account, clientIP: origin.clientIP)
         if hasher.needsRehash(storedHash) {
             let fresh = try await hasher.hash(password)
             try await client.withConnection { try await users.setPassword(userID: user.id, passwordHash: fresh, on: $0) }

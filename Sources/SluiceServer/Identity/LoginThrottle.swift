@@ -2,16 +2,19 @@ import Foundation
 import Logging
 import Redis
 
-/// Counts failed logins per account and per client IP within a sliding window and refuses
+/// Counts login attempts per account and per client IP within a sliding window and refuses
 /// further attempts past a limit, so that passwords cannot be guessed at speed.
 ///
-/// `InProcessLoginThrottle` holds for a single node; `RedisLoginThrottle`, used when Redis is
-/// configured, for every node.
+/// An attempt is reserved (checked and counted in one step) before its password is hashed,
+/// so that a burst of concurrent guesses is cut at the limit rather than all evaluated; a
+/// success gives its reservation back. `InProcessLoginThrottle` holds for a single node;
+/// `RedisLoginThrottle`, used when Redis is configured, for every node.
 public protocol LoginThrottling: Sendable {
-    /// Throws 429 with `Retry-After` if the account or the address has failed too often.
-    func check(account: String, clientIP: String?) async throws
-    func recordFailure(account: String, clientIP: String?) async
-    func recordSuccess(account: String) async
+    /// Counts an attempt, or throws 429 with `Retry-After` if the account or the address has
+    /// had too many; answers the attempt's token.
+    func reserve(account: String, clientIP: String?) async throws -> String
+    /// The attempt succeeded: it no longer counts, and the account's failures are forgotten.
+    func succeeded(_ attempt: String, account: String, clientIP: String?) async
 }
 
 public actor InProcessLoginThrottle: LoginThrottling {
@@ -24,38 +27,36 @@ public actor InProcessLoginThrottle: LoginThrottling {
 
     private let configuration: Configuration
     private let now: @Sendable () -> Date
-    private var failures: [String: [Date]] = [:]
+    private var failures: [String: [(id: String, time: Date)]] = [:]
 
     public init(configuration: Configuration = .init(), now: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
         self.now = now
     }
 
-    public func check(account: String, clientIP: String?) throws {
+    public func reserve(account: String, clientIP: String?) throws -> String {
         let current = now()
-        for (key, limit) in keys(account: account, clientIP: clientIP) {
+        let keys = keys(account: account, clientIP: clientIP)
+        for (key, limit) in keys {
             let recent = prune(key, at: current)
-            if recent.count >= limit, let oldest = recent.first {
-                let retryAfter = Int((oldest.addingTimeInterval(configuration.window).timeIntervalSince(current)).rounded(.up))
+            if recent.count >= limit, let freeing = recent.dropLast(limit - 1).last {
+                let retryAfter = Int((freeing.time.addingTimeInterval(configuration.window).timeIntervalSince(current)).rounded(.up))
                 throw SluiceError.tooManyRequests(
-                    "Too many failed logins; try again later.", retryAfterSeconds: retryAfter, kind: "login-throttled"
+                    "Too many failed logins; try again later.", retryAfterSeconds: max(1, retryAfter), kind: "login-throttled"
                 )
             }
         }
-    }
-
-    public func recordFailure(account: String, clientIP: String?) {
-        let current = now()
-        for (key, limit) in keys(account: account, clientIP: clientIP) {
-            var recent = prune(key, at: current)
-            recent.append(current)
-            failures[key] = Array(recent.suffix(limit))
+        let attempt = UUID().uuidString
+        for (key, limit) in keys {
+            failures[key] = Array((prune(key, at: current) + [(attempt, current)]).suffix(limit))
         }
         if failures.count > 100_000 { failures = failures.filter { !prune($0.key, at: current).isEmpty } }
+        return attempt
     }
 
-    public func recordSuccess(account: String) {
+    public func succeeded(_ attempt: String, account: String, clientIP: String?) {
         failures[Self.accountKey(account)] = nil
+        if let clientIP { failures["ip:" + clientIP]?.removeAll { $0.id == attempt } }
     }
 
     private func keys(account: String, clientIP: String?) -> [(String, Int)] {
@@ -66,9 +67,9 @@ public actor InProcessLoginThrottle: LoginThrottling {
 
     private static func accountKey(_ account: String) -> String { "account:" + account.lowercased() }
 
-    private func prune(_ key: String, at current: Date) -> [Date] {
+    private func prune(_ key: String, at current: Date) -> [(id: String, time: Date)] {
         let cutoff = current.addingTimeInterval(-configuration.window)
-        let recent = (failures[key] ?? []).filter { $0 > cutoff }
+        let recent = (failures[key] ?? []).filter { $0.time > cutoff }
         failures[key] = recent.isEmpty ? nil : recent
         return recent
     }
@@ -91,27 +92,28 @@ public struct RedisLoginThrottle: LoginThrottling {
         self.logger = logger
     }
 
-    /// ARGV: mode (check|fail), window in ms, a unique member, then each key's limit.
-    /// `check` answers the milliseconds until a throttled key frees up, or 0.
+    /// ARGV: window in ms, the attempt's unique member, then each key's limit. Checks every
+    /// key, then counts the attempt in all of them, in one step: answers the milliseconds
+    /// until a throttled key frees up, or 0 once the attempt is counted.
     static let script = RedisScript(
         """
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-        local window = tonumber(ARGV[2])
+        local window = tonumber(ARGV[1])
         for i, key in ipairs(KEYS) do
-          local limit = tonumber(ARGV[3 + i])
+          local limit = tonumber(ARGV[2 + i])
           redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-          if ARGV[1] == 'check' then
-            local count = redis.call('ZCARD', key)
-            if count >= limit then
-              local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-              return math.max(1, tonumber(freeing[2]) + window - now)
-            end
-          else
-            redis.call('ZADD', key, now, ARGV[3])
-            redis.call('ZREMRANGEBYRANK', key, 0, -(limit + 1))
-            redis.call('PEXPIRE', key, window)
+          local count = redis.call('ZCARD', key)
+          if count >= limit then
+            local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+            return math.max(1, tonumber(freeing[2]) + window - now)
           end
+        end
+        for i, key in ipairs(KEYS) do
+          local limit = tonumber(ARGV[2 + i])
+          redis.call('ZADD', key, now, ARGV[2])
+          redis.call('ZREMRANGEBYRANK', key, 0, -(limit + 1))
+          redis.call('PEXPIRE', key, window)
         end
         return 0
         """
@@ -128,36 +130,30 @@ public struct RedisLoginThrottle: LoginThrottling {
         return (keys, limits)
     }
 
-    private func run(_ mode: String, account: String, clientIP: String?) async throws -> Int64 {
+    public func reserve(account: String, clientIP: String?) async throws -> String {
         let (keys, limits) = keys(account: account, clientIP: clientIP)
-        let window = String(Int(configuration.window * 1000))
-        let reply = try await redis.evaluate(Self.script, keys: keys, arguments: [mode, window, UUID().uuidString] + limits)
-        guard let wait = reply.integer else { throw RedisError.protocolViolation("the login script answered \(reply)") }
-        return wait
-    }
-
-    public func check(account: String, clientIP: String?) async throws {
+        let attempt = UUID().uuidString
         let wait: Int64
         do {
-            wait = try await run("check", account: account, clientIP: clientIP)
+            let reply = try await redis.evaluate(Self.script, keys: keys, arguments: [String(Int(configuration.window * 1000)), attempt] + limits)
+            guard let answer = reply.integer else { throw RedisError.protocolViolation("the login script answered \(reply)") }
+            wait = answer
         } catch let error as RedisError {
             logger.debug("login throttle falls back to this node", metadata: ["error": "\(error)"])
-            return try await fallback.check(account: account, clientIP: clientIP)
+            return try await fallback.reserve(account: account, clientIP: clientIP)
         }
         if wait > 0 {
             throw SluiceError.tooManyRequests(
                 "Too many failed logins; try again later.", retryAfterSeconds: Int((Double(wait) / 1000).rounded(.up)), kind: "login-throttled"
             )
         }
+        return attempt
     }
 
-    public func recordFailure(account: String, clientIP: String?) async {
-        await fallback.recordFailure(account: account, clientIP: clientIP)
-        _ = try? await run("fail", account: account, clientIP: clientIP)
-    }
-
-    public func recordSuccess(account: String) async {
-        await fallback.recordSuccess(account: account)
-        _ = try? await redis.send(["DEL", keys(account: account, clientIP: nil).keys[0]])
+    public func succeeded(_ attempt: String, account: String, clientIP: String?) async {
+        await fallback.succeeded(attempt, account: account, clientIP: clientIP)
+        let keys = keys(account: account, clientIP: clientIP).keys
+        _ = try? await redis.send(["DEL", keys[0]])
+        if keys.count > 1 { _ = try? await redis.send(["ZREM", keys[1], attempt]) }
     }
 }
