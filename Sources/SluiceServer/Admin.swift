@@ -155,7 +155,10 @@ public struct Admin: Sendable {
             let users = UserRepository(logger: logger)
             guard let user = try await users.find(email: email, on: connection) else { throw SluiceError.notFound("User \(email)") }
             try await users.setPassword(userID: user.id, passwordHash: hash, on: connection)
+            // A reset ends every session: refresh tokens revoked, access tokens refused.
+            try await users.endSessions(userID: user.id, on: connection)
             for (tenant, _) in try await MembershipRepository(logger: logger).memberships(userID: user.id, on: connection) {
+                try await RefreshTokenRepository(logger: logger).revokeAll(tenantID: tenant.id, userID: user.id, on: connection)
                 try await audit.append(
                     AuditRecord(tenantID: tenant.id, actor: .system, action: "user.password.reset", targetType: "user",
                                 targetID: user.id.lowercased, origin: .commandLine),

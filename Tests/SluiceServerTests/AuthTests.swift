@@ -160,4 +160,23 @@ struct AuthTests {
             #expect(refused.status == .notFound)
         }
     }
+
+    @Test("an operator's password reset ends the user's sessions: access and refresh tokens refused, the new password works")
+    func resetEndsSessions() async throws {
+        try await withSluice { sluice in
+            let account = try await sluice.signup("reset")
+            #expect(try await sluice.send(.get, "/v1/me", headers: bearer(account.token)).status == .ok)
+            // A second later, so that the old token's issue time (whole seconds) is before the reset.
+            try await Task.sleep(for: .milliseconds(1100))
+            let fresh = "a brand new passphrase"
+            try await Admin.with(TestEnvironment.configuration(), logger: TestEnvironment.logger) {
+                try await $0.setPassword(email: account.email, password: fresh)
+            }
+            #expect(try await sluice.send(.get, "/v1/me", headers: bearer(account.token)).status == .unauthorized)
+            let refresh = try await sluice.send(.post, "/v1/auth/refresh", body: #"{"refreshToken":"\#(account.tokens.refreshToken)"}"#)
+            #expect(refresh.status == .unauthorized)
+            let login = try await sluice.api().login(body: .json(.init(email: account.email, password: fresh))).ok.body.json
+            #expect(try await sluice.send(.get, "/v1/me", headers: bearer(login.accessToken)).status == .ok)
+        }
+    }
 }

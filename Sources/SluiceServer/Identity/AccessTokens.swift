@@ -49,6 +49,7 @@ public struct AccessTokens: Sendable {
         public var userID: UUID
         public var tenantID: UUID
         public var role: Role
+        public var issuedAt: Date
     }
 
     let configuration: Configuration
@@ -102,7 +103,7 @@ public struct AccessTokens: Sendable {
         else {
             throw SluiceError.unauthorized("The access token is invalid.")
         }
-        return Verified(userID: userID, tenantID: tenantID, role: role)
+        return Verified(userID: userID, tenantID: tenantID, role: role, issuedAt: claims.iat.value)
     }
 
     private struct Header: Decodable {

@@ -41,6 +41,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
             try await MembershipRepository(logger: logger).member(tenantID: verified.tenantID, userID: verified.userID, on: connection)
         }
         guard let member else { throw SluiceError.unauthorized("The user is no longer a member of this tenant.") }
+        // JWT times have whole seconds: a token of the very second of a reset still counts.
+        if let validAfter = member.sessionsValidAfter, verified.issuedAt.timeIntervalSince1970.rounded(.down) < validAfter.timeIntervalSince1970.rounded(.down) {
+            throw SluiceError.unauthorized("This session was ended (the password was reset); sign in again.")
+        }
         return Identity(tenantID: verified.tenantID, actor: .user(id: member.userID, email: member.email, role: member.role))
     }
 }

@@ -20,14 +20,16 @@ struct MembershipRepository: Sendable {
     func member(tenantID: UUID, userID: UUID, on connection: PostgresConnection) async throws -> Member? {
         let rows = try await connection.query(
             """
-            SELECT u.id, u.email::text, u.name, m.role, m.created_at
+            SELECT u.id, u.email::text, u.name, m.role, m.created_at, u.sessions_valid_after
             FROM memberships m JOIN users u ON u.id = m.user_id
             WHERE m.tenant_id = \(tenantID) AND m.user_id = \(userID)
             """,
             logger: logger
         )
-        for try await row in rows.decode((UUID, String, String?, String, Date).self) {
-            return Member(userID: row.0, email: row.1, name: row.2, role: Role(rawValue: row.3) ?? .viewer, joinedAt: row.4)
+        for try await row in rows.decode((UUID, String, String?, String, Date, Date?).self) {
+            return Member(
+                userID: row.0, email: row.1, name: row.2, role: Role(rawValue: row.3) ?? .viewer, joinedAt: row.4, sessionsValidAfter: row.5
+            )
         }
         return nil
     }

@@ -20,6 +20,8 @@ public struct Member: Sendable, Equatable {
     public var name: String?
     public var role: Role
     public var joinedAt: Date
+    /// Access tokens issued before this are refused (a password reset ended the sessions).
+    public var sessionsValidAfter: Date? = nil
 }
 
 public struct Invitation: Sendable, Equatable {

@@ -56,6 +56,11 @@ struct UserRepository: Sendable {
             logger: logger
         )
     }
+
+    /// Access tokens issued before now are refused from here on.
+    func endSessions(userID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE users SET sessions_valid_after = now() WHERE id = \(userID)", logger: logger)
+    }
 }
 
 struct TenantRepository: Sendable {
