@@ -10,8 +10,9 @@ public struct Admin: Sendable {
     let client: PostgresClient
     let logger: Logger
     let hasher: PasswordHasher
+    let auditKeys: AuditKeys
 
-    var audit: AuditLog { .init(client: client, logger: logger) }
+    var audit: AuditLog { .init(client: client, logger: logger, keys: auditKeys) }
 
     /// Runs `body` with a started database client and hashing pool, then stops them.
     public static func with<T: Sendable>(
@@ -26,7 +27,7 @@ public struct Admin: Sendable {
                 await client.run()
                 return nil
             }
-            let admin = Admin(client: client, logger: logger, hasher: PasswordHasher(threadPool: pool))
+            let admin = Admin(client: client, logger: logger, hasher: PasswordHasher(threadPool: pool), auditKeys: configuration.auditKeyring())
             defer { group.cancelAll() }
             return try await body(admin)
         }

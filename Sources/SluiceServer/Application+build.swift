@@ -35,7 +35,8 @@ public func buildApplication(
         tokenConfiguration.lifetime = configuration.accessTokenLifetime
         return tokenConfiguration
     }())
-    let audit = AuditLog(client: client, logger: logger)
+    let audit = AuditLog(client: client, logger: logger, keys: configuration.auditKeyring())
+    let refusals = RefusalAudit(audit: audit, logger: logger)
     var authConfiguration = AuthService.Configuration()
     authConfiguration.refreshTokenLifetime = configuration.refreshTokenLifetime
     let redis = try configuration.redisURL.map { RedisClient(configuration: try RedisConfiguration(url: $0), logger: logger) }
@@ -43,7 +44,14 @@ public func buildApplication(
         configuration: authConfiguration, client: client, logger: logger, hasher: hasher, tokens: tokens,
         throttle: redis.map { RedisLoginThrottle(redis: $0, configuration: configuration.loginThrottle, logger: logger) }
             ?? InProcessLoginThrottle(configuration: configuration.loginThrottle),
-        audit: audit, decoyHash: try await hasher.hash(UUID().uuidString)
+        signups: {
+            // The same sliding window, an hour long, keyed by the client's address.
+            var signups = InProcessLoginThrottle.Configuration()
+            signups.failuresPerAccount = configuration.signupsPerAddress
+            signups.window = 3600
+            return redis.map { RedisLoginThrottle(redis: $0, configuration: signups, logger: logger) } ?? InProcessLoginThrottle(configuration: signups)
+        }(),
+        refusals: refusals, audit: audit, decoyHash: try await hasher.hash(UUID().uuidString)
     )
     let maintenance = EventStoreMaintenance(client: client, logger: logger)
     var services: [any Service] = [client]
@@ -135,6 +143,7 @@ public func buildApplication(
     let router = Router(context: SluiceRequestContext.self)
     router.addMiddleware {
         SecurityHeadersMiddleware()
+        ClientAddressMiddleware(trusted: configuration.trustedProxies)
         RequestIDMiddleware()
         ProblemMiddleware()
         LogRequestsMiddleware(.debug)
@@ -146,7 +155,9 @@ public func buildApplication(
     let generated = router.group()
         .add(middleware: RateLimitMiddleware(limits: limits))
         .add(middleware: OpenAPIRequestContextMiddleware())
-    let contract = ContractTransport(base: generated, contract: try Contract.current.get(), maxBodyBytes: configuration.maxBodyBytes)
+    let contract = ContractTransport(
+        base: generated, contract: try Contract.current.get(), refusals: refusals, maxBodyBytes: configuration.maxBodyBytes
+    )
     try api.registerHandlers(on: HandRoutedTransport(base: contract, excluded: IngestRoutes.operations), configuration: .sluice)
     ingest.register(on: router)
 
@@ -193,7 +204,7 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
     let metrics = PrometheusCollectorRegistry()
     let worker = configuration.workers.concurrency > 0
         ? DeliveryWorker.make(
-            configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger), metrics: metrics
+            configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger, keys: configuration.auditKeyring()), metrics: metrics
         ) : nil
     let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics)
     let catalog = StreamCatalog(client: client, logger: logger)

@@ -17,6 +17,10 @@ public struct SluiceConfiguration: Sendable {
     /// Header, request and idle timeouts, and the most connections open at once.
     var connections = ConnectionLimits()
     public var loginThrottle = InProcessLoginThrottle.Configuration()
+    /// Signups allowed per client address an hour (each costs a password hash and a tenant).
+    public var signupsPerAddress = 10
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers tell the client's address.
+    var trustedProxies: [AddressRange] = []
     public var passwordHashingThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public var migrationsDirectory: String
     public var migrateOnStart = true
@@ -25,6 +29,8 @@ public struct SluiceConfiguration: Sendable {
     /// Seals secrets Sluice must keep readable (platform app secrets): 32 bytes. Without it, a
     /// key is derived from the JWT signing key (so rotating that key loses sealed secrets).
     public var secretsKey: [UInt8]?
+    /// Authenticate the audit chain; without them, a key derived from the JWT signing key.
+    public var auditKeys: AuditKeys?
     /// Plans, per-API-key limits and tenant quotas; in Redis when `redisURL` is set, else in
     /// this process only.
     public var rateLimits = RateLimits.Configuration()
@@ -106,6 +112,26 @@ public struct SluiceConfiguration: Sendable {
         if let value = environment["SLUICE_LOGIN_FAILURES_PER_ACCOUNT"] {
             configuration.loginThrottle.failuresPerAccount = try int(value, "SLUICE_LOGIN_FAILURES_PER_ACCOUNT", 1...1000)
         }
+        if let value = environment["SLUICE_AUDIT_KEYS"] {
+            let keys = try parseJWTKeys(value)
+            let signing = environment["SLUICE_AUDIT_KEY_ID"] ?? keys.first?.id ?? ""
+            guard keys.contains(where: { $0.id == signing }) else {
+                throw ConfigurationError("SLUICE_AUDIT_KEY_ID '\(signing)' is not among SLUICE_AUDIT_KEYS")
+            }
+            configuration.auditKeys = AuditKeys(keys: Dictionary(keys.map { ($0.id, $0.secret) }) { first, _ in first }, signingKeyID: signing)
+        }
+        if let value = environment["SLUICE_SIGNUPS_PER_IP"] {
+            configuration.signupsPerAddress = try int(value, "SLUICE_SIGNUPS_PER_IP", 1...1_000_000)
+        }
+        if let value = environment["SLUICE_TRUSTED_PROXIES"], !value.isEmpty {
+            configuration.trustedProxies = try value.split(separator: ",").map { text in
+                let text = text.trimmingCharacters(in: .whitespaces)
+                guard let range = AddressRange(text) else {
+                    throw ConfigurationError("SLUICE_TRUSTED_PROXIES: '\(text)' is not an address or a CIDR block (10.0.0.0/8, fd00::/8)")
+                }
+                return range
+            }
+        }
         if let value = environment["SLUICE_LOGIN_FAILURES_PER_IP"] {
             configuration.loginThrottle.failuresPerIP = try int(value, "SLUICE_LOGIN_FAILURES_PER_IP", 1...100_000)
         }
@@ -138,6 +164,11 @@ public struct SluiceConfiguration: Sendable {
             configuration.logLevel = level
         }
         return configuration
+    }
+
+    /// The keys of the audit chain: the configured ones, else one derived from the JWT signing key.
+    func auditKeyring() -> AuditKeys {
+        auditKeys ?? AuditKeys.derived(fromJWTKey: jwtKeys.first { $0.id == jwtSigningKeyID } ?? .init(id: "none", secret: []))
     }
 
     /// Seals and opens the secrets Sluice keeps readable.

@@ -211,7 +211,7 @@ struct AccessTests {
 /// The identity an API key resolves to, through the service the middleware uses.
 func identityOf(_ secret: String) async throws -> Identity? {
     try await asSuperuser { client in
-        try await ApiKeyService(client: client, logger: TestEnvironment.logger, audit: AuditLog(client: client, logger: TestEnvironment.logger))
+        try await ApiKeyService(client: client, logger: TestEnvironment.logger, audit: AuditLog(client: client, logger: TestEnvironment.logger, keys: TestEnvironment.configuration().auditKeyring()))
             .authenticate(secret: secret)
     }
 }

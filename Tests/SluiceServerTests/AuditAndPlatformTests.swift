@@ -49,6 +49,47 @@ struct AuditTests {
         }
     }
 
+    @Test("a rewrite with the chain recomputed in the database (the attack of someone holding the app's role) is found: the MACs need a key the database lacks")
+    func keyedChain() async throws {
+        try await withSluice { sluice in
+            let owner = try await sluice.signup("keyed")
+            _ = try await sluice.createKey(owner, scopes: [.admin])
+            _ = try await sluice.createKey(owner, scopes: [.admin])
+            let before = try await sluice.api(owner.token).verifyAuditLog().ok.body.json
+            #expect(before.valid && before.keyed == before.checked && before.checked >= 3)
+            let tenantID = UUID(uuidString: owner.tenantID)!
+            // Edit entry 2, then recompute every hash after it and the head, as the issue did.
+            try await asSuperuser { client in
+                try await client.withTransaction(logger: TestEnvironment.logger) { connection in
+                    try await connection.query("SET LOCAL session_replication_role = replica", logger: TestEnvironment.logger)
+                    try await connection.query(
+                        "UPDATE audit_log SET details = '{\"name\":\"innocent\"}' WHERE tenant_id = \(tenantID) AND seq = 2",
+                        logger: TestEnvironment.logger
+                    )
+                    try await connection.query(
+                        """
+                        DO $$
+                        DECLARE r record; previous bytea := decode(repeat('00', 32), 'hex'); h bytea;
+                        BEGIN
+                          FOR r IN SELECT * FROM audit_log WHERE tenant_id = '\(unescaped: tenantID.uuidString)' ORDER BY seq LOOP
+                            h := audit_entry_hash(previous, r.tenant_id, r.seq, r.occurred_at, r.actor_type, r.actor_id, r.actor_label,
+                                                  r.action, r.target_type, r.target_id, r.details, r.client_ip, r.request_id);
+                            UPDATE audit_log SET prev_hash = previous, hash = h WHERE tenant_id = r.tenant_id AND seq = r.seq;
+                            previous := h;
+                          END LOOP;
+                          UPDATE audit_chain_heads SET hash = previous WHERE tenant_id = '\(unescaped: tenantID.uuidString)';
+                        END $$
+                        """,
+                        logger: TestEnvironment.logger
+                    )
+                }
+            }
+            let after = try await sluice.api(owner.token).verifyAuditLog().ok.body.json
+            #expect(!after.valid && after.firstBrokenSeq == 2, "\(after)")
+            #expect(after.reason?.contains("rewritten") == true)
+        }
+    }
+
     @Test("listing filters by actor, action and time, newest first, with a cursor")
     func listing() async throws {
         try await withSluice { sluice in

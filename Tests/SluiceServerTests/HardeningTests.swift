@@ -262,11 +262,10 @@ struct AccessMatrixTests {
                 case .owner: token = ownerToken
                 case .admin, .developer, .viewer:
                     let role = credential == .admin ? "admin" : credential == .developer ? "developer" : "viewer"
-                    let tenant = try await sluice.api(ownerToken).getMe().ok.body.json.tenant.id
                     let user = try await sluice.signup("matrix")
-                    _ = try await sluice.send(.post, "/v1/members", body: #"{"email":"\#(user.email)","role":"\#(role)"}"#, headers: bearer(ownerToken))
-                    token = try await sluice.api().login(body: .json(.init(email: user.email, password: user.password, tenantId: tenant)))
-                        .ok.body.json.accessToken
+                    let invited = try await sluice.send(.post, "/v1/members", body: #"{"email":"\#(user.email)","role":"\#(role)"}"#, headers: bearer(ownerToken))
+                    let invitation = invited.problem["token"] as? String ?? ""
+                    token = try await sluice.api(user.token).acceptInvitation(body: .json(.init(token: invitation))).ok.body.json.accessToken
                 case .eventsWrite, .eventsRead, .streamsManage, .adminKey:
                     let scope = credential == .eventsWrite ? "events:write" : credential == .eventsRead ? "events:read"
                         : credential == .streamsManage ? "streams:manage" : "admin"
@@ -359,16 +358,21 @@ struct RawConnection: @unchecked Sendable {
     func send(_ text: String) { _ = text.withCString { Glibc.send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
 
     /// What arrives within `seconds`: the bytes, or nil once the server has closed.
+    /// On a thread of its own: a blocking `recv` on the cooperative pool (two threads on a
+    /// two-core machine) would starve the in-process server it waits for.
     func receive(within seconds: Int) async -> (closed: Bool, text: String) {
-        await Task.detached { [socket] in
-            var timeout = timeval(tv_sec: seconds, tv_usec: 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(socket, &buffer, buffer.count, 0)
-            if count == 0 { return (true, "") }
-            if count < 0 { return (errno == ECONNRESET, "") }
-            return (false, String(decoding: buffer.prefix(count), as: UTF8.self))
-        }.value
+        await withCheckedContinuation { continuation in
+            let socket = socket
+            Thread {
+                var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+                setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = recv(socket, &buffer, buffer.count, 0)
+                if count == 0 { return continuation.resume(returning: (true, "")) }
+                if count < 0 { return continuation.resume(returning: (errno == ECONNRESET, "")) }
+                continuation.resume(returning: (false, String(decoding: buffer.prefix(count), as: UTF8.self)))
+            }.start()
+        }
     }
 
     func close() { Glibc.close(socket) }
@@ -416,6 +420,119 @@ struct ConnectionTests {
             defer { again.close() }
             again.send("GET /healthz HTTP/1.1\r\nHost: sluice\r\n\r\n")
             #expect(await again.receive(within: 5).text.hasPrefix("HTTP/1.1 200"))
+        }
+    }
+}
+
+@Suite("Client addresses: proxies believed only when trusted; signups throttled")
+struct ClientAddressTests {
+    /// One request over a fresh connection; answers its status code.
+    static func status(_ port: Int, _ method: String, _ path: String, body: String, headers: [String] = []) async throws -> Int {
+        let connection = try RawConnection(port: port)
+        defer { connection.close() }
+        let head = ([ "\(method) \(path) HTTP/1.1", "Host: sluice", "Content-Type: application/json", "Content-Length: \(body.utf8.count)",
+                      "Connection: close" ] + headers).joined(separator: "\r\n")
+        connection.send(head + "\r\n\r\n" + body)
+        let answer = await connection.receive(within: 10).text
+        return Int(answer.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    static func wrongLogin() -> String { #"{"email":"nobody-\#(UUID().uuidString.prefix(8))@example.test","password":"wrong password!"}"# }
+
+    @Test("behind a trusted proxy each client is throttled by its own address; from anyone else, X-Forwarded-For is ignored")
+    func trustedProxies() async throws {
+        try await ConnectionTests().withLiveSluice({
+            $0.trustedProxies = [AddressRange("127.0.0.1/32")!]
+            $0.loginThrottle.failuresPerIP = 3
+        }) { port in
+            for _ in 0..<3 {
+                let code1 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: 203.0.113.7"])
+                #expect(code1 == 401)
+            }
+            let code2 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: 203.0.113.7"])
+            #expect(code2 == 429)
+            // Another client behind the same proxy is not locked out; a spoofed hop before the client's own is not believed.
+            let code3 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: 198.51.100.9"])
+            #expect(code3 == 401)
+            let code4 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.7"])
+            #expect(code4 == 429)
+            let code5 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: [#"Forwarded: for="[2001:db8::1]""#])
+            #expect(code5 == 401)
+        }
+        try await ConnectionTests().withLiveSluice({ $0.loginThrottle.failuresPerIP = 3 }) { port in
+            for hop in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
+                let code6 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: \(hop)"])
+                #expect(code6 == 401)
+            }
+            let code7 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: 192.0.2.4"])
+            #expect(code7 == 429)
+        }
+    }
+
+    @Test("signups are limited per client address")
+    func signups() async throws {
+        try await ConnectionTests().withLiveSluice({ $0.signupsPerAddress = 2 }) { port in
+            func signup() async throws -> Int {
+                let body = #"{"email":"new-\#(UUID().uuidString.prefix(8))@example.test","password":"correct horse battery","tenantName":"t"}"#
+                return try await Self.status(port, "POST", "/v1/auth/signup", body: body)
+            }
+            var codes: [Int] = []
+            for _ in 0..<3 { codes.append(try await signup()) }
+            #expect(codes == [201, 201, 429])
+        }
+    }
+}
+
+@Suite("Refusals are audited, within a bound")
+struct RefusalAuditTests {
+    @Test("a refused management attempt and a throttled login leave an entry; a flood of refusals leaves at most the bound")
+    func refusals() async throws {
+        try await withSluice { sluice in
+            let owner = try await sluice.signup("refused")
+            let viewer = try await sluice.member(of: owner, role: .viewer)
+            #expect(try await sluice.send(.post, "/v1/streams", body: #"{"name":"nope"}"#, headers: bearer(viewer.token)).status == .forbidden)
+            func entries(_ action: String) async throws -> [[String: Any]] {
+                let response = try await sluice.send(.get, "/v1/audit-log?action=\(action)&limit=500", headers: bearer(owner.token))
+                return (try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+            }
+            let denied = try await entries("access.denied")
+            #expect(denied.count == 1)
+            #expect((denied.first?["target"] as? [String: Any])?["id"] as? String == "createStream" || denied.first?["targetId"] as? String == "createStream",
+                    "\(denied.first ?? [:])")
+
+            for _ in 0..<200 {
+                _ = try await sluice.send(.delete, "/v1/streams/whatever", headers: bearer(viewer.token))
+            }
+            let flood = try await entries("access.denied")
+            // 60 a minute per tenant and kind (120 if the flood straddles a minute's end), of 201.
+            #expect(flood.count >= 30 && flood.count <= 120, "bounded: \(flood.count)")
+
+            let wrong = #"{"email":"\#(owner.email)","password":"wrong password!"}"#
+            for _ in 0..<7 { _ = try await sluice.send(.post, "/v1/auth/login", body: wrong) }
+            #expect(try await entries("auth.login.throttled").count >= 1)
+        }
+    }
+}
+
+@Suite("Members join by consent")
+struct InvitationTests {
+    @Test("adding a member is always an invitation, answered alike for known and unknown emails; the known user joins only by accepting")
+    func noAccountOracle() async throws {
+        try await withSluice { sluice in
+            let owner = try await sluice.signup("inviter")
+            let known = try await sluice.signup("known")
+            let auth = bearer(owner.token)
+            let toKnown = try await sluice.send(.post, "/v1/members", body: #"{"email":"\#(known.email)","role":"viewer"}"#, headers: auth)
+            let toUnknown = try await sluice.send(.post, "/v1/members", body: #"{"email":"nobody-\#(UUID().uuidString.prefix(6))@example.test","role":"viewer"}"#, headers: auth)
+            #expect(toKnown.status == .accepted && toUnknown.status == .accepted)
+            #expect(Set(toKnown.problem.keys) == Set(toUnknown.problem.keys))
+            let members = try await sluice.api(owner.token).listMembers().ok.body.json.items
+            #expect(!members.contains { $0.email == known.email }, "not a member before accepting")
+            let login = try await sluice.send(.post, "/v1/auth/login", body: #"{"email":"\#(known.email)","password":"\#(known.password)","tenantId":"\#(owner.tenantID)"}"#)
+            #expect(login.status == .unauthorized)
+            let token = toKnown.problem["token"] as? String ?? ""
+            _ = try await sluice.api(known.token).acceptInvitation(body: .json(.init(token: token))).ok
+            #expect(try await sluice.api(owner.token).listMembers().ok.body.json.items.contains { $0.email == known.email })
         }
     }
 }

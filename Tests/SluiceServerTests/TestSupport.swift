@@ -111,9 +111,8 @@ struct Harness {
     /// Adds a fresh user to `owner`'s tenant with `role`; returns that user's tokens there.
     func member(of owner: Account, role: Components.Schemas.Role, name: String = "member") async throws -> Account {
         let user = try await signup(name)
-        _ = try await api(owner.token).addMember(body: .json(.init(email: user.email, role: role))).created
-        let login = try await api().login(body: .json(.init(email: user.email, password: user.password, tenantId: owner.tenantID)))
-        let tokens = try login.ok.body.json
+        let invitation = try await api(owner.token).addMember(body: .json(.init(email: user.email, role: role))).accepted.body.json
+        let tokens = try await api(user.token).acceptInvitation(body: .json(.init(token: invitation.value2.token))).ok.body.json
         return Account(email: user.email, password: user.password, userID: user.userID, tenantID: owner.tenantID, tokens: tokens)
     }
 

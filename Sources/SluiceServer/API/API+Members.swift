@@ -9,12 +9,8 @@ extension APIImplementation {
 
     func addMember(_ input: Operations.AddMember.Input) async throws -> Operations.AddMember.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
-        switch try await members.add(identity: RequestScope.identity(), email: body.email, role: body.role.domain, origin: Self.origin()) {
-        case .member(let member):
-            return .created(.init(body: .json(.init(member))))
-        case .invited(let invitation, let token):
-            return .accepted(.init(body: .json(.init(value1: .init(invitation), value2: .init(token: token)))))
-        }
+        let (invitation, token) = try await members.add(identity: RequestScope.identity(), email: body.email, role: body.role.domain, origin: Self.origin())
+        return .accepted(.init(body: .json(.init(value1: .init(invitation), value2: .init(token: token)))))
     }
 
     func updateMember(_ input: Operations.UpdateMember.Input) async throws -> Operations.UpdateMember.Output {

@@ -1,6 +1,30 @@
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
+
+/// The keys that authenticate the audit chain (HMAC-SHA256 over each entry's chain hash),
+/// held by the application and never by the database: one signs new entries, every one
+/// configured verifies (so that a key can be rotated without breaking older entries).
+public struct AuditKeys: Sendable {
+    public var keys: [String: [UInt8]]
+    public var signingKeyID: String
+
+    public init(keys: [String: [UInt8]], signingKeyID: String) {
+        self.keys = keys
+        self.signingKeyID = signingKeyID
+    }
+
+    /// A key derived from a JWT signing secret, for a server that configured no audit key.
+    public static func derived(fromJWTKey key: AccessTokens.Key) -> AuditKeys {
+        let derived = Array(SHA256.hash(data: Array("sluice audit chain ".utf8) + key.secret))
+        return AuditKeys(keys: ["jwt-" + key.id: derived], signingKeyID: "jwt-" + key.id)
+    }
+
+    func mac(_ hash: [UInt8], keyID: String) -> [UInt8]? {
+        keys[keyID].map { Array(HMAC<SHA256>.authenticationCode(for: hash, using: SymmetricKey(data: $0))) }
+    }
+}
 
 /// Who did something, as the audit log records it.
 public struct AuditActor: Sendable, Equatable {
@@ -62,14 +86,22 @@ public struct AuditEntry: Sendable {
     public var hash: [UInt8]
 }
 
-/// The append-only, hash-chained audit log (migration 0002).
+/// The append-only, hash-chained audit log (migrations 0002 and 0014).
 ///
 /// Appends go through the SQL function `audit_append`, which serialises a tenant's writers on
-/// its chain head so that the chain never forks. Append inside the transaction of the action
-/// it records, so that one is never committed without the other.
+/// its chain head so that the chain never forks; each entry's chain hash is then authenticated
+/// with an HMAC under a key the database does not hold (`AuditKeys`). Append inside the
+/// transaction of the action it records, so that one is never committed without the other.
+///
+/// What verification proves: no entry from a tenant's first keyed one on was changed, removed
+/// from the middle or inserted, even by someone who can write to the database and recompute
+/// the hashes. What it cannot: that the newest entries were not all removed together (compare
+/// the `checked` count or the chain head with a copy kept elsewhere), nor anything about
+/// entries written before keys existed (counted apart, as unkeyed).
 public struct AuditLog: Sendable {
     let client: PostgresClient
     let logger: Logger
+    let keys: AuditKeys
 
     public struct Filter: Sendable {
         public var actorID: String?
@@ -90,6 +122,8 @@ public struct AuditLog: Sendable {
         public var checked: Int64
         public var firstBrokenSeq: Int64?
         public var reason: String?
+        /// Entries whose MAC was checked against the key.
+        public var keyed: Int64 = 0
     }
 
     @discardableResult
@@ -103,14 +137,26 @@ public struct AuditLog: Sendable {
             """,
             logger: logger
         )
-        for try await seq in rows.decode(Int64.self) { return seq }
-        throw SluiceError.internalError
+        var appended: Int64?
+        for try await seq in rows.decode(Int64.self) { appended = seq }
+        guard let seq = appended else { throw SluiceError.internalError }
+        let stored = try await connection.query(
+            "SELECT hash FROM audit_log WHERE tenant_id = \(record.tenantID) AND seq = \(seq)", logger: logger
+        )
+        var hash: [UInt8]?
+        for try await buffer in stored.decode(ByteBuffer.self) { hash = Array(buffer: buffer) }
+        guard let hash, let mac = keys.mac(hash, keyID: keys.signingKeyID) else { throw SluiceError.internalError }
+        try await connection.query(
+            "INSERT INTO audit_macs (tenant_id, seq, key_id, mac) VALUES (\(record.tenantID), \(seq), \(keys.signingKeyID), \(ByteBuffer(bytes: mac)))",
+            logger: logger
+        )
+        return seq
     }
 
     /// Appends in a transaction of its own (for events that change nothing else, e.g. a failed login).
     @discardableResult
     public func append(_ record: AuditRecord) async throws -> Int64 {
-        try await client.withConnection { connection in try await append(record, on: connection) }
+        try await client.transaction(logger: logger) { connection in try await append(record, on: connection) }
     }
 
     /// Newest first, `limit` entries before the cursor (a seq).
@@ -160,26 +206,44 @@ public struct AuditLog: Sendable {
     public func verify(tenantID: UUID) async throws -> Verification {
         let rows = try await client.query(
             """
-            SELECT seq, prev_hash, hash,
-                   audit_entry_hash(prev_hash, tenant_id, seq, occurred_at, actor_type, actor_id, actor_label,
-                                    action, target_type, target_id, details, client_ip, request_id)
-            FROM audit_log WHERE tenant_id = \(tenantID) ORDER BY seq
+            SELECT l.seq, l.prev_hash, l.hash,
+                   audit_entry_hash(l.prev_hash, l.tenant_id, l.seq, l.occurred_at, l.actor_type, l.actor_id, l.actor_label,
+                                    l.action, l.target_type, l.target_id, l.details, l.client_ip, l.request_id),
+                   m.key_id, m.mac
+            FROM audit_log l LEFT JOIN audit_macs m ON m.tenant_id = l.tenant_id AND m.seq = l.seq
+            WHERE l.tenant_id = \(tenantID) ORDER BY l.seq
             """,
             logger: logger
         )
         var expectedPrevious = [UInt8](repeating: 0, count: 32)
         var expectedSeq: Int64 = 1
         var checked: Int64 = 0
-        for try await (seq, previous, stored, computed) in rows.decode((Int64, ByteBuffer, ByteBuffer, ByteBuffer).self) {
+        var keyed: Int64 = 0
+        for try await (seq, previous, stored, computed, keyID, mac) in rows.decode(
+            (Int64, ByteBuffer, ByteBuffer, ByteBuffer, String?, ByteBuffer?).self
+        ) {
             checked += 1
+            func broken(_ reason: String) -> Verification {
+                .init(valid: false, checked: checked, firstBrokenSeq: seq, reason: reason, keyed: keyed)
+            }
+            if let keyID, let mac {
+                guard let expected = keys.mac(Array(buffer: stored), keyID: keyID) else {
+                    return broken("entry \(seq) is keyed with '\(keyID)', which this server does not hold (SLUICE_AUDIT_KEYS)")
+                }
+                // Constant time is not needed here (nothing secret is compared), equality is.
+                if expected != Array(buffer: mac) { return broken("entry \(seq) was rewritten (its MAC does not match)") }
+                keyed += 1
+            } else if keyed > 0 {
+                return broken("entry \(seq) has no MAC, though entries before it do")
+            }
             if seq != expectedSeq {
-                return .init(valid: false, checked: checked, firstBrokenSeq: expectedSeq, reason: "entry \(expectedSeq) is missing")
+                return .init(valid: false, checked: checked, firstBrokenSeq: expectedSeq, reason: "entry \(expectedSeq) is missing", keyed: keyed)
             }
             if Array(buffer: previous) != expectedPrevious {
-                return .init(valid: false, checked: checked, firstBrokenSeq: seq, reason: "entry \(seq) does not point at its predecessor")
+                return .init(valid: false, checked: checked, firstBrokenSeq: seq, reason: "entry \(seq) does not point at its predecessor", keyed: keyed)
             }
             if Array(buffer: computed) != Array(buffer: stored) {
-                return .init(valid: false, checked: checked, firstBrokenSeq: seq, reason: "entry \(seq) was altered")
+                return .init(valid: false, checked: checked, firstBrokenSeq: seq, reason: "entry \(seq) was altered", keyed: keyed)
             }
             expectedPrevious = Array(buffer: stored)
             expectedSeq += 1
@@ -191,11 +255,11 @@ public struct AuditLog: Sendable {
             if headSeq != expectedSeq - 1 || Array(buffer: headHash) != expectedPrevious {
                 return .init(
                     valid: false, checked: checked, firstBrokenSeq: expectedSeq,
-                    reason: "the chain ends at \(expectedSeq - 1) but its head says \(headSeq)"
+                    reason: "the chain ends at \(expectedSeq - 1) but its head says \(headSeq)", keyed: keyed
                 )
             }
         }
-        return .init(valid: true, checked: checked, firstBrokenSeq: nil, reason: nil)
+        return .init(valid: true, checked: checked, firstBrokenSeq: nil, reason: nil, keyed: keyed)
     }
 
     static func escapeLike(_ text: String) -> String {

@@ -13,6 +13,8 @@ import SluiceJSON
 struct ContractTransport: ServerTransport {
     let base: any ServerTransport
     let contract: Contract
+    /// Where refusals (403) are recorded.
+    let refusals: RefusalAudit?
     /// The largest body read (the server's own limit, enforced earlier as a 413).
     let maxBodyBytes: Int
 
@@ -25,26 +27,48 @@ struct ContractTransport: ServerTransport {
         }
         let contract = contract
         let limit = maxBodyBytes
+        let refusals = refusals
         try base.register(
             { request, body, metadata in
-                if operation.secured {
-                    guard let identity = (try? RequestScope.context)?.identity else {
-                        throw SluiceError.unauthorized("This endpoint needs an access token or an API key.")
+                do {
+                    return try await Self.handle(request, body, metadata, operation: operation, contract: contract, limit: limit, handler)
+                } catch let error as SluiceError where error.status == .forbidden {
+                    // Refused attempts are audited, whether the table or the handler refused.
+                    if let refusals, let context = try? RequestScope.context, let identity = context.identity {
+                        await refusals.record(AuditRecord(
+                            tenantID: identity.tenantID, actor: identity.auditActor, action: "access.denied",
+                            targetType: "operation", targetID: operation.id,
+                            details: ["method": method.rawValue, "path": request.path.map { String($0.prefix(300)) } ?? "", "reason": error.detail ?? ""],
+                            origin: RequestOrigin(clientIP: context.clientIP, requestID: context.requestID)
+                        ))
                     }
-                    // Authorized before anything is read or changed, from the one table the
-                    // document holds.
-                    switch operation.access {
-                    case .authenticated: break
-                    case .member: _ = try identity.requireUser()
-                    case .permission(let permission): try identity.require(permission)
-                    }
+                    throw error
                 }
-                try contract.check(parameters: operation, request: request, metadata: metadata)
-                let checked = try await contract.check(body: body, of: operation, request: request, limit: limit)
-                return try await handler(request, checked, metadata)
             },
             method: method, path: path
         )
+    }
+
+    private static func handle(
+        _ request: HTTPRequest, _ body: HTTPBody?, _ metadata: ServerRequestMetadata, operation: Contract.Operation,
+        contract: Contract, limit: Int,
+        _ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        if operation.secured {
+            guard let identity = (try? RequestScope.context)?.identity else {
+                throw SluiceError.unauthorized("This endpoint needs an access token or an API key.")
+            }
+            // Authorized before anything is read or changed, from the one table the
+            // document holds.
+            switch operation.access {
+            case .authenticated: break
+            case .member: _ = try identity.requireUser()
+            case .permission(let permission): try identity.require(permission)
+            }
+        }
+        try contract.check(parameters: operation, request: request, metadata: metadata)
+        let checked = try await contract.check(body: body, of: operation, request: request, limit: limit)
+        return try await handler(request, checked, metadata)
     }
 }
 

@@ -16,6 +16,10 @@ public struct AuthService: Sendable {
     let hasher: PasswordHasher
     let tokens: AccessTokens
     let throttle: any LoginThrottling
+    /// Signups per client address.
+    let signups: any LoginThrottling
+    /// Where throttled logins are recorded (bounded).
+    let refusals: RefusalAudit?
     let audit: AuditLog
     /// A hash of nothing anyone knows: unknown emails are checked against it so that they
     /// take as long as known ones and do not reveal which accounts exist.
@@ -35,6 +39,16 @@ public struct AuthService: Sendable {
         try Validate.password(password)
         let tenantName = try Validate.name(tenantName, pointer: "/tenantName", maxLength: 200)
         let name = try name.map { try Validate.name($0, pointer: "/name", maxLength: 200) }
+        // Each signup costs a password hash and a tenant: counted per address before either.
+        if let address = origin.clientIP {
+            do {
+                _ = try await signups.reserve(account: "signup " + address, clientIP: nil)
+            } catch var error as SluiceError where error.kind == "login-throttled" {
+                error.kind = "signup-throttled"
+                error.detail = "Too many signups from this address; try again later."
+                throw error
+            }
+        }
         let passwordHash = try await hasher.hash(password)
         return try await client.transaction(logger: logger) { connection in
             let user = try await users.create(id: .v7(), email: email, name: name, passwordHash: passwordHash, on: connection)
@@ -60,7 +74,13 @@ public struct AuthService: Sendable {
         let account = email.trimmingCharacters(in: .whitespaces).lowercased()
         // Counted before the hash is computed: concurrent guesses beyond the limit are refused
         // without being evaluated.
-        let attempt = try await throttle.reserve(account: account, clientIP: origin.clientIP)
+        let attempt: String
+        do {
+            attempt = try await throttle.reserve(account: account, clientIP: origin.clientIP)
+        } catch let error as SluiceError {
+            await auditThrottled(account: account, origin: origin)
+            throw error
+        }
         let found = try await client.withConnection { try await users.credentials(email: account, on: $0) }
         let passwordMatches = try await hasher.verify(password, against: found?.1 ?? decoyHash)
         guard let (user, storedHash) = found, passwordMatches else {
@@ -89,6 +109,19 @@ public struct AuthService: Sendable {
                 on: connection
             )
             return try await issue(userID: user.id, tenantID: tenant.id, role: role, familyID: nil, on: connection)
+        }
+    }
+
+    /// A throttled attempt on a known account, in each of its tenants (bounded per tenant).
+    private func auditThrottled(account: String, origin: RequestOrigin) async {
+        guard let refusals, let found = try? await client.withConnection({ try await users.credentials(email: account, on: $0) }),
+              let memberships = try? await client.withConnection({ try await self.memberships.memberships(userID: found.0.id, on: $0) })
+        else { return }
+        for (tenant, _) in memberships {
+            await refusals.record(AuditRecord(
+                tenantID: tenant.id, actor: .anonymous(label: found.0.email), action: "auth.login.throttled",
+                targetType: "user", targetID: found.0.id.lowercased, origin: origin
+            ))
         }
     }
 

@@ -17,35 +17,19 @@ public struct MemberService: Sendable {
 
     static let invitationPrefix = "sinv_"
 
-    public enum Added: Sendable {
-        case member(Member)
-        case invited(Invitation, token: String)
-    }
-
     public func list(identity: Identity) async throws -> [Member] {
         try identity.require(.membersRead)
         return try await client.withConnection { try await memberships.list(tenantID: identity.tenantID, on: $0) }
     }
 
-    /// Adds an existing user at once, or invites an email that has no user yet.
-    public func add(identity: Identity, email: String, role: Role, origin: RequestOrigin) async throws -> Added {
+    /// Invites an email to the tenant: always an invitation, whether or not a user has that
+    /// email (so that the answer tells nothing about who has an account), which that user
+    /// accepts once signed in. Nobody becomes a member of a tenant without consenting.
+    public func add(identity: Identity, email: String, role: Role, origin: RequestOrigin) async throws -> (Invitation, token: String) {
         try identity.require(.membersManage)
         if role == .owner { try identity.require(.ownersManage) }
         let email = try Validate.email(email)
         return try await client.transaction(logger: logger) { connection in
-            if let user = try await users.find(email: email, on: connection) {
-                try await memberships.add(tenantID: identity.tenantID, userID: user.id, role: role, on: connection)
-                try await audit.append(
-                    AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "member.added",
-                                targetType: "user", targetID: user.id.lowercased,
-                                details: ["role": role.rawValue, "email": user.email], origin: origin),
-                    on: connection
-                )
-                guard let member = try await memberships.member(tenantID: identity.tenantID, userID: user.id, on: connection) else {
-                    throw SluiceError.internalError
-                }
-                return .member(member)
-            }
             let token = Secrets.make(prefix: Self.invitationPrefix)
             let creator = try identity.requireUser()
             let invitation = try await invitations.create(
@@ -58,7 +42,7 @@ public struct MemberService: Sendable {
                             details: ["role": role.rawValue, "email": email], origin: origin),
                 on: connection
             )
-            return .invited(invitation, token: token)
+            return (invitation, token)
         }
     }
 
