@@ -302,6 +302,32 @@ struct DeliveryTests {
         }
     }
 
+    @Test("SIGTERM while deliveries are in flight: the worker finishes or hands back, no attempt fails for the shutdown, nothing is lost")
+    func gracefulStop() async throws {
+        let receiver = try WebhookReceiver()
+        try await withoutWorkers { harness in
+            let owner = try await harness.signup("sigterm")
+            let (stream, key) = try await harness.stream(owner, partitions: 2)
+            let api = harness.api(owner.token)
+            let created = try await subscribe(api, stream, url: receiver.url)
+            try await receiver.control(["secrets": [created.secret], "delay": 0.5])
+            let ids = newIDs(8)
+            let first = try WorkerProcess(environment: Self.workerEnvironment)
+            try await send(harness, stream, key: key, ids: ids)
+            _ = try await receiver.wait { !$0.isEmpty }
+            first.stop()  // SIGTERM with a request in flight
+            let described = try await api.describeSubscription(path: .init(stream: stream, subscription: "hook")).ok.body.json
+            #expect(described.consecutiveFailures == 0 && described.retrying == 0 && described.deadLetters == 0, "\(described)")
+            let second = try WorkerProcess(environment: Self.workerEnvironment)
+            defer { second.stop() }
+            let requests = try await receiver.wait(timeout: .seconds(30)) { requests in
+                ids.allSatisfy { id in requests.contains { $0.id == id && $0.succeeded } }
+            }
+            #expect(ids.allSatisfy { id in requests.contains { $0.id == id && $0.succeeded } }, "every event delivered")
+            #expect(requests.allSatisfy { $0.status == nil || $0.succeeded }, "no request answered with a failure")
+        }
+    }
+
     @Test("two worker processes share the partitions and never work one at the same time")
     func twoWorkers() async throws {
         let receiver = try WebhookReceiver()

@@ -1,0 +1,85 @@
+import Foundation
+import Glibc
+import PostgresNIO
+@testable import SluiceServer
+import Testing
+
+/// Start-up and shutdown order of the real binary.
+@Suite("Lifecycle: nothing runs before the schema, everything stops in order")
+struct LifecycleTests {
+    /// A database URL of the tests' cluster with another database name.
+    static func url(_ base: String, database: String) -> String {
+        var components = URLComponents(string: base)!
+        components.path = "/" + database
+        return components.string!
+    }
+
+    static func onDatabase<T: Sendable>(_ name: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        var configuration = TestEnvironment.configuration()
+        configuration.databaseURL = url(TestEnvironment.adminDatabaseURL, database: name)
+        let client = PostgresClient(configuration: try configuration.postgresConfiguration())
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+
+    @Test("serve on an empty database with every worker on: migrations first, no worker meets a missing table; SIGTERM ends it cleanly")
+    func migrationsFirst() async throws {
+        let database = "sluice_fresh_\(UInt32.random(in: 0...UInt32.max))"
+        try await asSuperuser { client in
+            try await client.query("CREATE DATABASE \(unescaped: database) OWNER sluice", logger: TestEnvironment.logger)
+        }
+        try await Self.onDatabase(database) { client in
+            try await client.query("CREATE EXTENSION IF NOT EXISTS citext", logger: TestEnvironment.logger)
+            try await client.query("CREATE EXTENSION IF NOT EXISTS hll", logger: TestEnvironment.logger)
+        }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(database).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        let port = Int.random(in: 40_000..<50_000)
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--log-format", "text"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLUICE_DATABASE_URL"] = Self.url(TestEnvironment.databaseURL, database: database)
+        environment["SLUICE_LOG_LEVEL"] = "warning"
+        environment["SLUICE_MIGRATIONS_DIR"] = TestEnvironment.repositoryRoot.appendingPathComponent("migrations").path
+        environment["SLUICE_WORKER_CONCURRENCY"] = "2"
+        environment["SLUICE_PULL_CONCURRENCY"] = "2"
+        environment["SLUICE_ROLLUPS"] = "true"
+        process.environment = environment
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        var healthy = false
+        for _ in 0..<300 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            let connection = try? RawConnection(port: port)
+            if let connection {
+                connection.send("GET /readyz HTTP/1.1\r\nHost: sluice\r\nConnection: close\r\n\r\n")
+                healthy = await connection.receive(within: 2).text.hasPrefix("HTTP/1.1 200")
+                connection.close()
+            }
+        }
+        #expect(healthy, "ready on a database it migrated itself")
+        // Let the workers poll a few times.
+        try await Task.sleep(for: .seconds(2))
+        let stopping = ContinuousClock.now
+        Glibc.kill(process.processIdentifier, SIGTERM)
+        while process.isRunning, ContinuousClock.now - stopping < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "SIGTERM ends the process")
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        try? handle.close()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(!output.contains("does not exist"), "\(output.prefix(2000))")
+        #expect(!output.lowercased().contains("error"), "\(output.prefix(2000))")
+        try await asSuperuser { client in
+            try await client.query("DROP DATABASE IF EXISTS \(unescaped: database) WITH (FORCE)", logger: TestEnvironment.logger)
+        }
+    }
+}
