@@ -33,6 +33,8 @@ struct Evaluator {
     let schema: JSONSchema
     let limit: Int
     private var depth = 0
+    /// Steps left for every pattern of this validation together.
+    private var patternBudget = LinearRegex.maxStepsPerValidation
     static let maxDepth = 200
 
     init(schema: JSONSchema, limit: Int) {
@@ -136,10 +138,10 @@ struct Evaluator {
                 if let bound = node["minLength"]?.numberValue?.int64, length < bound { fail("minLength", "must have at least \(bound) characters") }
             }
             if let pattern = node["pattern"]?.stringValue {
-                switch schema.patterns.test(pattern, text) {
+                switch schema.patterns.test(pattern, text, budget: &patternBudget) {
                 case .match: break
                 case .noMatch: fail("pattern", "must match the pattern \(pattern)")
-                case .tooExpensive: fail("pattern", "could not be checked against the pattern \(pattern) within its budget of \(LinearRegex.maxSteps) steps")
+                case .tooExpensive: fail("pattern", "could not be checked against the pattern \(pattern) within the budget of pattern steps (\(LinearRegex.maxSteps) a match, \(LinearRegex.maxStepsPerValidation) a validation)")
                 }
             }
         case .array(let items):
@@ -180,14 +182,28 @@ struct Evaluator {
                 result.properties.insert(name)
             }
             let patterns = node["patternProperties"]?.objectValue ?? [:]
+            // Which names each pattern matches, within the validation's budget of pattern steps.
+            var matching: [String: Set<String>] = [:]
+            if !patterns.isEmpty {
+                for pattern in patterns.keys {
+                    for name in members.keys {
+                        switch schema.patterns.test(pattern, name, budget: &patternBudget) {
+                        case .match: matching[pattern, default: []].insert(name)
+                        case .noMatch: break
+                        case .tooExpensive:
+                            fail("patternProperties", "'\(name.prefix(100))' could not be checked against the pattern \(pattern) within the budget of pattern steps", at: instancePath + "/" + JSONPointer.escape(name))
+                        }
+                    }
+                }
+            }
             for (pattern, child) in patterns {
-                for (name, value) in members where schema.patterns.matches(pattern, name) {
+                for (name, value) in members where matching[pattern]?.contains(name) == true {
                     result.absorbIssues(sub(child, value, "patternProperties/" + JSONPointer.escape(pattern), path: instancePath + "/" + JSONPointer.escape(name)))
                     result.properties.insert(name)
                 }
             }
             if let child = node["additionalProperties"] {
-                for (name, value) in members where properties[name] == nil && !patterns.keys.contains(where: { schema.patterns.matches($0, name) }) {
+                for (name, value) in members where properties[name] == nil && !matching.values.contains(where: { $0.contains(name) }) {
                     let evaluation = sub(child, value, "additionalProperties", path: instancePath + "/" + JSONPointer.escape(name))
                     if child == .bool(false) {
                         if !evaluation.valid { fail("additionalProperties", "'\(name.prefix(100))' is not allowed", at: instancePath + "/" + JSONPointer.escape(name)) }

@@ -132,11 +132,9 @@ final class PatternCache: @unchecked Sendable {
         }
     }
 
-    func test(_ pattern: String, _ text: String) -> LinearRegex.Outcome {
-        expressions[pattern]?.test(text) ?? .noMatch
+    func test(_ pattern: String, _ text: String, budget: inout Int) -> LinearRegex.Outcome {
+        expressions[pattern]?.test(text, budget: &budget) ?? .noMatch
     }
-
-    func matches(_ pattern: String, _ text: String) -> Bool { test(pattern, text) == .match }
 }
 
 private struct Indexer {

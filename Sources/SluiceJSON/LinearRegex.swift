@@ -20,6 +20,8 @@ public struct LinearRegex: Sendable {
     public static let maxRepeat = 1_000
     /// Steps (thread advances) one match may take: about 10 ms of CPU.
     public static let maxSteps = 20_000_000
+    /// Steps every pattern of one validation may take together (one event, one sample).
+    public static let maxStepsPerValidation = 100_000_000
 
     enum Instruction: Sendable {
         case set(CharacterSet)
@@ -72,14 +74,26 @@ public struct LinearRegex: Sendable {
 
     /// Whether the pattern matches anywhere in `text` (ECMA-262 `RegExp.prototype.test`).
     public func test(_ text: String) -> Outcome {
+        var budget = Self.maxSteps
+        return test(text, budget: &budget)
+    }
+
+    /// The same within `budget` steps, less what it used.
+    public func test(_ text: String, budget: inout Int) -> Outcome {
+        let limit = min(budget, Self.maxSteps)
+        var steps = 0
+        defer { budget -= min(steps, limit) }
+        return run(text, limit: limit, steps: &steps)
+    }
+
+    private func run(_ text: String, limit: Int, steps: inout Int) -> Outcome {
         let input = Array(text.unicodeScalars.map(\.value))
         var current = ThreadList(capacity: program.count)
         var next = ThreadList(capacity: program.count)
-        var steps = 0
         for position in 0...input.count {
             // A search: a new thread starts at every position.
             if add(0, at: position, input, to: &current, steps: &steps) { return .match }
-            if steps > Self.maxSteps { return .tooExpensive }
+            if steps > limit { return .tooExpensive }
             guard position < input.count else { break }
             let scalar = input[position]
             next.clear()
@@ -89,7 +103,7 @@ public struct LinearRegex: Sendable {
                     if add(pc + 1, at: position + 1, input, to: &next, steps: &steps) { return .match }
                 }
             }
-            if steps > Self.maxSteps { return .tooExpensive }
+            if steps > limit { return .tooExpensive }
             swap(&current, &next)
         }
         return .noMatch
