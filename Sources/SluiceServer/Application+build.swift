@@ -113,7 +113,10 @@ public func buildApplication(
     let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingestService, catalog: catalog, metrics: metrics)
     if let puller { services += [puller.shutdown, puller.service] }
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
-    let ingest = IngestRoutes(service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes)
+    let ingest = IngestRoutes(
+        service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes,
+        contract: try Contract.current.get()
+    )
     let consumerGroups = ConsumerGroupService(
         client: client, logger: logger, audit: audit, reader: EventReader(client: client, logger: logger), notifier: notifier
     )
@@ -222,6 +225,8 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
     if let listen {
         var address = configuration
         try address.setListen(listen)
+        let connectionLimits = configuration.connections
+        let open = OpenConnections(limit: connectionLimits.maxConnections)
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
         router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }
@@ -229,7 +234,11 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
         }
         let app = Application(
-            router: router, configuration: .init(address: .hostname(address.hostname, port: address.port), serverName: "sluice-worker"),
+            router: router,
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(limits: connectionLimits, open: open)], idleTimeout: connectionLimits.idleTimeout
+            )),
+            configuration: .init(address: .hostname(address.hostname, port: address.port), serverName: "sluice-worker"),
             services: services, logger: logger
         )
         try await app.runService()

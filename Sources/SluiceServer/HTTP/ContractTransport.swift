@@ -73,7 +73,9 @@ struct ContractTransport: ServerTransport {
 }
 
 extension Contract {
-    func check(parameters operation: Operation, request: HTTPRequest, metadata: ServerRequestMetadata) throws {
+    /// With `schemas` false only what no endpoint may take is refused (U+0000, bad encoding,
+    /// a value given twice); the hand-routed ingest routes answer the rest themselves.
+    func check(parameters operation: Operation, request: HTTPRequest, metadata: ServerRequestMetadata, schemas: Bool = true) throws {
         let query = try Self.queryItems(request.path ?? "")
         var errors: [SluiceError.FieldError] = []
         for parameter in operation.parameters {
@@ -92,13 +94,14 @@ extension Contract {
                 texts = HTTPField.Name(parameter.name).map { request.headerFields[values: $0] } ?? []
             }
             if texts.isEmpty {
-                if parameter.required { errors.append(.init(parameter: parameter, detail: "is required")) }
+                if parameter.required, schemas { errors.append(.init(parameter: parameter, detail: "is required")) }
                 continue
             }
             if texts.contains(where: { $0.unicodeScalars.contains("\u{0}") }) {
                 errors.append(.init(parameter: parameter, detail: "must not contain U+0000"))
                 continue
             }
+            guard schemas else { continue }
             if !parameter.isArray, texts.count > 1 {
                 errors.append(.init(parameter: parameter, detail: "is given more than once"))
                 continue

@@ -17,6 +17,9 @@ struct IngestRoutes: Sendable {
     let webhooks: PlatformWebhooks
     let limits: RateLimits
     let maxBodyBytes: Int
+    /// The contract: what no parameter may hold (U+0000) is refused here as everywhere; the
+    /// rest, and the bodies, these routes check themselves (a fast parser of their own).
+    let contract: Contract
 
     static let operations: Set<String> = [
         "POST /v1/streams/{stream}/events", "POST /v1/streams/{stream}/events/batch",
@@ -25,17 +28,28 @@ struct IngestRoutes: Sendable {
 
     func register(on router: Router<SluiceRequestContext>) {
         router.post("/v1/streams/:stream/events") { request, context in
-            try await spendingRequest(context) { try await single(request, context: context, ticket: $0) }
+            try checkParameters("POST /v1/streams/{stream}/events", request, context)
+            return try await spendingRequest(context) { try await single(request, context: context, ticket: $0) }
         }
         router.post("/v1/streams/:stream/events/batch") { request, context in
-            try await spendingRequest(context) { try await batch(request, context: context, ticket: $0) }
+            try checkParameters("POST /v1/streams/{stream}/events/batch", request, context)
+            return try await spendingRequest(context) { try await batch(request, context: context, ticket: $0) }
         }
         router.post("/v1/streams/:stream/platforms/:platform") { request, context in
-            try await spendingRequest(context) { try await platform(request, context: context, ticket: $0) }
+            try checkParameters("POST /v1/streams/{stream}/platforms/{platform}", request, context)
+            return try await spendingRequest(context) { try await platform(request, context: context, ticket: $0) }
         }
         router.post("/v1/webhooks/instagram/:webhookId") { request, context in
-            try await instagramWebhook(request, context: context)
+            try checkParameters("POST /v1/webhooks/instagram/{webhookId}", request, context)
+            return try await instagramWebhook(request, context: context)
         }
+    }
+
+    /// The operation's parameters: U+0000 and bad encoding refused, naming the parameter.
+    private func checkParameters(_ operation: String, _ request: Request, _ context: SluiceRequestContext) throws {
+        guard let contractOperation = contract.operations[operation] else { return }
+        let parameters = [String: Substring](context.parameters.map { (String($0.0), $0.1) }) { first, _ in first }
+        try contract.check(parameters: contractOperation, request: request.head, metadata: .init(pathParameters: parameters), schemas: false)
     }
 
     /// Runs an ingest handler (these routes are not behind `RateLimitMiddleware`): counts the
