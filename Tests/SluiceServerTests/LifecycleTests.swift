@@ -14,27 +14,13 @@ struct LifecycleTests {
         return components.string!
     }
 
-    static func onDatabase<T: Sendable>(_ name: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        var configuration = TestEnvironment.configuration()
-        configuration.databaseURL = url(TestEnvironment.adminDatabaseURL, database: name)
-        let client = PostgresClient(configuration: try configuration.postgresConfiguration())
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
-    }
-
     @Test("serve on an empty database with every worker on: migrations first, no worker meets a missing table; SIGTERM ends it cleanly")
     func migrationsFirst() async throws {
         let database = "sluice_fresh_\(UInt32.random(in: 0...UInt32.max))"
         try await asSuperuser { client in
             try await client.query("CREATE DATABASE \(unescaped: database) OWNER sluice", logger: TestEnvironment.logger)
         }
-        try await Self.onDatabase(database) { client in
+        try await asSuperuser(database: database) { client in
             try await client.query("CREATE EXTENSION IF NOT EXISTS citext", logger: TestEnvironment.logger)
             try await client.query("CREATE EXTENSION IF NOT EXISTS hll", logger: TestEnvironment.logger)
         }

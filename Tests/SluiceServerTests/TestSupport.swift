@@ -188,9 +188,14 @@ func pauseEarlier(_ table: String) async throws {
 }
 
 /// Runs SQL as the database superuser (for tampering tests and fixtures).
-func asSuperuser<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+func asSuperuser<T: Sendable>(database: String? = nil, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
     var configuration = TestEnvironment.configuration()
     configuration.databaseURL = TestEnvironment.adminDatabaseURL
+    if let database {
+        var components = URLComponents(string: configuration.databaseURL)!
+        components.path = "/" + database
+        configuration.databaseURL = components.string!
+    }
     let client = PostgresClient(configuration: try configuration.postgresConfiguration())
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
