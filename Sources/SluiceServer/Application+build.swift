@@ -17,7 +17,7 @@ public func buildApplication(
     var logger = logger
     logger.logLevel = configuration.logLevel
     if configuration.jwtKeyIsEphemeral {
-        logger.warning("SLUICE_JWT_KEYS is not set: using a key made at start-up; access tokens will not survive a restart or work across nodes")
+        logger.warning("SLUICE_JWT_KEYS is not set: using a key made at start-up; access tokens will not survive a restart or work across nodes, and without SLUICE_AUDIT_KEYS audit entries keyed now will not verify after one")
     }
 
     if configuration.migrateOnStart {

@@ -168,7 +168,7 @@ public struct SluiceConfiguration: Sendable {
 
     /// The keys of the audit chain: the configured ones, else one derived from the JWT signing key.
     func auditKeyring() -> AuditKeys {
-        auditKeys ?? AuditKeys.derived(fromJWTKey: jwtKeys.first { $0.id == jwtSigningKeyID } ?? .init(id: "none", secret: []))
+        auditKeys ?? AuditKeys.derived(fromJWTKeys: jwtKeys, signingKeyID: jwtSigningKeyID)
     }
 
     /// Seals and opens the secrets Sluice keeps readable.

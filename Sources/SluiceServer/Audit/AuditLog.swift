@@ -15,10 +15,14 @@ public struct AuditKeys: Sendable {
         self.signingKeyID = signingKeyID
     }
 
-    /// A key derived from a JWT signing secret, for a server that configured no audit key.
-    public static func derived(fromJWTKey key: AccessTokens.Key) -> AuditKeys {
-        let derived = Array(SHA256.hash(data: Array("sluice audit chain ".utf8) + key.secret))
-        return AuditKeys(keys: ["jwt-" + key.id: derived], signingKeyID: "jwt-" + key.id)
+    /// Keys derived from the JWT secrets, for a server that configured no audit key: every
+    /// configured JWT key verifies, the signing one signs. Entries outlive JWT keys, so set
+    /// `SLUICE_AUDIT_KEYS` in production: once a JWT key is dropped, entries keyed by it no
+    /// longer verify.
+    public static func derived(fromJWTKeys keys: [AccessTokens.Key], signingKeyID: String) -> AuditKeys {
+        var derived: [String: [UInt8]] = [:]
+        for key in keys { derived["jwt-" + key.id] = Array(SHA256.hash(data: Array("sluice audit chain ".utf8) + key.secret)) }
+        return AuditKeys(keys: derived, signingKeyID: "jwt-" + signingKeyID)
     }
 
     func mac(_ hash: [UInt8], keyID: String) -> [UInt8]? {
