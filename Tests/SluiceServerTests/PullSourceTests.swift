@@ -118,6 +118,37 @@ struct PullSourceTests {
         }
     }
 
+    @Test("SIGTERM while polls are in flight: no run fails for the shutdown, and the next worker polls every entity")
+    func gracefulStop() async throws {
+        let platform = try FakePlatform()
+        try await platform.control(["token": "tok-stop", "delay": 0.7])
+        try await quietEarlierSources()
+        try await withSluice({ $0.workers.allowPrivateNetworks = true }) { (harness: Harness) async throws -> Void in
+            let owner = try await harness.signup("pullstop")
+            let (stream, _) = try await harness.stream(owner)
+            let api = harness.api(owner.token)
+            _ = try await create(api, stream, name: "stopping", url: platform.url, entities: ["a", "b", "c", "d"], settings: .init(
+                headers: .init(additionalProperties: ["Authorization": "Bearer tok-stop"]), intervalSeconds: 1, jitterSeconds: 0
+            ))
+            let worker = try WorkerProcess(environment: ["SLUICE_PULL_CONCURRENCY": "4", "SLUICE_WORKER_CONCURRENCY": "0"])
+            try await eventually(timeout: .seconds(20)) { try await !platform.requests().isEmpty }
+            worker.stop()  // SIGTERM with polls in flight
+            // A poll the shutdown interrupted leaves no run (its entity is due again once its
+            // lease runs out), never a failed one.
+            let recorded = try await runs(api, stream, "stopping")
+            #expect(recorded.allSatisfy { $0.outcome == .ok }, "\(recorded.map { "\($0.outcome) \($0.error ?? "")" })")
+            let next = try WorkerProcess(environment: ["SLUICE_PULL_CONCURRENCY": "4", "SLUICE_WORKER_CONCURRENCY": "0"])
+            defer { next.stop() }
+            try await eventually(timeout: .seconds(60)) {
+                let found = try await runs(api, stream, "stopping")
+                return ["a", "b", "c", "d"].allSatisfy { entity in found.contains { $0.entity == entity && $0.outcome == .ok } }
+            }
+            _ = try await api.pauseSource(path: .init(stream: stream, source: "stopping")).ok
+            let all = try await runs(api, stream, "stopping")
+            #expect(all.allSatisfy { $0.outcome == .ok }, "\(all.map { "\($0.outcome) \($0.error ?? "")" })")
+        }
+    }
+
     @Test("failures back off and recover; a slow answer times out; garbage and a 404 fail with their reason; failing entities are listed")
     func badMoods() async throws {
         let platform = try FakePlatform()
