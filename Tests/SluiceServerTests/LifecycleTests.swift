@@ -68,4 +68,25 @@ struct LifecycleTests {
             try await client.query("DROP DATABASE IF EXISTS \(unescaped: database) WITH (FORCE)", logger: TestEnvironment.logger)
         }
     }
+
+    @Test("SIGTERM answers the requests in flight: a long poll started before it gets its 200")
+    func inFlightAnswered() async throws {
+        let (stream, key) = try await withSluice { harness in
+            let owner = try await harness.signup("inflight")
+            return try await harness.stream(owner)
+        }
+        let server = try await ServerProcess()
+        defer { server.kill() }
+        let client = server.client(key)
+        _ = try await client.createConsumerGroup(path: .init(stream: stream), body: .json(.init(name: "g"))).created
+        _ = try await client.joinConsumerGroup(path: .init(stream: stream, group: "g", memberId: "m"), body: .json(.init())).ok
+        async let polled = client.fetchConsumerGroup(path: .init(stream: stream, group: "g"), body: .json(.init(memberId: "m", waitMs: 3000)))
+        try await Task.sleep(for: .milliseconds(500))
+        Glibc.kill(server.process.processIdentifier, SIGTERM)
+        let answer = try await polled
+        #expect((try? answer.ok) != nil, "the long poll in flight at SIGTERM is answered: \(answer)")
+        let stopping = ContinuousClock.now
+        while server.process.isRunning, ContinuousClock.now - stopping < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!server.process.isRunning, "and the process ends")
+    }
 }
