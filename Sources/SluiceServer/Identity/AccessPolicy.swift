@@ -29,6 +29,10 @@ public enum Permission: String, Sendable, CaseIterable, Comparable {
     case ownersManage = "owners:manage"
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// What concerns the whole tenant rather than its streams: never held by a key limited to
+    /// streams.
+    public static let tenantWide: Set<Permission> = [.tenantRead, .membersRead, .apiKeysRead, .apiKeysManage, .auditRead, .membersManage, .ownersManage]
 }
 
 public enum Role: String, Sendable, CaseIterable, Codable {

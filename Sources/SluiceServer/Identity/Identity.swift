@@ -30,7 +30,10 @@ public struct Identity: Sendable {
     public var permissions: Set<Permission> {
         switch actor {
         case .user(_, _, let role): role.permissions
-        case .apiKey(_, _, let scopes, _): scopes.reduce(into: []) { $0.formUnion($1.permissions) }
+        case .apiKey(_, _, let scopes, let streams):
+            // A key limited to streams reaches nothing tenant-wide (the audit log, every API
+            // key, the members, the tenant's usage), whatever its scopes say.
+            scopes.reduce(into: Set<Permission>()) { $0.formUnion($1.permissions) }.subtracting(streams == nil ? [] : Permission.tenantWide)
         }
     }
 
