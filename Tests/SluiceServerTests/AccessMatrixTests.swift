@@ -145,6 +145,11 @@ struct RefusalAuditTests {
             #expect((denied.first?["target"] as? [String: Any])?["id"] as? String == "createStream" || denied.first?["targetId"] as? String == "createStream",
                     "\(denied.first ?? [:])")
 
+            // A handler's own refusal (only an owner makes owners) is audited too.
+            let admin = try await sluice.member(of: owner, role: .admin)
+            #expect(try await sluice.send(.patch, "/v1/members/\(viewer.userID)", body: #"{"role":"owner"}"#, headers: bearer(admin.token)).status == .forbidden)
+            #expect(try await entries("access.denied").contains { "\($0)".contains("updateMember") }, "the handler's 403")
+
             for _ in 0..<200 {
                 _ = try await sluice.send(.delete, "/v1/streams/whatever", headers: bearer(viewer.token))
             }

@@ -283,7 +283,7 @@ struct DeliveryTests {
             try await send(harness, stream, key: key, ids: ids)
             _ = try await receiver.wait { $0.contains { $0.id == ids[3] } }
             first.kill()  // mid-delivery of the fourth event
-            let port = Int.random(in: 40_000..<50_000)
+            let port = unusedPort()
             let second = try WorkerProcess(environment: Self.workerEnvironment, listen: port)
             defer { second.stop() }
             let requests = try await receiver.wait(timeout: .seconds(30)) { requests in

@@ -29,7 +29,7 @@ struct LifecycleTests {
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()
         process.executableURL = ServerProcess.binary
-        let port = Int.random(in: 40_000..<50_000)
+        let port = unusedPort()
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--log-format", "text"]
         var environment = ProcessInfo.processInfo.environment
         environment["SLUICE_DATABASE_URL"] = Self.url(TestEnvironment.databaseURL, database: database)

@@ -59,6 +59,7 @@ enum TestEnvironment {
         configuration.analytics.rollups = false
         // And the pull sources' poller (PullSourceTests).
         configuration.pull.concurrency = 0
+        configuration.signupsPerAddress = 1_000_000
         // Suites that do not test limits must not meet them; RateLimitTests sets its own.
         configuration.rateLimits.plans = [
             "free": Plan(requests: RateLimit(perSecond: 100_000, burst: 100_000), events: RateLimit(perSecond: 1_000_000, burst: 1_000_000), monthlyEvents: nil)
@@ -187,6 +188,25 @@ func pauseEarlier(_ table: String) async throws {
     }
 }
 
+/// A port for a test's own server: below Linux's ephemeral range (32768 and up), where the
+/// tests' own outgoing connections take theirs, and free when asked.
+func unusedPort() -> Int {
+    for _ in 0..<100 {
+        let port = Int.random(in: 20_000..<32_000)
+        let probe = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { Glibc.close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if bound == 0 { return port }
+    }
+    return Int.random(in: 20_000..<32_000)
+}
+
 /// Runs SQL as the database superuser (for tampering tests and fixtures).
 func asSuperuser<T: Sendable>(database: String? = nil, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
     var configuration = TestEnvironment.configuration()
@@ -218,7 +238,7 @@ extension TestResponse {
 final class ServerProcess: @unchecked Sendable {
     static var binary: URL { TestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/sluice") }
 
-    let port = Int.random(in: 20_000..<40_000)
+    let port = unusedPort()
     let process = Process()
     var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
@@ -234,6 +254,9 @@ final class ServerProcess: @unchecked Sendable {
         // Rollups of every suite's tenants would only load the machine; AnalyticsTests runs its own.
         environment["SLUICE_ROLLUPS"] = "false"
         environment["SLUICE_PULL_CONCURRENCY"] = "0"
+        // Signups from 127.0.0.1 are counted in the shared Redis across runs; suites that do not
+        // test that limit must not meet it.
+        environment["SLUICE_SIGNUPS_PER_IP"] = "1000000"
         environment.merge(extra) { $1 }
         process.environment = environment
         try process.run()

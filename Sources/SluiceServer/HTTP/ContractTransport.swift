@@ -32,13 +32,15 @@ struct ContractTransport: ServerTransport {
             { request, body, metadata in
                 do {
                     return try await Self.handle(request, body, metadata, operation: operation, contract: contract, limit: limit, handler)
-                } catch let error as SluiceError where error.status == .forbidden {
-                    // Refused attempts are audited, whether the table or the handler refused.
-                    if let refusals, let context = try? RequestScope.context, let identity = context.identity {
+                } catch {
+                    // Refused attempts are audited, whether the table or the handler refused (the
+                    // handler's errors arrive wrapped by the OpenAPI runtime).
+                    if let refusals, let refused = ProblemMiddleware.unwrap(error), refused.status == .forbidden,
+                       let context = try? RequestScope.context, let identity = context.identity {
                         await refusals.record(AuditRecord(
                             tenantID: identity.tenantID, actor: identity.auditActor, action: "access.denied",
                             targetType: "operation", targetID: operation.id,
-                            details: ["method": method.rawValue, "path": request.path.map { String($0.prefix(300)) } ?? "", "reason": error.detail ?? ""],
+                            details: ["method": method.rawValue, "path": request.path.map { String($0.prefix(300)) } ?? "", "reason": refused.detail ?? ""],
                             origin: RequestOrigin(clientIP: context.clientIP, requestID: context.requestID)
                         ))
                     }
