@@ -7,7 +7,7 @@ import PostgresNIO
 /// What the `sluice admin` commands do: bootstrap a tenant, an owner and a key from a shell,
 /// and recover when nobody can log in. Every change is audited with the system as actor.
 public struct Admin: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let hasher: PasswordHasher
     let auditKeys: AuditKeys
@@ -18,27 +18,29 @@ public struct Admin: Sendable {
     public static func with<T: Sendable>(
         _ configuration: SluiceConfiguration, logger: Logger, _ body: @Sendable (Admin) async throws -> T
     ) async throws -> T {
-        let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        defer { pool.shutdownGracefully { _ in } }
+        let pool = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+        // Migrations and recovery from a shell may take long; they still may not hang.
+        let client = Database(client: pool, configuration: .init(callTimeout: .seconds(600)), logger: logger)
+        let hashing = NIOThreadPool(numberOfThreads: 1)
+        hashing.start()
+        defer { hashing.shutdownGracefully { _ in } }
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                await client.run()
+                await pool.run()
                 return nil
             }
-            let admin = Admin(client: client, logger: logger, hasher: PasswordHasher(threadPool: pool), auditKeys: configuration.auditKeyring())
+            let admin = Admin(client: client, logger: logger, hasher: PasswordHasher(threadPool: hashing), auditKeys: configuration.auditKeyring())
             defer { group.cancelAll() }
             return try await body(admin)
         }
     }
 
     public func migrate(directory: String) async throws -> [Int] {
-        try await Migrator(directory: directory, logger: logger).migrate(client: client)
+        try await Migrator(directory: directory, logger: logger).migrate(client: client.client)
     }
 
     public func revert(to version: Int, directory: String) async throws -> [Int] {
-        try await Migrator(directory: directory, logger: logger).revert(to: version, client: client)
+        try await Migrator(directory: directory, logger: logger).revert(to: version, client: client.client)
     }
 
     /// Creates a tenant with an owner: a new user with `password`, or an existing one (then

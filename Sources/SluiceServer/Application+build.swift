@@ -25,7 +25,8 @@ public func buildApplication(
         // against a schema older than its code.
         _ = try await Admin.with(configuration, logger: logger) { try await $0.migrate(directory: configuration.migrationsDirectory) }
     }
-    let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+    let pool = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+    let client = Database(client: pool, configuration: configuration.database, logger: logger)
     let hashingPool = NIOThreadPool(numberOfThreads: configuration.passwordHashingThreads)
     hashingPool.start()
     let hasher = PasswordHasher(threadPool: hashingPool)
@@ -54,7 +55,7 @@ public func buildApplication(
         refusals: refusals, audit: audit, decoyHash: try await hasher.hash(UUID().uuidString)
     )
     let maintenance = EventStoreMaintenance(client: client, logger: logger)
-    var services: [any Service] = [client]
+    var services: [any Service] = [pool]
     let limiter: any RateLimiter
     let metrics = PrometheusCollectorRegistry()
     let fallbacks = metrics.makeCounter(
@@ -202,7 +203,8 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
     guard configuration.workers.concurrency > 0 || configuration.pull.concurrency > 0 else {
         throw ConfigurationError("sluice worker needs SLUICE_WORKER_CONCURRENCY or SLUICE_PULL_CONCURRENCY of at least 1")
     }
-    let client = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+    let pool = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+    let client = Database(client: pool, configuration: configuration.database, logger: logger)
     let notifier = EventNotifier(client: client, logger: logger)
     let metrics = PrometheusCollectorRegistry()
     let worker = configuration.workers.concurrency > 0
@@ -217,7 +219,7 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
         notifier: notifier, logger: logger
     )
     let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingest, catalog: catalog, metrics: metrics)
-    var services: [any Service] = [client, notifier]
+    var services: [any Service] = [pool, notifier]
     // Stopped in reverse order: each HTTP client closes after the workers using it.
     if let worker { services += [worker.shutdown, worker.service] }
     if let rollups { services.append(rollups) }
@@ -241,11 +243,19 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
             configuration: .init(address: .hostname(address.hostname, port: address.port), serverName: "sluice-worker"),
             services: services, logger: logger
         )
-        try await app.runService()
+        try await runUntilSignalled([app], configuration, logger: logger)
     } else {
-        let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
+        try await runUntilSignalled(services, configuration, logger: logger)
     }
+}
+
+/// Runs `services` until SIGTERM or SIGINT, then stops them in reverse order within
+/// `shutdownTimeout`: past it, what is still running is cancelled, and what ignores
+/// cancellation for 5 s more ends the process (a `fatalError` naming it) rather than
+/// keeping a stopped node alive.
+public func runUntilSignalled(_ services: [any Service], _ configuration: SluiceConfiguration, logger: Logger) async throws {
+    var group = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+    group.maximumCancellationDuration = .seconds(5)
+    try await ServiceGroup(configuration: group).run()
 }

@@ -25,6 +25,10 @@ public struct SluiceConfiguration: Sendable {
     public var migrationsDirectory: String
     public var migrateOnStart = true
     public var databasePoolSize = 20
+    /// How long SIGTERM waits for in-flight work before cancelling it (`SLUICE_SHUTDOWN_TIMEOUT_SECONDS`, default 30).
+    public var shutdownTimeout: Duration = .seconds(30)
+    /// Deadlines on database calls (`SLUICE_DATABASE_TIMEOUT_SECONDS`, default 10).
+    var database = Database.Configuration()
     public var logLevel: Logger.Level = .info
     /// Seals secrets Sluice must keep readable (platform app secrets): 32 bytes. Without it, a
     /// key is derived from the JWT signing key (so rotating that key loses sealed secrets).
@@ -134,6 +138,12 @@ public struct SluiceConfiguration: Sendable {
         }
         if let value = environment["SLUICE_LOGIN_FAILURES_PER_IP"] {
             configuration.loginThrottle.failuresPerIP = try int(value, "SLUICE_LOGIN_FAILURES_PER_IP", 1...100_000)
+        }
+        if let value = environment["SLUICE_SHUTDOWN_TIMEOUT_SECONDS"] {
+            configuration.shutdownTimeout = .seconds(try int(value, "SLUICE_SHUTDOWN_TIMEOUT_SECONDS", 1...3600))
+        }
+        if let value = environment["SLUICE_DATABASE_TIMEOUT_SECONDS"] {
+            configuration.database.callTimeout = .seconds(try int(value, "SLUICE_DATABASE_TIMEOUT_SECONDS", 1...3600))
         }
         if let value = environment["SLUICE_DATABASE_POOL_SIZE"] { configuration.databasePoolSize = try int(value, "SLUICE_DATABASE_POOL_SIZE", 1...1000) }
         if let value = environment["SLUICE_MIGRATE_ON_START"] { configuration.migrateOnStart = value != "false" && value != "0" }

@@ -49,8 +49,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var configuration = try common.configuration()
         if let listen { try configuration.setListen(listen) }
-        let app = try await buildApplication(configuration, logger: common.logger(configuration))
-        try await app.runService()
+        let logger = common.logger(configuration)
+        let app = try await buildApplication(configuration, logger: logger)
+        try await runUntilSignalled([app], configuration, logger: logger)
     }
 }
 

@@ -210,8 +210,9 @@ struct AccessTests {
 
 /// The identity an API key resolves to, through the service the middleware uses.
 func identityOf(_ secret: String) async throws -> Identity? {
-    try await asSuperuser { client in
-        try await ApiKeyService(client: client, logger: TestEnvironment.logger, audit: AuditLog(client: client, logger: TestEnvironment.logger, keys: TestEnvironment.configuration().auditKeyring()))
+    try await asSuperuser { pool in
+        let client = pool.database
+        return try await ApiKeyService(client: client, logger: TestEnvironment.logger, audit: AuditLog(client: client, logger: TestEnvironment.logger, keys: TestEnvironment.configuration().auditKeyring()))
             .authenticate(secret: secret)
     }
 }

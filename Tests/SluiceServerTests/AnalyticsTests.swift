@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import SluiceClient
 @testable import SluiceServer
+import NIOConcurrencyHelpers
 import Testing
 
 /// The rollups against an oracle computed here from the events the tests send; the consumer is
@@ -136,7 +137,7 @@ struct AnalyticsTests {
             defer { group.cancelAll() }
             let consumer = RollupConsumer(
                 configuration: .init(batchSize: batchSize, tenants: [UUID(uuidString: tenant)!], fault: fault),
-                client: client, logger: TestEnvironment.logger, notifier: EventNotifier(client: client, logger: TestEnvironment.logger)
+                client: client.database, logger: TestEnvironment.logger, notifier: EventNotifier(client: client.database, logger: TestEnvironment.logger)
             )
             return try await body(consumer, client)
         }
@@ -447,6 +448,77 @@ struct AnalyticsTests {
             let after = try await api.getAnalyticsStatus(path: .init(stream: stream)).ok.body.json
             #expect(after.maxEventTime.map { $0 < Date().addingTimeInterval(301) && $0 > Date().addingTimeInterval(200) } == true)
             #expect(after.lateDropped == 2)
+        }
+    }
+
+    @Test("exactly once with many consumers: four racing concurrent producers roll up every event once, bucket by bucket")
+    func manyConsumers() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("racing")
+            let (stream, key) = try await Self.stream(harness, owner, partitions: 2)
+            let samples = Self.random(count: 1200, from: Self.day, hours: 24, seed: 11)
+            // The consumers' database is 10 ms away, so that appends commit between a batch's
+            // statements, as they do on a busy node.
+            var far = TestEnvironment.configuration()
+            var url = URLComponents(string: far.databaseURL)!
+            let proxy = try SlowProxy(to: url.port ?? 5432, delay: .milliseconds(10))
+            defer { proxy.stop() }
+            url.port = proxy.port
+            far.databaseURL = url.string!
+            let client = PostgresClient(configuration: try far.postgresConfiguration())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                let consumers = (0..<4).map { _ in
+                    RollupConsumer(
+                        configuration: .init(batchSize: 50, tenants: [UUID(uuidString: owner.tenantID)!]),
+                        client: client.database, logger: TestEnvironment.logger,
+                        notifier: EventNotifier(client: client.database, logger: TestEnvironment.logger)
+                    )
+                }
+                let sent = NIOLockedValueBox(false)
+                let api = harness.api(key)
+                let sending = Task {
+                    try await withThrowingTaskGroup(of: Void.self) { producers in
+                        for slice in 0..<4 {
+                            producers.addTask {
+                                for start in stride(from: slice * 300, to: (slice + 1) * 300, by: 3) {
+                                    let chunk = samples[start..<start + 3].map(\.input)
+                                    _ = try await api.ingestBatch(path: .init(stream: stream), body: .json(.init(events: chunk))).ok
+                                    try await Task.sleep(for: .milliseconds(5))
+                                }
+                            }
+                        }
+                        try await producers.waitForAll()
+                    }
+                    sent.withLockedValue { $0 = true }
+                }
+                try await withThrowingTaskGroup(of: Void.self) { racing in
+                    for consumer in consumers {
+                        racing.addTask {
+                            // Until the producers are done and a last drain finds nothing.
+                            while true {
+                                let finished = sent.withLockedValue { $0 }
+                                if try await consumer.drain() == 0 {
+                                    if finished { return }
+                                    try await Task.sleep(for: .milliseconds(1))
+                                }
+                            }
+                        }
+                    }
+                    try await racing.waitForAll()
+                }
+                try await sending.value
+                let expected = Self.oracle(samples)
+                let actual = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
+                #expect(actual.count == expected.count)
+                var missing: Int64 = 0
+                for key in expected.keys.sorted() where actual[key] != expected[key] {
+                    if key.resolution == 86_400 { missing += expected[key]!.events - (actual[key]?.events ?? 0) }
+                    Issue.record("\(key): expected \(expected[key]!), rolled up \(actual[key].map(\.description) ?? "nothing")")
+                }
+                #expect(missing == 0, "events never rolled up")
+            }
         }
     }
 

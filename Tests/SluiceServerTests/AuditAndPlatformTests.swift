@@ -207,17 +207,17 @@ struct MigrationTests {
             async let second = migrator.migrate(client: client)
             let applied = try await [first, second].sorted { $0.count > $1.count }
             #expect(applied == [[1, 2], []])
-            #expect(try await migrator.status(client: client) == (2, true))
+            #expect(try await migrator.status(database: client.database, timeout: .seconds(10)) == (2, true))
 
             try "CREATE TABLE a (id bigint);".write(toFile: directory + "/0001_a.up.sql", atomically: true, encoding: .utf8)
             let changed = try Migrator(directory: directory, logger: TestEnvironment.logger)
             await #expect(throws: Migrator.Error.checksumMismatch(version: 1, name: "a")) {
                 try await changed.migrate(client: client)
             }
-            #expect(try await changed.status(client: client).current == false)
+            #expect(try await changed.status(database: client.database, timeout: .seconds(10)).current == false)
 
             #expect(try await migrator.revert(to: 0, client: client) == [2, 1])
-            #expect(try await migrator.status(client: client).applied == 0)
+            #expect(try await migrator.status(database: client.database, timeout: .seconds(10)).applied == 0)
         }
         try await asSuperuser { admin in try await admin.query("DROP SCHEMA \(unescaped: schema) CASCADE") }
     }

@@ -117,10 +117,11 @@ struct DeliveryTests {
             // The good event behind it went through at once, not after the retries.
             let goodAt = try #require(requests.first { $0.id == good && $0.succeeded }).start
             #expect(goodAt < attempts[1].start)
-            // At once, then 1 s (±10 %) later, then 2 s (±10 %) after that.
+            // At once, then 1 s (±10 %) later, then 2 s (±10 %) after that; the upper bounds leave
+            // room for a machine busy with every other suite (the worker wakes late, never early).
             let gaps = zip(attempts.dropFirst(), attempts).map { $0.start - $1.start }
-            #expect((0.85...1.6).contains(gaps[0]), "first retry after \(gaps[0]) s")
-            #expect((1.75...2.7).contains(gaps[1]), "second retry after \(gaps[1]) s")
+            #expect((0.85...2.2).contains(gaps[0]), "first retry after \(gaps[0]) s")
+            #expect((1.75...3.3).contains(gaps[1]), "second retry after \(gaps[1]) s")
 
             try await eventually { try await api.listDeadLetters(path: path).ok.body.json.items.count == 2 }
             let dead = try await api.listDeadLetters(path: path).ok.body.json.items

@@ -208,6 +208,11 @@ func unusedPort() -> Int {
 }
 
 /// Runs SQL as the database superuser (for tampering tests and fixtures).
+extension PostgresClient {
+    /// The application's view of this pool (deadlines, reachability).
+    var database: Database { Database(client: self, logger: TestEnvironment.logger) }
+}
+
 func asSuperuser<T: Sendable>(database: String? = nil, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
     var configuration = TestEnvironment.configuration()
     configuration.databaseURL = TestEnvironment.adminDatabaseURL
@@ -278,6 +283,16 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func kill() { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
+
+    /// SIGTERM; answers whether the process ended within `within`.
+    @discardableResult
+    func stop(within: Duration = .seconds(60)) async -> Bool {
+        guard process.isRunning else { return true }
+        Glibc.kill(process.processIdentifier, SIGTERM)
+        let start = ContinuousClock.now
+        while process.isRunning, ContinuousClock.now - start < within { try? await Task.sleep(for: .milliseconds(20)) }
+        return !process.isRunning
+    }
 
     deinit { kill() }
 }

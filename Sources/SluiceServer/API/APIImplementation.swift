@@ -9,7 +9,7 @@ import SluiceAPI
 /// the request context through `RequestScope`, call one service, and map its result to the
 /// generated types; errors are thrown as `SluiceError` and rendered by `ProblemMiddleware`.
 struct APIImplementation: APIProtocol {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let migrator: Migrator
     let auth: AuthService
@@ -37,9 +37,10 @@ struct APIImplementation: APIProtocol {
     }
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
+        // What it can reach now: at once while PostgreSQL is known to be down, else within 2 s.
         let status: (applied: Int, current: Bool)
         do {
-            status = try await migrator.status(client: client)
+            status = try await migrator.status(database: client, timeout: .seconds(2))
         } catch {
             throw SluiceError.unavailable("PostgreSQL is not reachable.")
         }

@@ -97,7 +97,7 @@ struct AnalyticsStatus: Sendable {
 
 /// Reading the rollups (`events:read` on the stream) and rebuilding them (`streams:manage`).
 struct AnalyticsService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     /// Days of entity rollups kept in memory for the leaderboards.

@@ -16,7 +16,7 @@ struct LateEvents: Sendable {
         var recordedAt: Date
     }
 
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     /// Newest first, before the cursor's (recorded at, id).

@@ -34,14 +34,14 @@ final class RollupConsumer: Service, Sendable {
     static let futureTolerance: TimeInterval = 300
 
     private let configuration: Configuration
-    private let client: PostgresClient
+    private let client: Database
     private let logger: Logger
     private let notifier: EventNotifier
     private let applied: Prometheus.Counter?
     private let late: Prometheus.Counter?
 
     init(
-        configuration: Configuration = .init(), client: PostgresClient, logger: Logger, notifier: EventNotifier,
+        configuration: Configuration = .init(), client: Database, logger: Logger, notifier: EventNotifier,
         metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.configuration = configuration
@@ -60,7 +60,7 @@ final class RollupConsumer: Service, Sendable {
 
     /// The consumer `configuration` asks for, if any.
     static func make(
-        _ configuration: SluiceConfiguration, client: PostgresClient, logger: Logger, notifier: EventNotifier, metrics: PrometheusCollectorRegistry
+        _ configuration: SluiceConfiguration, client: Database, logger: Logger, notifier: EventNotifier, metrics: PrometheusCollectorRegistry
     ) -> RollupConsumer? {
         guard configuration.analytics.rollups else { return nil }
         return RollupConsumer(
@@ -142,7 +142,7 @@ final class RollupConsumer: Service, Sendable {
     /// Applies one batch of a partition; answers the events taken in (0 if another node holds
     /// the partition or nothing was there).
     private func apply(_ work: Work, batch: Int) async throws -> Int {
-        let (taken, lateCount) = try await client.transaction(logger: logger) { connection -> (Int, Int) in
+        let (taken, lateCount) = try await client.transaction(logger: logger) { [self] connection -> (Int, Int) in
             let (tenant, stream, partition) = (work.tenantID, work.streamID, Int16(work.partition))
             // A batch whose commit a crash loses is lost whole — its deltas with its offset — and
             // applied again: exactly once does not need the commit to wait for the WAL flush.
@@ -164,26 +164,40 @@ final class RollupConsumer: Service, Sendable {
             ).decode(Int64.self) { next = offset }
             guard let next else { return (0, 0) }
 
+            // The batch and the partition's counter in one statement, so in one snapshot: an append
+            // commits its offsets and its events together, so every offset below that counter is
+            // either among these events or gone with its day's partition (retention).
             var events: [(offset: Int64, id: UUID, type: String, occurredAt: Date, receivedAt: Date)] = []
-            for try await row in try await connection.query(
+            var end: Int64 = next
+            for try await (offset, id, type, occurredAt, receivedAt, counter) in try await connection.query(
                 """
-                SELECT "offset", id, type, occurred_at, received_at FROM events
-                WHERE tenant_id = \(tenant) AND stream_id = \(stream) AND partition = \(partition) AND "offset" >= \(next)
-                ORDER BY "offset" LIMIT \(Int64(configuration.batchSize))
+                SELECT e."offset", e.id, e.type, e.occurred_at, e.received_at, p.next_offset
+                FROM stream_partitions p
+                LEFT JOIN LATERAL (
+                    SELECT "offset", id, type, occurred_at, received_at FROM events
+                    WHERE tenant_id = p.tenant_id AND stream_id = p.stream_id AND partition = p.partition AND "offset" >= \(next)
+                    ORDER BY "offset" LIMIT \(Int64(configuration.batchSize))
+                ) e ON true
+                WHERE p.tenant_id = \(tenant) AND p.stream_id = \(stream) AND p.partition = \(partition)
+                ORDER BY e."offset"
                 """,
                 logger: logger
-            ).decode((Int64, UUID, String, Date, Date).self) { events.append(row) }
+            ).decode((Int64?, UUID?, String?, Date?, Date?, Int64).self) {
+                end = counter
+                if let offset, let id, let type, let occurredAt, let receivedAt { events.append((offset, id, type, occurredAt, receivedAt)) }
+            }
             guard let last = events.last else {
-                // What is left was dropped with its day's partition (retention): skip to the end.
-                try await connection.query(
-                    """
-                    UPDATE rollup_offsets o SET next_offset = p.next_offset, updated_at = now()
-                    FROM stream_partitions p
-                    WHERE o.tenant_id = \(tenant) AND o.stream_id = \(stream) AND o.partition = \(partition)
-                      AND p.tenant_id = o.tenant_id AND p.stream_id = o.stream_id AND p.partition = o.partition
-                    """,
-                    logger: logger
-                )
+                // Nothing at or past `next` in a snapshot whose counter is `end`: what lies between
+                // was dropped (retention); skip it, and nothing that committed later.
+                if end > next {
+                    try await connection.query(
+                        """
+                        UPDATE rollup_offsets SET next_offset = \(end), updated_at = now()
+                        WHERE tenant_id = \(tenant) AND stream_id = \(stream) AND partition = \(partition)
+                        """,
+                        logger: logger
+                    )
+                }
                 return (0, 0)
             }
 

@@ -103,7 +103,7 @@ public struct AuditEntry: Sendable {
 /// the `checked` count or the chain head with a copy kept elsewhere), nor anything about
 /// entries written before keys existed (counted apart, as unkeyed).
 public struct AuditLog: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let keys: AuditKeys
 

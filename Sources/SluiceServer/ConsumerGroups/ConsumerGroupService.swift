@@ -7,7 +7,7 @@ import PostgresNIO
 /// Reading them needs `events:read` on the stream; deleting one `streams:manage`. Another
 /// tenant's, or a stream the key may not see, is 404.
 public struct ConsumerGroupService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let reader: EventReader

@@ -23,10 +23,10 @@ final class EventNotifier: Service, Sendable {
     }
 
     private let state = Mutex(State())
-    private let client: PostgresClient
+    private let client: Database
     private let logger: Logger
 
-    init(client: PostgresClient, logger: Logger) {
+    init(client: Database, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -113,7 +113,22 @@ final class EventNotifier: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await self.client.withConnection { connection in
+                    // Held on purpose, so without a deadline; a heartbeat on it every 10 s closes it
+                    // when it stops answering (PostgreSQL gone), which ends the listen.
+                    try await self.client.withConnection(timeout: nil) { connection in
+                        let heartbeat = Task {
+                            while !Task.isCancelled {
+                                try? await Task.sleep(for: .seconds(10))
+                                if Task.isCancelled { return }
+                                do {
+                                    try await withDeadline(.seconds(5)) { _ = try await connection.query("SELECT 1", logger: self.logger).collect() }
+                                } catch {
+                                    connection.close().whenComplete { _ in }
+                                    return
+                                }
+                            }
+                        }
+                        defer { heartbeat.cancel() }
                         try await connection.listen(on: Self.channel) { notifications in
                             for try await notification in notifications {
                                 if let stream = UUID(uuidString: notification.payload) { self.wake(stream) }

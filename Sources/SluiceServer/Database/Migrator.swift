@@ -120,8 +120,8 @@ public struct Migrator: Sendable {
     }
 
     /// How many migrations are applied, and whether that is all of them (for /readyz).
-    public func status(client: PostgresClient) async throws -> (applied: Int, current: Bool) {
-        try await client.withConnection { connection in
+    func status(database: Database, timeout: Duration) async throws -> (applied: Int, current: Bool) {
+        try await database.withConnection(timeout: timeout) { connection in
             let rows = try await connection.query("SELECT to_regclass('sluice_migrations') IS NOT NULL", logger: logger)
             var exists = false
             for try await value in rows.decode(Bool.self) { exists = value }

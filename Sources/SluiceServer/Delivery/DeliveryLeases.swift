@@ -12,7 +12,7 @@ struct LeaseKey: Hashable, Sendable {
 /// Worker processes and their partition leases, kept in PostgreSQL so that any number of
 /// workers share the work and no partition is worked by two at once.
 struct DeliveryLeases: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let owner: String
     let lease: Duration
@@ -133,7 +133,7 @@ struct DeliveryLeases: Sendable {
         return false
     }
 
-    private func keys(_ rows: PostgresRowSequence) async throws -> Set<LeaseKey> {
+    private func keys(_ rows: Rows) async throws -> Set<LeaseKey> {
         var keys: Set<LeaseKey> = []
         for try await (tenant, subscription, partition) in rows.decode((UUID, UUID, Int16).self) {
             keys.insert(LeaseKey(tenantID: tenant, subscriptionID: subscription, partition: Int(partition)))

@@ -93,7 +93,7 @@ struct DeliveryStore: Sendable {
         )
     }
 
-    private func records(_ rows: PostgresRowSequence) async throws -> [DeliveryRecord] {
+    private func records(_ rows: some AsyncSequence<PostgresRow, any Error>) async throws -> [DeliveryRecord] {
         var found: [DeliveryRecord] = []
         for try await row in rows { found.append(try Self.record(row)) }
         return found
@@ -130,7 +130,7 @@ struct DeliveryStore: Sendable {
     /// `hold` (another worker takes them over if this one dies meanwhile). The choice is a
     /// materialized CTE: as a subquery of the UPDATE, the planner may rescan it per row, and each
     /// rescan of `LIMIT … SKIP LOCKED` picks more rows (seen with pull sources: 12 claimed for 3).
-    func claimDue(owner: String, limit: Int, hold: Duration, on client: PostgresClient) async throws -> [DeliveryRecord] {
+    func claimDue(owner: String, limit: Int, hold: Duration, on client: Database) async throws -> [DeliveryRecord] {
         let rows = try await client.query(
             """
             WITH due AS MATERIALIZED (
@@ -152,7 +152,7 @@ struct DeliveryStore: Sendable {
     }
 
     /// When the next retry falls due (of an active subscription on a live stream), if one is waiting.
-    func nextDue(on client: PostgresClient) async throws -> Date? {
+    func nextDue(on client: Database) async throws -> Date? {
         let rows = try await client.query(
             """
             SELECT min(d.next_attempt_at) FROM deliveries d
@@ -168,7 +168,7 @@ struct DeliveryStore: Sendable {
 
     /// A retry's outcome, if `owner` still holds the claim: delivered (the row goes), failed
     /// again (scheduled at `retryAt`, or dead).
-    func settle(_ record: DeliveryRecord, owner: String, attempt: DeliveryAttempt, retryAt: Date?, on client: PostgresClient) async throws {
+    func settle(_ record: DeliveryRecord, owner: String, attempt: DeliveryAttempt, retryAt: Date?, on client: Database) async throws {
         if attempt.succeeded {
             try await client.query(
                 "DELETE FROM deliveries WHERE tenant_id = \(record.tenantID) AND id = \(record.id) AND claimed_by = \(owner)",

@@ -27,7 +27,7 @@ final class DeliveryWorker: Service, Sendable {
 
     let id: String
     private let configuration: Configuration
-    private let client: PostgresClient
+    private let client: Database
     private let logger: Logger
     private let notifier: EventNotifier
     private let sender: WebhookSender
@@ -51,7 +51,7 @@ final class DeliveryWorker: Service, Sendable {
     var streams: StreamRepository { .init(logger: logger) }
 
     init(
-        configuration: Configuration, client: PostgresClient, logger: Logger, notifier: EventNotifier, http: OutboundHTTPClient, box: SecretBox,
+        configuration: Configuration, client: Database, logger: Logger, notifier: EventNotifier, http: OutboundHTTPClient, box: SecretBox,
         audit: AuditLog, metrics: (delivered: Prometheus.Counter, failed: Prometheus.Counter)
     ) {
         self.id = Self.processWorkerID()
@@ -191,13 +191,13 @@ final class DeliveryWorker: Service, Sendable {
     /// Reads and posts one batch after the committed offset; false when the partition should
     /// be left (lease lost, subscription gone or paused).
     private func workBatch(_ key: LeaseKey) async throws -> Bool {
-        guard var subscription = try await client.withConnection({ try await subscriptions.find(tenantID: key.tenantID, id: key.subscriptionID, on: $0) }),
+        guard var subscription = try await client.withConnection({ [self] connection in try await subscriptions.find(tenantID: key.tenantID, id: key.subscriptionID, on: connection) }),
               subscription.state == .active,
-              let stream = try await client.withConnection({ try await streams.find(tenantID: key.tenantID, id: subscription.streamID, on: $0) })
+              let stream = try await client.withConnection({ [self, subscription] connection in try await streams.find(tenantID: key.tenantID, id: subscription.streamID, on: connection) })
         else { return false }
         let group = ConsumerGroup(tenantID: key.tenantID, id: subscription.groupID, streamID: stream.id, name: "", start: .latest, createdAt: Date())
-        let committed = try await client.withConnection {
-            try await ConsumerGroupRepository(logger: logger).committed(group, on: $0)
+        let committed = try await client.withConnection { [self] connection in
+            try await ConsumerGroupRepository(logger: logger).committed(group, on: connection)
         }[key.partition] ?? 0
         let version = notifier.version(of: stream.id)
         let events = try await reader.read(stream: stream, partition: key.partition, from: committed, limit: configuration.batchSize)
@@ -247,7 +247,7 @@ final class DeliveryWorker: Service, Sendable {
                 }
                 // Off the partition's path: retried on the schedule (or dead), as the offset moves past it.
                 let retryAt = subscription.strictOrdering ? nil : subscription.retry.jitteredDelay(after: 1).map { Date() + $0.timeInterval }
-                let moved = try await client.transaction(logger: logger) { connection in
+                let moved = try await client.transaction(logger: logger) { [self, subscription, attempts] connection in
                     guard try await subscriptions.hold(subscription, on: connection),
                           try await leases.commit(key, group: subscription.groupID, offset: event.offset + 1, on: connection) else { return false }
                     try await store.recordFailure(subscription: subscription, event: event, attempts: attempts, retryAt: retryAt, on: connection)
@@ -268,12 +268,12 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     private func commit(_ key: LeaseKey, _ subscription: Subscription, _ offset: Int64) async throws -> Bool {
-        try await client.withConnection { try await leases.commit(key, group: subscription.groupID, offset: offset, on: $0) }
+        try await client.withConnection { [self] connection in try await leases.commit(key, group: subscription.groupID, offset: offset, on: connection) }
     }
 
     private func signingSecrets(_ subscription: Subscription) async throws -> [WebhookSecret] {
-        guard let sealed = try await client.withConnection({
-            try await subscriptions.secrets(tenantID: subscription.tenantID, id: subscription.id, on: $0)
+        guard let sealed = try await client.withConnection({ [self] connection in
+            try await subscriptions.secrets(tenantID: subscription.tenantID, id: subscription.id, on: connection)
         }) else { throw CancellationError() }
         return try ([sealed.current] + (sealed.previous.map { [$0] } ?? [])).map { WebhookSecret(bytes: try box.open($0)) }
     }
@@ -310,7 +310,7 @@ final class DeliveryWorker: Service, Sendable {
     /// Counts a failure; opens the circuit (pauses the subscription, audited) when the streak
     /// reaches the threshold over the period. False when the subscription is paused.
     private func failed(_ subscription: inout Subscription, _ attempt: DeliveryAttempt) async throws -> Bool {
-        let (count, since, state, threshold, period) = try await client.transaction(logger: logger) { connection in
+        let (count, since, state, threshold, period) = try await client.transaction(logger: logger) { [self, subscription] connection in
             let rows = try await connection.query(
                 """
                 UPDATE subscriptions
@@ -374,8 +374,8 @@ final class DeliveryWorker: Service, Sendable {
 
     private func retry(_ record: DeliveryRecord) async {
         do {
-            guard var subscription = try await client.withConnection({ try await subscriptions.find(tenantID: record.tenantID, id: record.subscriptionID, on: $0) }),
-                  let stream = try await client.withConnection({ try await streams.find(tenantID: record.tenantID, id: record.streamID, on: $0) })
+            guard var subscription = try await client.withConnection({ [self] connection in try await subscriptions.find(tenantID: record.tenantID, id: record.subscriptionID, on: connection) }),
+                  let stream = try await client.withConnection({ [self] connection in try await streams.find(tenantID: record.tenantID, id: record.streamID, on: connection) })
             else { return }
             let made = record.attemptsMade + 1
             let attempt: DeliveryAttempt
@@ -428,7 +428,7 @@ extension DeliveryWorker {
     /// A worker configured from `configuration`, with its HTTP client and the service that
     /// closes that client after the worker has stopped.
     static func make(
-        _ configuration: SluiceConfiguration, client: PostgresClient, logger: Logger, notifier: EventNotifier, audit: AuditLog,
+        _ configuration: SluiceConfiguration, client: Database, logger: Logger, notifier: EventNotifier, audit: AuditLog,
         metrics: PrometheusCollectorRegistry
     ) -> (service: DeliveryWorker, shutdown: HTTPClientService) {
         let http = OutboundHTTPClient(allowPrivateNetworks: configuration.workers.allowPrivateNetworks)

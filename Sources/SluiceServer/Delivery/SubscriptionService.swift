@@ -42,7 +42,7 @@ struct SubscriptionState: Sendable {
 /// secrets, pause and resume, and their dead-letter queues. Reading needs `events:read` on
 /// the stream; changing anything `streams:manage`. Every change is audited.
 struct SubscriptionService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let box: SecretBox
@@ -74,7 +74,8 @@ struct SubscriptionService: Sendable {
         )
         try apply(settings, to: &subscription)
         let secret = WebhookSecret.make()
-        let id = try await client.transaction(logger: logger) { connection in
+        let id = try await client.transaction(logger: logger) { [subscription] connection in
+            var subscription = subscription
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             subscription.streamID = stream.id
             if let groupName {
@@ -280,8 +281,8 @@ struct SubscriptionService: Sendable {
         guard (1...500).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 500.", pointer: "/limit") }
         let before = try cursor.map(BrowseCursor.parse)
         let kind = subscription != nil ? .delivery : kind
-        var items: [Failure] = []
-        let stream = try await client.withConnection { connection in
+        let (stream, delivered) = try await client.withConnection { connection in
+            var items: [Failure] = []
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             if kind == nil || kind == .delivery {
                 var subscriptionID: UUID?
@@ -303,8 +304,9 @@ struct SubscriptionService: Sendable {
                     ))
                 }
             }
-            return stream
+            return (stream, items)
         }
+        var items = delivered
         if kind == nil || kind == .late {
             for late in try await LateEvents(client: client, logger: logger).list(
                 stream: stream, eventType: eventType, before: before, limit: limit

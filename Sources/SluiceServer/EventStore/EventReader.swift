@@ -22,7 +22,7 @@ struct StoredEvent: Sendable {
 /// Reads the event store. Events older than their stream's retention are hidden, though the
 /// partition that holds them may not have been dropped yet.
 struct EventReader: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     private static let columns = """

@@ -28,7 +28,7 @@ enum AppendOutcome: Sendable, Equatable {
 /// the dedupe window, lock the partition's counter while advancing it past the new events,
 /// insert them.
 struct EventStore: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     struct PartitionKey: Hashable, Sendable {
@@ -72,16 +72,17 @@ struct EventStore: Sendable {
     private func appendOnce(_ records: [EventRecord], to key: PartitionKey) async throws -> [AppendOutcome] {
         var outcomes = [AppendOutcome?](repeating: nil, count: records.count)
         var seen = Set<UUID>()
-        var columns = Columns()
+        var collected = Columns()
         for (index, record) in records.enumerated() {
             // A second copy within the group is a duplicate of the first.
             if record.idFromProducer, !seen.insert(record.id).inserted {
                 outcomes[index] = .duplicate
                 continue
             }
-            columns.add(record)
+            collected.add(record)
         }
-        let stored = try await client.transaction(logger: logger) { connection in
+        let columns = collected
+        let stored = try await client.transaction(logger: logger) { [logger] connection in
             let rows = try await connection.query(
                 """
                 WITH fresh AS (

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Runs every `interval` (and once at start-up, after the migrations: see
 /// `buildApplication`); safe on several nodes at once (the SQL functions take an advisory lock).
 struct EventStoreMaintenance: Service {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     var interval: Duration = .seconds(3600)
 

@@ -52,15 +52,22 @@ struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
-    /// Domain errors arrive wrapped by postgres-nio's transactions and the OpenAPI runtime.
+    /// Domain errors arrive wrapped by postgres-nio's transactions and the OpenAPI runtime. A
+    /// database that cannot serve now (unreachable, a call past its deadline, the server
+    /// shutting down) is one answer wherever it happens: 503 with `Retry-After`.
     static func unwrap(_ error: any Error) -> SluiceError? {
         switch error {
-        case let error as SluiceError: error
-        case let error as PostgresTransactionError: error.closureError.flatMap(unwrap)
-        case let error as ServerError: unwrap(error.underlyingError)
-        default: nil
+        case let error as SluiceError: return error
+        case let error as ServerError: return unwrap(error.underlyingError)
+        case let transaction as PostgresTransactionError:
+            if let domain = transaction.closureError.flatMap(unwrap) { return domain }
+            return Database.isUnavailable(transaction) ? databaseUnavailable : nil
+        default:
+            return Database.isUnavailable(error) ? databaseUnavailable : nil
         }
     }
+
+    static let databaseUnavailable = SluiceError.unavailable("The database is unavailable for the moment; retry after the time in Retry-After.")
 
     private static func describeDecodingFailure(_ error: ServerError) -> String {
         if let decoding = error.underlyingError as? DecodingError {

@@ -5,13 +5,13 @@ import PostgresNIO
 /// API keys for producers and consumers: `sk_live_` + 43 base62 characters, shown once,
 /// stored as a SHA-256 hash, scoped, optionally limited to streams and expiring.
 public struct ApiKeyService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let plans: TenantPlans
     let cache: ApiKeyCache
 
-    init(client: PostgresClient, logger: Logger, audit: AuditLog, plans: TenantPlans? = nil, cache: ApiKeyCache = ApiKeyCache()) {
+    init(client: Database, logger: Logger, audit: AuditLog, plans: TenantPlans? = nil, cache: ApiKeyCache = ApiKeyCache()) {
         self.client = client
         self.logger = logger
         self.audit = audit

@@ -11,7 +11,7 @@ public struct AuthService: Sendable {
     }
 
     let configuration: Configuration
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let hasher: PasswordHasher
     let tokens: AccessTokens

@@ -12,7 +12,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     let tokens: AccessTokens
     let apiKeys: ApiKeyService
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     func handle(

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// Members, their roles and invitations, with the rule that a tenant always keeps an owner.
 public struct MemberService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let auth: AuthService

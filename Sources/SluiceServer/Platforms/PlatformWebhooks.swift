@@ -8,7 +8,7 @@ import PostgresNIO
 /// (`X-Hub-Signature-256`, HMAC-SHA256 with the app secret) and the subscription handshake by
 /// the verify token.
 struct PlatformWebhooks: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let streams: StreamService

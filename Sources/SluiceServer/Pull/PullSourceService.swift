@@ -14,7 +14,7 @@ struct PullSourceState: Sendable {
 /// and resume, manual polls and the runs. Reading needs `events:read` on the stream; changing
 /// anything `streams:manage`. Every change is audited (secret header names, never values).
 struct PullSourceService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let box: SecretBox
@@ -47,7 +47,8 @@ struct PullSourceService: Sendable {
         if settings.jitterSeconds == nil { source.jitterSeconds = min(30, (settings.intervalSeconds ?? source.intervalSeconds) / 10) }
         try apply(settings, to: &source)
         let sealed = try settings.secretHeaders.map { try box.seal(Array(PullSourceRepository.json($0).utf8)) }
-        try await client.transaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { [source] connection in
+            var source = source
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             source.streamID = stream.id
             do {

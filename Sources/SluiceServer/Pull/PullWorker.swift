@@ -42,7 +42,7 @@ final class PullWorker: Service, Sendable {
     }
 
     let configuration: Configuration
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let id: String
     private let http: OutboundHTTPClient
@@ -64,7 +64,7 @@ final class PullWorker: Service, Sendable {
     var sources: PullSourceRepository { .init(logger: logger) }
 
     init(
-        configuration: Configuration, client: PostgresClient, logger: Logger, http: OutboundHTTPClient, box: SecretBox, ingest: IngestService,
+        configuration: Configuration, client: Database, logger: Logger, http: OutboundHTTPClient, box: SecretBox, ingest: IngestService,
         catalog: StreamCatalog, metrics: PrometheusCollectorRegistry
     ) {
         self.id = Self.processWorkerID()
@@ -150,7 +150,7 @@ final class PullWorker: Service, Sendable {
 
     /// Leases up to `limit` due entities of one source, within its concurrency and budget.
     func claim(tenantID: UUID, sourceID: UUID, upTo limit: Int) async throws -> [Claim] {
-        try await client.transaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { [self] connection in
             var found: (PullSource, Date, Date)?
             for try await row in try await connection.query(
                 """
@@ -333,7 +333,7 @@ final class PullWorker: Service, Sendable {
     private func secretHeaders(_ source: PullSource) async throws -> [String: String] {
         guard !source.secretHeaderNames.isEmpty else { return [:] }
         if let cached = secretCache.withLock({ $0[source.id] }), cached.updatedAt == source.updatedAt { return cached.headers }
-        guard let sealed = try await client.withConnection({ try await sources.secretHeaders(tenantID: source.tenantID, id: source.id, on: $0) })
+        guard let sealed = try await client.withConnection({ [self] connection in try await sources.secretHeaders(tenantID: source.tenantID, id: source.id, on: connection) })
         else { return [:] }
         let headers = PullSourceRepository.strings(String(decoding: try box.open(sealed), as: UTF8.self))
         secretCache.withLock { $0[source.id] = (source.updatedAt, headers) }
@@ -372,7 +372,7 @@ final class PullWorker: Service, Sendable {
     /// still holds it. The source's row first (a deletion or change locks it before its entities).
     private func finish(_ claim: Claim, run: PullRun, failures: Int, next: Date, rateLimitedUntil: Date?) async throws {
         let (tenant, source, entity) = (claim.source.tenantID, claim.source.id, claim.entity)
-        try await client.transaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { [self] connection in
             var exists = false
             for try await _ in try await connection.query(
                 "SELECT 1 FROM pull_sources WHERE tenant_id = \(tenant) AND id = \(source) FOR KEY SHARE", logger: logger
@@ -432,7 +432,7 @@ extension PullWorker {
     /// A pull worker configured from `configuration`, with its HTTP client and the service that
     /// closes that client after the worker has stopped; nil when this process does not poll.
     static func make(
-        _ configuration: SluiceConfiguration, client: PostgresClient, logger: Logger, ingest: IngestService, catalog: StreamCatalog,
+        _ configuration: SluiceConfiguration, client: Database, logger: Logger, ingest: IngestService, catalog: StreamCatalog,
         metrics: PrometheusCollectorRegistry
     ) -> (service: PullWorker, shutdown: HTTPClientService)? {
         guard configuration.pull.concurrency > 0 else { return nil }

@@ -6,7 +6,7 @@ import SluiceJSON
 /// Listing, replaying and discarding the events a stream's schemas refused. Replays and
 /// discards are audited.
 struct QuarantineService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let streams: StreamService

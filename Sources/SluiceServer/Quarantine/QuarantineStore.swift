@@ -44,7 +44,7 @@ extension IncomingEvent {
 }
 
 struct QuarantineStore: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
 
     /// Keeps refused events; committed before the reply that reports them.

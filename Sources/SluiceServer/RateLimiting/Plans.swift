@@ -77,14 +77,14 @@ public struct TenantLimits: Sendable, Equatable {
 /// Tenants' plans, read from PostgreSQL and kept for `timeToLive`, so that a limit check does
 /// not read the tenant on every request. A plan change reaches every node within that time.
 final class TenantPlans: Sendable {
-    private let client: PostgresClient
+    private let client: Database
     private let logger: Logger
     private let plans: [String: Plan]
     private let defaultPlan: String
     private let timeToLive: TimeInterval
     private let entries = Mutex<[UUID: (limits: TenantLimits, until: Date)]>([:])
 
-    init(client: PostgresClient, logger: Logger, plans: [String: Plan], defaultPlan: String, timeToLive: TimeInterval = 10) {
+    init(client: Database, logger: Logger, plans: [String: Plan], defaultPlan: String, timeToLive: TimeInterval = 10) {
         self.client = client
         self.logger = logger
         self.plans = plans

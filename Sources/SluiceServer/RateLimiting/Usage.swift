@@ -74,11 +74,11 @@ final class UsageRecorder: Service, Sendable {
     private let pending = Mutex<[Key: Counts]>([:])
     /// Serialises flushes, so that two never write the same counts.
     private let flushing = Mutex<Bool>(false)
-    private let client: PostgresClient
+    private let client: Database
     private let logger: Logger
     private let interval: Duration
 
-    init(client: PostgresClient, logger: Logger, interval: Duration = .seconds(5)) {
+    init(client: Database, logger: Logger, interval: Duration = .seconds(5)) {
         self.client = client
         self.logger = logger
         self.interval = interval

@@ -6,7 +6,7 @@ import SluiceJSON
 /// The schema registry: per stream and event type, numbered JSON Schema versions, each new one
 /// checked against the stream's compatibility mode. Every change is audited.
 public struct SchemaRegistry: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let streams: StreamService
@@ -199,11 +199,11 @@ public actor SchemaCache {
     }
 
     private var entries: [Key: Entry] = [:]
-    private let client: PostgresClient
+    private let client: Database
     private let logger: Logger
     private let timeToLive: Duration
 
-    init(client: PostgresClient, logger: Logger, timeToLive: Duration = .seconds(2)) {
+    init(client: Database, logger: Logger, timeToLive: Duration = .seconds(2)) {
         self.client = client
         self.logger = logger
         self.timeToLive = timeToLive

@@ -13,11 +13,11 @@ public actor StreamCatalog {
     }
 
     private var entries: [Key: (stream: Stream?, expires: ContinuousClock.Instant)] = [:]
-    private let client: PostgresClient
+    private let client: Database
     private let logger: Logger
     private let timeToLive: Duration
 
-    init(client: PostgresClient, logger: Logger, timeToLive: Duration = .seconds(2)) {
+    init(client: Database, logger: Logger, timeToLive: Duration = .seconds(2)) {
         self.client = client
         self.logger = logger
         self.timeToLive = timeToLive

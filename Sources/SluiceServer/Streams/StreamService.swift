@@ -6,7 +6,7 @@ import SluiceJSON
 /// Stream management: create, list, read, change and delete, each change audited in its
 /// own transaction.
 public struct StreamService: Sendable {
-    let client: PostgresClient
+    let client: Database
     let logger: Logger
     let audit: AuditLog
     let catalog: StreamCatalog

@@ -13,6 +13,14 @@ struct DeadlineExceeded: Error, CustomStringConvertible {
 func withDeadline<T: Sendable>(
     _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
+    try await withDeadline(limit, abandon: { _ in }, operation)
+}
+
+/// `withDeadline`, handing `abandon` a function that ends the wait early with an error of the
+/// caller's choosing (e.g. when the connection under it is known to be gone).
+func withDeadline<T: Sendable>(
+    _ limit: Duration, abandon: (@escaping @Sendable (any Error) -> Void) -> Void, _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let once = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(nil)
     let work = NIOLockedValueBox<[Task<Void, Never>]>([])
     return try await withTaskCancellationHandler {
@@ -26,6 +34,7 @@ func withDeadline<T: Sendable>(
                 continuation.resume(with: result)
                 for task in work.withLockedValue({ $0 }) { task.cancel() }
             }
+            abandon { error in finish(.failure(error)) }
             let operationTask = Task {
                 do { finish(.success(try await operation())) } catch { finish(.failure(error)) }
             }

@@ -1,0 +1,273 @@
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+import Synchronization
+
+/// Thrown instead of waiting when PostgreSQL is known to be unreachable, or when a call
+/// passed its deadline: the caller answers 503 with `Retry-After` (DESIGN.md §14).
+struct DatabaseUnavailable: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { "PostgreSQL is unavailable: \(reason)" }
+}
+
+/// The application's way to PostgreSQL: the pool, with a deadline on every call and a view of
+/// whether the database can be reached now (DESIGN.md §14).
+///
+/// - Every call (lease, statements, the rows read back) has a deadline. A call past it is
+///   abandoned: its connection is closed, so the pool drops it instead of lending it again, and
+///   the caller gets `DatabaseUnavailable` at once, whatever the abandoned call still waits on.
+///   postgres-nio 1.33 can leave a query waiting for good when PostgreSQL ends the connection
+///   under it (an immediate shutdown: seen on BEGIN, on a statement and on COMMIT); without a
+///   deadline that call held its partition's writer forever.
+/// - A connection-level failure marks the database unreachable: the calls in flight are
+///   abandoned at once (their connections may be dead), calls then fail at once (no request
+///   waits out a deadline while PostgreSQL is down), and a probe runs `SELECT 1` every
+///   `probeInterval` until one answers. A call past its deadline starts a probe too.
+/// - Rows are read inside the deadline: `query` returns them collected.
+final class Database: Sendable {
+    struct Configuration: Sendable {
+        /// The longest a call may take, lease included.
+        var callTimeout: Duration = .seconds(10)
+        var probeInterval: Duration = .milliseconds(500)
+        var probeTimeout: Duration = .seconds(2)
+    }
+
+    let client: PostgresClient
+    let configuration: Configuration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var reachable = true
+        var probing = false
+        var lastFailure = ""
+        /// The calls in flight, each with the way to abandon it.
+        var calls: [UInt64: @Sendable (any Error) -> Void] = [:]
+        var nextCall: UInt64 = 0
+    }
+
+    init(client: PostgresClient, configuration: Configuration = .init(), logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Whether the last call or probe reached PostgreSQL.
+    var isReachable: Bool { state.withLock { $0.reachable } }
+
+    /// Runs `body` on a pooled connection within `timeout` (default `callTimeout`); `nil`
+    /// means no deadline, for a connection held on purpose (LISTEN).
+    func withConnection<Result: Sendable>(
+        timeout: Duration? = .zero, file: String = #fileID, line: Int = #line,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        // A cancelled caller starts nothing (as postgres-nio's lease would refuse it); a call
+        // once started runs to its end or its deadline whatever befalls the caller, so that a
+        // commit is never cut off halfway by a shutdown.
+        try Task.checkCancellation()
+        let failure = state.withLock { $0.reachable ? nil : $0.lastFailure }
+        if let failure { throw DatabaseUnavailable(reason: failure) }
+        let limit = timeout == .zero ? configuration.callTimeout : timeout
+        guard let limit else {
+            return try await observe { try await self.client.withConnection(body) }
+        }
+        let leased = NIOLockedValueBox<PostgresConnection?>(nil)
+        let call = state.withLock { state -> UInt64 in
+            state.nextCall &+= 1
+            return state.nextCall
+        }
+        defer { _ = state.withLock { $0.calls.removeValue(forKey: call) } }
+        do {
+            return try await observe {
+                try await Task {
+                    try await withDeadline(limit, abandon: { abandon in self.state.withLock { $0.calls[call] = abandon } }) {
+                        try await self.client.withConnection { connection in
+                            leased.withLockedValue { $0 = connection }
+                            return try await body(connection)
+                        }
+                    }
+                }.value
+            }
+        } catch let error as DeadlineExceeded {
+            abandon(leased.withLockedValue { $0 })
+            logger.warning("database call abandoned past its deadline", metadata: ["timeout": "\(limit)", "call": "\(file):\(line)"])
+            probe()
+            throw DatabaseUnavailable(reason: error.description)
+        } catch let error as DatabaseUnavailable {
+            abandon(leased.withLockedValue { $0 })
+            throw error
+        }
+    }
+
+    /// Closed, not returned: a connection whose call is lost must not be lent again.
+    private func abandon(_ connection: PostgresConnection?) {
+        connection?.close().whenComplete { _ in }
+    }
+
+    /// One statement; its rows are read within the deadline.
+    @discardableResult
+    func query(
+        _ query: PostgresQuery, logger: Logger, timeout: Duration? = .zero, file: String = #fileID, line: Int = #line
+    ) async throws -> Rows {
+        try await withConnection(timeout: timeout, file: file, line: line) { connection in
+            Rows(rows: try await connection.query(query, logger: logger).collect())
+        }
+    }
+
+    /// `withTransaction` within one deadline, rethrowing the closure's own error rather than
+    /// postgres-nio's wrapper, so that domain errors reach the HTTP layer as they were thrown. A
+    /// transaction PostgreSQL aborted as a deadlock victim or a serialization failure is run
+    /// again (up to `attempts` times in all), as PostgreSQL's documentation advises: nothing of it
+    /// was kept.
+    func transaction<Result: Sendable>(
+        logger: Logger, attempts: Int = 3, timeout: Duration? = .zero, file: String = #fileID, line: Int = #line,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection(timeout: timeout, file: file, line: line) { connection in
+                    try await connection.withTransaction(logger: logger) { try await body($0) }
+                }
+            } catch let error as PostgresTransactionError {
+                let cause = error.closureError ?? error.commitError ?? error.beginError
+                if let psql = cause as? PSQLError, psql.isTransient, attempt < attempts {
+                    logger.notice("transaction retried", metadata: ["sqlstate": "\(psql.sqlState ?? "")", "attempt": "\(attempt)"])
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
+                    continue
+                }
+                if let closureError = error.closureError { throw closureError }
+                throw error
+            }
+        }
+    }
+
+    /// Runs `call`, noting whether PostgreSQL was reached.
+    private func observe<Result>(_ call: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await call()
+            markReachable()
+            return result
+        } catch {
+            if let reason = Self.connectionFailure(error) {
+                markUnreachable(reason)
+            } else if error is PSQLError || error is PostgresTransactionError {
+                markReachable()  // PostgreSQL answered, with an error
+            }
+            throw error
+        }
+    }
+
+    private func markReachable() {
+        let recovered = state.withLock { state -> Bool in
+            defer { state.reachable = true }
+            return !state.reachable
+        }
+        if recovered { logger.notice("PostgreSQL is reachable again") }
+    }
+
+    /// PostgreSQL went away: every call in flight is abandoned at once rather than at its
+    /// deadline (a call on a connection the server closed may never be answered), and calls
+    /// fail fast until a probe reaches it again.
+    private func markUnreachable(_ reason: String) {
+        let (fresh, calls) = state.withLock { state -> (Bool, [@Sendable (any Error) -> Void]) in
+            defer { state.reachable = false; state.lastFailure = reason }
+            return state.reachable ? (true, Array(state.calls.values)) : (false, [])
+        }
+        if fresh {
+            logger.error(
+                "PostgreSQL is unreachable; failing database calls fast until it answers",
+                metadata: ["reason": "\(reason)", "abandoned": "\(calls.count)"]
+            )
+            for abandon in calls { abandon(DatabaseUnavailable(reason: reason)) }
+        }
+        probe()
+    }
+
+    /// Probes until PostgreSQL answers (one prober at a time).
+    private func probe() {
+        guard state.withLock({ state -> Bool in
+            defer { state.probing = true }
+            return !state.probing
+        }) else { return }
+        Task {
+            while true {
+                let ok: Bool
+                do {
+                    try await withDeadline(configuration.probeTimeout) {
+                        try await self.client.withConnection { _ = try await $0.query("SELECT 1", logger: self.logger).collect() }
+                    }
+                    ok = true
+                } catch {
+                    ok = false
+                    let reason = Self.connectionFailure(error) ?? "\(error)"
+                    let fresh = state.withLock { state -> Bool in
+                        defer { state.reachable = false; state.lastFailure = reason }
+                        return state.reachable
+                    }
+                    if fresh { logger.error("PostgreSQL does not answer a probe; failing database calls fast until it does", metadata: ["reason": "\(reason)"]) }
+                }
+                if ok {
+                    state.withLock { $0.probing = false }
+                    markReachable()
+                    return
+                }
+                try? await Task.sleep(for: configuration.probeInterval)
+            }
+        }
+    }
+
+    /// Why `error` says PostgreSQL cannot be reached (nil: it was reached and refused the call).
+    static func connectionFailure(_ error: any Error) -> String? {
+        switch error {
+        case let error as PSQLError:
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
+                .messageDecodingFailure, .unexpectedBackendMessage:
+                return "\(error.code)"
+            case .server:
+                // 08: connection exception; 57P01-03: the server is shutting down or starting.
+                let state = error.sqlState ?? ""
+                return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state) ? "SQLSTATE \(state)" : nil
+            default:
+                return nil
+            }
+        case let error as PostgresTransactionError:
+            return (error.beginError ?? error.commitError ?? error.closureError).flatMap(connectionFailure)
+        case let error as DatabaseUnavailable:
+            return error.reason
+        default:
+            return nil
+        }
+    }
+
+    /// Whether `error` means "PostgreSQL cannot serve this now": a 503 with `Retry-After`.
+    static func isUnavailable(_ error: any Error) -> Bool {
+        if error is DatabaseUnavailable || error is DeadlineExceeded || connectionFailure(error) != nil { return true }
+        // Too many connections, or out of resources: PostgreSQL is there but cannot serve now.
+        let psql = (error as? PSQLError) ?? ((error as? PostgresTransactionError)?.closureError as? PSQLError)
+        return psql.map { ["53300", "53000", "53100", "53200"].contains($0.sqlState ?? "") } ?? false
+    }
+}
+
+/// A statement's rows, read to the end within the call's deadline.
+struct Rows: AsyncSequence, Sendable {
+    typealias Element = PostgresRow
+    let rows: [PostgresRow]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: IndexingIterator<[PostgresRow]>
+        mutating func next() async throws -> PostgresRow? { base.next() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: rows.makeIterator()) }
+
+    func decode<each Column: PostgresDecodable>(
+        _ columnType: (repeat each Column).Type, file: String = #fileID, line: Int = #line
+    ) -> AsyncThrowingMapSequence<Rows, (repeat each Column)> {
+        map { try $0.decode(columnType, file: file, line: line) }
+    }
+
+    func collect() -> [PostgresRow] { rows }
+}
