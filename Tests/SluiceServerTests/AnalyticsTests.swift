@@ -662,15 +662,16 @@ struct AnalyticsTests {
         try await Self.withLiveRollups("feed") { harness, owner, stream, key in
             let at = AnalyticsService.floor(Date(), 300).addingTimeInterval(-600)
             let auth: HTTPFields = [.authorization: "Bearer \(key)"]
-            // Six ticks: the consumer has five seconds to catch up, on a loaded machine too.
-            async let feed = harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=6", headers: auth)
-            try await Task.sleep(for: .milliseconds(300))
+            // Eight ticks: the feed has a second and a half to take its first snapshot before the
+            // events come, and the consumer five seconds to catch up, on a loaded machine too.
+            async let feed = harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=8", headers: auth)
+            try await Task.sleep(for: .milliseconds(1500))
             try await Self.send(harness, stream, key: key, (0..<20).map { Sample(type: "post.liked", at: at.addingTimeInterval(Double($0)), platform: "twitter", likes: 2) })
             let response = try await feed
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/event-stream") == true)
             let ticks = Self.ticks(String(buffer: response.body))
-            #expect(ticks.count == 6)
+            #expect(ticks.count == 8)
             #expect(ticks.reduce(0) { $0 + $1.tick.ingested } == 20)
             #expect(ticks.last?.tick.stored == 20)
             let buckets = ticks.flatMap(\.tick.rollups).filter { $0.bucket == at && $0.eventType == "post.liked" }

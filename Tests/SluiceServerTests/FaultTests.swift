@@ -183,6 +183,8 @@ struct FaultTests {
                             var pending = (0..<8).map { index in
                                 Components.Schemas.EventInput(id: UUID().uuidString, _type: "fault", key: "w\(worker)-\(round)-\(index)", data: json("{}"))
                             }
+                            // A steady load, not a flood: the other suites share the machine.
+                            try? await Task.sleep(for: .milliseconds(20))
                             while !pending.isEmpty {
                                 let (status, stored) = await send(pending)
                                 let done = Set(stored.map { $0.uuidString.lowercased() })
@@ -258,6 +260,17 @@ struct FaultTests {
 
         running.withLockedValue { $0 = false }
         await load.value
+        // The rollup consumer came back too: its lag drains.
+        let owner = client(token)
+        var lag: [Int64] = []
+        let draining = ContinuousClock.now
+        while ContinuousClock.now - draining < .seconds(60) {
+            lag = (try? await owner.getAnalyticsStatus(path: .init(stream: "faults")).ok.body.json.lag) ?? []
+            if !lag.isEmpty && lag.allSatisfy({ $0 == 0 }) { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let drainedIn = ContinuousClock.now - draining
+        #expect(!lag.isEmpty && lag.allSatisfy { $0 == 0 }, "the rollups' lag after PostgreSQL returned: \(lag)")
         let stopped = await server.stop(within: .seconds(20))
         #expect(stopped, "SIGTERM ends the process within its shutdown timeout")
 
@@ -285,7 +298,7 @@ struct FaultTests {
         print("""
             FAULTS postgres restarts=3 outage=3s requests=\(requests) unavailable503=\(unavailable) hung=\(hung) \
             slowest=\(slowest) recoveries=\(recoveries) readyAgain=\(readyAgain.map { "\($0)" } ?? "never") \
-            readyzDuringOutage=\(outage.map(\.took)) acknowledged=\(acknowledged.count) stored=\(stored.count) lost=\(lost.count)
+            readyzDuringOutage=\(outage.map(\.took)) acknowledged=\(acknowledged.count) stored=\(stored.count) lost=\(lost.count) rollupsDrainedIn=\(drainedIn)
             """)
     }
 }

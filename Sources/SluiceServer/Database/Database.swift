@@ -20,9 +20,10 @@ struct DatabaseUnavailable: Error, CustomStringConvertible {
 ///   under it (an immediate shutdown: seen on BEGIN, on a statement and on COMMIT); without a
 ///   deadline that call held its partition's writer forever.
 /// - A connection-level failure marks the database unreachable: the calls in flight are
-///   abandoned at once (their connections may be dead), calls then fail at once (no request
-///   waits out a deadline while PostgreSQL is down), and a probe runs `SELECT 1` every
-///   `probeInterval` until one answers. A call past its deadline starts a probe too.
+///   abandoned at once (their connections may be dead), and calls then fail at once (no
+///   request waits out a deadline while PostgreSQL is down) except one every `probeInterval`,
+///   which goes through, within `probeTimeout`, to find out (a call, `/readyz` or a worker's:
+///   no background task). The first that reaches PostgreSQL makes it reachable again.
 /// - Rows are read inside the deadline: `query` returns them collected.
 final class Database: Sendable {
     struct Configuration: Sendable {
@@ -39,7 +40,9 @@ final class Database: Sendable {
 
     private struct State {
         var reachable = true
+        /// While unreachable: a call in flight is the probe, and when the next may go.
         var probing = false
+        var nextProbe = ContinuousClock.now
         var lastFailure = ""
         /// The calls in flight, each with the way to abandon it.
         var calls: [UInt64: @Sendable (any Error) -> Void] = [:]
@@ -52,7 +55,7 @@ final class Database: Sendable {
         self.logger = logger
     }
 
-    /// Whether the last call or probe reached PostgreSQL.
+    /// Whether the last call reached PostgreSQL.
     var isReachable: Bool { state.withLock { $0.reachable } }
 
     /// Runs `body` on a pooled connection within `timeout` (default `callTimeout`); `nil`
@@ -65,12 +68,24 @@ final class Database: Sendable {
         // once started runs to its end or its deadline whatever befalls the caller, so that a
         // commit is never cut off halfway by a shutdown.
         try Task.checkCancellation()
-        let failure = state.withLock { $0.reachable ? nil : $0.lastFailure }
+        // While PostgreSQL is unreachable, one call every `probeInterval` goes through to find
+        // out (the probe); the others fail at once.
+        let (failure, probing) = state.withLock { state -> (String?, Bool) in
+            guard !state.reachable else { return (nil, false) }
+            let now = ContinuousClock.now
+            // A held connection (no deadline) never probes: it would hold the probe for good.
+            guard timeout != nil, !state.probing, now >= state.nextProbe else { return (state.lastFailure, false) }
+            state.probing = true
+            state.nextProbe = now + configuration.probeInterval
+            return (nil, true)
+        }
         if let failure { throw DatabaseUnavailable(reason: failure) }
-        let limit = timeout == .zero ? configuration.callTimeout : timeout
-        guard let limit else {
+        defer { if probing { state.withLock { $0.probing = false } } }
+        let requested = timeout == .zero ? configuration.callTimeout : timeout
+        guard let asked = requested else {
             return try await observe { try await self.client.withConnection(body) }
         }
+        let limit = probing ? min(asked, configuration.probeTimeout) : asked
         let leased = NIOLockedValueBox<PostgresConnection?>(nil)
         let call = state.withLock { state -> UInt64 in
             state.nextCall &+= 1
@@ -91,7 +106,7 @@ final class Database: Sendable {
         } catch let error as DeadlineExceeded {
             abandon(leased.withLockedValue { $0 })
             logger.warning("database call abandoned past its deadline", metadata: ["timeout": "\(limit)", "call": "\(file):\(line)"])
-            probe()
+            if probing { markUnreachable(error.description) }
             throw DatabaseUnavailable(reason: error.description)
         } catch let error as DatabaseUnavailable {
             abandon(leased.withLockedValue { $0 })
@@ -181,40 +196,6 @@ final class Database: Sendable {
                 metadata: ["reason": "\(reason)", "abandoned": "\(calls.count)"]
             )
             for abandon in calls { abandon(DatabaseUnavailable(reason: reason)) }
-        }
-        probe()
-    }
-
-    /// Probes until PostgreSQL answers (one prober at a time).
-    private func probe() {
-        guard state.withLock({ state -> Bool in
-            defer { state.probing = true }
-            return !state.probing
-        }) else { return }
-        Task {
-            while true {
-                let ok: Bool
-                do {
-                    try await withDeadline(configuration.probeTimeout) {
-                        try await self.client.withConnection { _ = try await $0.query("SELECT 1", logger: self.logger).collect() }
-                    }
-                    ok = true
-                } catch {
-                    ok = false
-                    let reason = Self.connectionFailure(error) ?? "\(error)"
-                    let fresh = state.withLock { state -> Bool in
-                        defer { state.reachable = false; state.lastFailure = reason }
-                        return state.reachable
-                    }
-                    if fresh { logger.error("PostgreSQL does not answer a probe; failing database calls fast until it does", metadata: ["reason": "\(reason)"]) }
-                }
-                if ok {
-                    state.withLock { $0.probing = false }
-                    markReachable()
-                    return
-                }
-                try? await Task.sleep(for: configuration.probeInterval)
-            }
         }
     }
 
