@@ -67,10 +67,13 @@ public func buildApplication(
         services.append(RedisSubscriber(configuration: redis.configuration, channel: ApiKeyCache.channel, logger: logger) { event in
             keyCache.handle(event)
         })
-        limiter = LeasingRateLimiter(ResilientRateLimiter(
+        let leasing = LeasingRateLimiter(ResilientRateLimiter(
             primary: RedisRateLimiter(redis: redis), fallback: InProcessRateLimiter(),
             onFailure: configuration.rateLimits.onRedisFailure, fallbacks: { fallbacks.increment() }
         ))
+        // After Redis: stopped before it, handing its quota leases back.
+        services.append(leasing)
+        limiter = leasing
     } else {
         if configuration.rateLimits.enabled {
             logger.notice("SLUICE_REDIS_URL is not set: rate limits and quotas are kept in this process only")

@@ -213,6 +213,70 @@ struct QuotaTests {
         }
     }
 
+    @Test("quota and usage count what was stored: the counter within one lease under steady load, exact after SIGTERM, within one lease after SIGKILL; usage exact after SIGKILL")
+    func quotaCountsStored() async throws {
+        // Request and event rates too low to lease: every request goes to Redis, as on the free
+        // plan. The monthly quota of a million leases 1,000 at a time.
+        let environment = [
+            "SLUICE_REDIS_URL": TestEnvironment.redisURL,
+            "SLUICE_JWT_KEYS": "q1:" + Data("quota-count-test-key-0123456789abcdef".utf8).base64EncodedString(),
+            "SLUICE_PLANS": "free:requests=10/20,events=30/60,monthly=1000000",
+        ]
+        let first = try await ServerProcess(environment: environment)
+        defer { first.kill() }
+        let email = "counted-\(UUID().uuidString.prefix(8).lowercased())@example.test"
+        let signup = try await first.client().signup(body: .json(.init(email: email, password: "correct horse battery staple", tenantName: "counted")))
+        let account = try signup.created.body.json
+        let token = account.tokens.accessToken
+        let stream = "s-\(UUID().uuidString.prefix(8).lowercased())"
+        _ = try await first.client(token).createStream(body: .json(.init(name: stream))).created
+        let secret = try await first.client(token).createApiKey(body: .json(.init(name: "producer", scopes: [.events_colon_write]))).created.body.json.value2.secret
+        let redis = RedisClient(configuration: try RedisConfiguration(url: TestEnvironment.redisURL), logger: TestEnvironment.logger)
+        let counter = "sluice:quota:\(account.tenant.id.lowercased()):\(UsagePeriod(containing: Date()).label)"
+
+        @Sendable func produce(_ node: ServerProcess, for duration: Duration) async throws {
+            let api = node.client(secret)
+            let end = ContinuousClock.now + duration
+            while ContinuousClock.now < end {
+                let events = (0..<3).map { _ in Components.Schemas.EventInput(_type: "counted", data: json("{}")) }
+                _ = try await api.ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        func counted() async throws -> Int { Int(try await redis.send(["GET", counter]).string ?? "0") ?? 0 }
+        func stored() async throws -> Int { Int(try await first.client(token).getUsage().ok.body.json.periods.first?.events ?? 0) }
+
+        try await produce(first, for: .seconds(3))
+        let (steadyCounted, steadyStored) = (try await counted(), try await stored())
+        #expect(steadyStored >= 15, "too little load to prove anything")
+        #expect(steadyCounted >= steadyStored && steadyCounted - steadyStored <= 1000, "counted \(steadyCounted) for \(steadyStored) stored")
+
+        // SIGTERM hands the lease back: the counter is what was stored.
+        let stopped = await first.stop()
+        #expect(stopped)
+        let second = try await ServerProcess(environment: environment)
+        defer { second.kill() }
+        let afterTerm = (try await counted(), Int(try await second.client(token).getUsage().ok.body.json.periods.first?.events ?? 0))
+        #expect(afterTerm.0 == afterTerm.1, "after SIGTERM: counted \(afterTerm.0) for \(afterTerm.1) stored")
+
+        // SIGKILL loses at most the lease the node held.
+        try await produce(second, for: .seconds(1))
+        second.kill()
+        let third = try await ServerProcess(environment: environment)
+        defer { third.kill() }
+        let afterKill = (try await counted(), Int(try await third.client(token).getUsage().ok.body.json.periods.first?.events ?? 0))
+        #expect(afterKill.0 >= afterKill.1 && afterKill.0 - afterKill.1 <= 1000, "after SIGKILL: counted \(afterKill.0) for \(afterKill.1) stored")
+        // Usage is what the store holds, the events of the killed node's last second included.
+        let inStore = try await asSuperuser { client in
+            var count = 0
+            for try await (n) in try await client.query(
+                "SELECT count(*)::int8 FROM events WHERE tenant_id = \(UUID(uuidString: account.tenant.id)!)", logger: TestEnvironment.logger
+            ).decode(Int64.self) { count = Int(n) }
+            return count
+        }
+        #expect(afterKill.1 == inStore, "usage \(afterKill.1) for \(inStore) events stored")
+    }
+
     @Test("the operator's plan and quota override apply to the tenant's limits")
     func operatorOverride() async throws {
         try await withSluice(RateLimitTests.configure(TestEnvironment.redisURL, requests: RateLimit(perSecond: 1000, burst: 1000), events: RateLimit(perSecond: 1000, burst: 1000), monthly: 100)) { harness in

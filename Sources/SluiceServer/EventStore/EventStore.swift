@@ -15,6 +15,21 @@ struct EventRecord: Sendable {
     var schemaErrors: String?
     var attributes: String?
     var payload: String
+    /// Who is charged for it, and in which month: counted in `usage_events` by the commit
+    /// that stores it.
+    var charge: Charge
+}
+
+/// The account a stored event is charged to: an API key (the nil UUID for members, webhooks,
+/// pull sources and replays) in a month.
+struct Charge: Sendable, Hashable {
+    var keyID: UUID
+    var period: UsagePeriod
+
+    init(keyID: UUID?, period: UsagePeriod) {
+        self.keyID = keyID ?? UsageRecorder.members
+        self.period = period
+    }
 }
 
 /// What became of one event in an append.
@@ -100,8 +115,9 @@ struct EventStore: Sendable {
                     FROM unnest(\(columns.ids)::uuid[], \(columns.fromProducer)::bool[], \(columns.types)::text[],
                                 \(columns.sources)::text[], \(columns.hasKeys)::bool[], \(columns.keys)::text[],
                                 \(columns.occurredAt)::timestamptz[], \(columns.versions)::int4[],
-                                \(columns.schemaErrors)::text[], \(columns.attributes)::text[], \(columns.payloads)::text[])
-                         WITH ORDINALITY AS e(id, claimed, t, s, hk, k, oc, v, se, a, p, n)
+                                \(columns.schemaErrors)::text[], \(columns.attributes)::text[], \(columns.payloads)::text[],
+                                \(columns.chargedKeys)::uuid[], \(columns.chargedPeriods)::date[])
+                         WITH ORDINALITY AS e(id, claimed, t, s, hk, k, oc, v, se, a, p, uk, up, n)
                     WHERE NOT e.claimed OR e.id IN (SELECT id FROM fresh)
                 ),
                 -- The partition's counter row stays locked until this statement commits: offsets are
@@ -121,6 +137,14 @@ struct EventStore: Sendable {
                            NULLIF(i.a, '')::jsonb, i.p::jsonb
                     FROM incoming i CROSS JOIN reserved r
                     RETURNING id, "offset"
+                ),
+                -- Charged in the commit that stores them (DESIGN.md §17).
+                charged AS (
+                    INSERT INTO usage_events AS u (tenant_id, period, key_id, stream_id, partition, events)
+                    SELECT \(key.tenantID), i.up, i.uk, \(key.streamID), \(Int16(key.partition)), count(*)
+                    FROM incoming i JOIN inserted x ON x.id = i.id
+                    GROUP BY i.up, i.uk
+                    ON CONFLICT (tenant_id, period, key_id, stream_id, partition) DO UPDATE SET events = u.events + excluded.events
                 )
                 SELECT (SELECT count(*) FROM reserved), i.id, i."offset" FROM (SELECT 1) AS one LEFT JOIN inserted i ON true
                 """,
@@ -155,6 +179,8 @@ struct EventStore: Sendable {
         var schemaErrors: [String] = []
         var attributes: [String] = []
         var payloads: [String] = []
+        var chargedKeys: [UUID] = []
+        var chargedPeriods: [String] = []
 
         mutating func add(_ record: EventRecord) {
             ids.append(record.id)
@@ -168,6 +194,8 @@ struct EventStore: Sendable {
             schemaErrors.append(record.schemaErrors ?? "")
             attributes.append(record.attributes ?? "")
             payloads.append(record.payload)
+            chargedKeys.append(record.charge.keyID)
+            chargedPeriods.append(record.charge.period.firstDay)
         }
     }
 }

@@ -127,7 +127,7 @@ struct IngestRoutes: Sendable {
 
     /// Stores admitted events; the reply is one result per event.
     func store(_ events: [Result<IncomingEvent, EnvelopeError>], in stream: Stream, admission: RateLimits.Admission) async throws -> Response {
-        let outcomes = await service.ingest(events, into: stream)
+        let outcomes = await service.ingest(events, into: stream, charge: admission.charge)
         let result = Self.batchResult(outcomes)
         await limits.settle(admission, stored: result.stored)
         if result.failed > 0 && result.stored == 0 && result.duplicates == 0 {
@@ -164,7 +164,7 @@ struct IngestRoutes: Sendable {
         let receivedAt = Date()
         let decoded = format.decode(value, index: 0, pointer: "", receivedAt: receivedAt)
         let admission = try await limits.admit(1, tenantID: identity.tenantID, identity: identity, ticket: ticket)
-        let outcome = await service.ingest([decoded], into: stream)[0]
+        let outcome = await service.ingest([decoded], into: stream, charge: admission.charge)[0]
         let stored = if case .stored = outcome.status { 1 } else { 0 }
         await limits.settle(admission, stored: stored)
         switch outcome.status {
@@ -217,7 +217,7 @@ struct IngestRoutes: Sendable {
         let decoded = items.enumerated().map { index, item in
             format.decode(item, index: index, pointer: "\(prefix)/\(index)", receivedAt: receivedAt)
         }
-        let result = Self.batchResult(await service.ingest(decoded, into: stream))
+        let result = Self.batchResult(await service.ingest(decoded, into: stream, charge: admission.charge))
         await limits.settle(admission, stored: result.stored)
         return try Self.json(result, status: .ok, limit: admission.decision)
     }

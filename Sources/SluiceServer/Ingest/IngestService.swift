@@ -42,7 +42,11 @@ struct IngestService: Sendable {
 
     /// Decoded events (or why each could not be decoded) in, one outcome each out, in order.
     /// `holdRejected` false (replays from the quarantine) leaves refused events where they are.
-    func ingest(_ events: [Result<IncomingEvent, EnvelopeError>], into stream: Stream, holdRejected: Bool = true) async -> [IngestOutcome] {
+    /// What is stored is charged to `charge` (by default to no key, this month) in its commit.
+    func ingest(
+        _ events: [Result<IncomingEvent, EnvelopeError>], into stream: Stream, holdRejected: Bool = true, charge: Charge? = nil
+    ) async -> [IngestOutcome] {
+        let charge = charge ?? Charge(keyID: nil, period: UsagePeriod(containing: Date()))
         var outcomes = [IngestOutcome?](repeating: nil, count: events.count)
         var byPartition: [Int: [(position: Int, record: EventRecord)]] = [:]
         var held: [(id: UUID, event: IncomingEvent, errors: [SluiceError.FieldError])] = []
@@ -83,7 +87,7 @@ struct IngestService: Sendable {
                 let record = EventRecord(
                     id: event.id, idFromProducer: event.idFromProducer, type: event.type, source: event.source,
                     key: event.key, occurredAt: event.occurredAt, schemaVersion: outcome.schemaVersion, schemaErrors: schemaErrors,
-                    attributes: event.attributes.map { JSONValue.object($0).jsonText }, payload: event.data.jsonText
+                    attributes: event.attributes.map { JSONValue.object($0).jsonText }, payload: event.data.jsonText, charge: charge
                 )
                 byPartition[partition, default: []].append((position, record))
                 outcomes[position] = outcome

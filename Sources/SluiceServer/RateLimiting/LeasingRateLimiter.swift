@@ -1,16 +1,21 @@
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
 /// Spares the shared limiter (Redis) most round trips at high rates: when this node asks, it
 /// spends a little more than the request needs — a lease of about `leaseWindow` of the
 /// limit's rate (at most a tenth of its burst), or a thousandth of a quota (at most 1,000) —
-/// and spends the next requests' costs from the lease, in memory, for up to `leaseLife`. The
+/// and spends the next requests' costs from the lease, in memory, for up to `leaseLife`. A
+/// node holds at most one chunk of a quota at a time; it hands unused quota units back when
+/// the lease expires and at graceful shutdown, so a quota's counter exceeds what was stored by
+/// at most one chunk per node plus the requests in flight (and, after a node is killed, by at
+/// most the chunk it held). The
 /// leased units are spent in the shared limiter first, so over time no limit is exceeded
 /// across nodes; a node spending its lease late can pass a key's burst by at most that lease
 /// (a tenth of the burst). Units not used within `leaseLife` are lost to a rate limit and given
 /// back to a quota. Small limits (under 50/s, bursts under 10, quotas under 1,000) lease
 /// nothing and are exact.
-public final class LeasingRateLimiter: RateLimiter {
+public final class LeasingRateLimiter: RateLimiter, Service {
     private struct Lease {
         var units: Int
         var until: ContinuousClock.Instant
@@ -43,57 +48,114 @@ public final class LeasingRateLimiter: RateLimiter {
 
     public func spend(_ checks: [LimitCheck], quota: QuotaCheck?) async throws -> LimitOutcome {
         let now = ContinuousClock.now
-        var expired: [(key: String, units: Int)] = []
-        // From the leases, if they cover everything.
-        let local = state.withLock { state -> LimitOutcome? in
-            // This request's expired leases now; everyone's once a second.
+        // This request's expired leases now; everyone's once a second (and by `run`).
+        let (expired, local) = state.withLock { state -> ([(key: String, units: Int)], LimitOutcome?) in
             let sweep = now - state.swept >= Self.leaseLife
             if sweep { state.swept = now }
-            for key in sweep ? Array(state.leases.keys) : checks.map(\.key) + (quota.map { [$0.key] } ?? []) {
-                guard let lease = state.leases[key], lease.until <= now else { continue }
-                if lease.isQuota && lease.units > 0 { expired.append((key, lease.units)) }
-                state.leases[key] = nil
-            }
-            return Self.spendLeased(checks, quota: quota, from: &state.leases)
+            let expired = Self.expire(sweep ? Array(state.leases.keys) : checks.map(\.key) + (quota.map { [$0.key] } ?? []), in: &state, now: now)
+            return (expired, Self.spendLeased(checks, quota: quota, from: &state.leases))
         }
         for (key, units) in expired { await shared.refund(units, quotaKey: key) }
         if let local { return local }
 
-        // From the shared limiter, with a lease on top when there is room for one.
-        let chunks = checks.map(Self.chunk)
-        let quotaChunk = quota.map(Self.chunk) ?? 0
-        if chunks.contains(where: { $0 > 0 }) || quotaChunk > 0 {
-            let leased = zip(checks, chunks).map { check, chunk in LimitCheck(key: check.key, limit: check.limit, cost: check.cost + chunk) }
-            var leasedQuota = quota
-            leasedQuota?.cost += quotaChunk
-            let outcome = try await shared.spend(leased, quota: leasedQuota)
-            switch outcome {
-            case .allowed(let decisions, let used):
-                state.withLock { state in
-                    for (index, check) in checks.enumerated() where chunks[index] > 0 {
-                        state.leases[check.key] = Lease(
-                            units: (state.leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseLife, decision: decisions[index]
-                        )
-                    }
-                    if let quota, quotaChunk > 0 {
-                        state.leases[quota.key] = Lease(
-                            units: (state.leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.leaseLife, isQuota: true
-                        )
-                    }
+        // The quota from its lease when the lease covers it; else the lease's units count
+        // toward the cost and one chunk is leased anew on top of the rest. A node so holds at
+        // most one chunk of a quota, never one per trip to the shared limiter.
+        var sharedQuota = quota
+        var quotaChunk = 0
+        var fromLease = 0
+        if let quota {
+            state.withLock { state in
+                let units = state.leases[quota.key].map { $0.until > now ? $0.units : 0 } ?? 0
+                if units >= quota.cost {
+                    fromLease = quota.cost
+                    sharedQuota = nil
+                } else {
+                    fromLease = units
+                    quotaChunk = Self.chunk(quota)
+                    sharedQuota?.cost = quota.cost - units + quotaChunk
                 }
-                let exact = zip(decisions, chunks).map { decision, chunk in
-                    var decision = decision
-                    decision.remaining += chunk
-                    return decision
-                }
-                return .allowed(exact, quotaUsed: used.map { $0 - quotaChunk })
-            case .needsSeed:
-                return .needsSeed
-            case .limited, .quotaExceeded:
-                break  // perhaps only the lease did not fit: ask for the exact cost
+                if fromLease > 0 { state.leases[quota.key]!.units -= fromLease }
             }
         }
-        return try await shared.spend(checks, quota: quota)
+        let chunks = checks.map(Self.chunk)
+        let leased = zip(checks, chunks).map { check, chunk in LimitCheck(key: check.key, limit: check.limit, cost: check.cost + chunk) }
+        let outcome: LimitOutcome
+        do {
+            outcome = sharedQuota == nil && leased.isEmpty ? .allowed([], quotaUsed: nil) : try await shared.spend(leased, quota: sharedQuota)
+        } catch {
+            if let quota, fromLease > 0 { await refund(fromLease, quotaKey: quota.key) }
+            throw error
+        }
+        switch outcome {
+        case .allowed(let decisions, let used):
+            state.withLock { state in
+                for (index, check) in checks.enumerated() where chunks[index] > 0 {
+                    state.leases[check.key] = Lease(
+                        units: (state.leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseLife, decision: decisions[index]
+                    )
+                }
+                if let quota, quotaChunk > 0 {
+                    state.leases[quota.key] = Lease(
+                        units: (state.leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.leaseLife, isQuota: true
+                    )
+                }
+            }
+            let exact = zip(decisions, chunks).map { decision, chunk in
+                var decision = decision
+                decision.remaining += chunk
+                return decision
+            }
+            return .allowed(exact, quotaUsed: used.map { $0 - quotaChunk })
+        case .needsSeed:
+            if let quota, fromLease > 0 { await refund(fromLease, quotaKey: quota.key) }
+            return .needsSeed
+        case .limited, .quotaExceeded:
+            // Perhaps only a lease did not fit: ask for the exact costs, the quota's lease back in place.
+            if let quota, fromLease > 0 { await refund(fromLease, quotaKey: quota.key) }
+            if chunks.allSatisfy({ $0 == 0 }) && quotaChunk == 0 && fromLease == 0 { return outcome }
+            return try await shared.spend(checks, quota: quota)
+        }
+    }
+
+    /// Removes the expired leases among `keys`; answers the quota units to hand back.
+    private static func expire(_ keys: [String], in state: inout State, now: ContinuousClock.Instant) -> [(key: String, units: Int)] {
+        var expired: [(key: String, units: Int)] = []
+        for key in keys {
+            guard let lease = state.leases[key], lease.until <= now else { continue }
+            if lease.isQuota && lease.units > 0 { expired.append((key, lease.units)) }
+            state.leases[key] = nil
+        }
+        return expired
+    }
+
+    /// Hands expired quota leases back every `leaseLife`, so that an idle node holds none; at
+    /// graceful shutdown, hands back every quota lease (a SIGTERM leaves nothing counted that
+    /// was not stored). Stops before the shared limiter's connection closes (listed after it).
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.leaseLife)
+                if Task.isCancelled { break }
+                let now = ContinuousClock.now
+                let expired = self.state.withLock { state in
+                    state.swept = now
+                    return Self.expire(Array(state.leases.keys), in: &state, now: now)
+                }
+                for (key, units) in expired { await self.shared.refund(units, quotaKey: key) }
+            }
+        }
+        await returnLeases()
+    }
+
+    /// Gives every quota lease back to the shared limiter.
+    func returnLeases() async {
+        let held = state.withLock { state -> [(key: String, units: Int)] in
+            let held = state.leases.compactMap { key, lease in lease.isQuota && lease.units > 0 ? (key, lease.units) : nil }
+            for (key, _) in held { state.leases[key] = nil }
+            return held
+        }
+        for (key, units) in held { await shared.refund(units, quotaKey: key) }
     }
 
     /// Into the quota's lease while it lasts, else to the shared limiter.

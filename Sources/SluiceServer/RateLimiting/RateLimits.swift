@@ -10,10 +10,10 @@ import Prometheus
 /// and `RateLimit-Reset` headers; an exceeded limit is 429 with `Retry-After`, naming the limit.
 ///
 /// Quotas: the month's count lives in Redis; when Redis has lost it (restart, eviction), it is
-/// rebuilt from the `usage` table, so a Redis loss does not reset a quota (it forgets at most
-/// what nodes had not yet flushed, `UsageRecorder`'s interval). Events are reserved before they
-/// are stored and the ones not stored (duplicates, rejected) given back. Usage is counted
-/// whether or not limits are enforced.
+/// rebuilt from the events the store charged (`usage_events`, written by the commits that
+/// stored them), so a Redis loss does not reset a quota. Events are reserved before they
+/// are stored and the ones not stored (duplicates, rejected, failed) given back. Usage is
+/// counted whether or not limits are enforced.
 public struct RateLimits: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// Enforce rate limits and quotas (usage is counted either way).
@@ -59,6 +59,8 @@ public struct RateLimits: Sendable {
         /// The quota's key, if a quota was spent.
         var quotaKey: String?
         var count: Int
+        /// What the stored events are charged to.
+        var charge: Charge { Charge(keyID: keyID, period: period) }
     }
 
     /// Spends `count` events (and, unless `ticket` says it is spent, the request) from the
@@ -89,9 +91,9 @@ public struct RateLimits: Sendable {
         return admission
     }
 
-    /// Counts the stored events and gives the others back to the quota.
+    /// Gives the events not stored back to the quota (the stored ones were charged in their
+    /// commit, `usage_events`).
     func settle(_ admission: Admission, stored: Int) async {
-        usage.record(tenantID: admission.tenantID, keyID: admission.keyID, period: admission.period, events: stored)
         if let key = admission.quotaKey, admission.count > stored { await limiter.refund(admission.count - stored, quotaKey: key) }
     }
 

@@ -53,9 +53,10 @@ struct UsagePeriod: Hashable, Sendable, Comparable {
     static func < (lhs: Self, rhs: Self) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 }
 
-/// Counts this node's requests and stored events per tenant, key and month, and adds them to
-/// the `usage` table every `interval` and at shutdown: PostgreSQL is where usage is kept (and
-/// what quota counters are rebuilt from); a crash loses at most one interval's counts.
+/// Usage per tenant, key and month. Stored events are counted by the commits that store them
+/// (`usage_events`, see `EventStore`): exact whatever happens to a node. Requests are counted
+/// here, in memory, and added to the `usage` table every `interval` and at shutdown; a crash
+/// loses at most one interval's request counts (requests are reported, not charged).
 final class UsageRecorder: Service, Sendable {
     struct Key: Hashable {
         var tenantID: UUID
@@ -71,7 +72,7 @@ final class UsageRecorder: Service, Sendable {
 
     static let members = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
-    private let pending = Mutex<[Key: Counts]>([:])
+    private let pending = Mutex<[Key: Int]>([:])
     /// Serialises flushes, so that two never write the same counts.
     private let flushing = Mutex<Bool>(false)
     private let client: Database
@@ -84,25 +85,13 @@ final class UsageRecorder: Service, Sendable {
         self.interval = interval
     }
 
-    func record(tenantID: UUID, keyID: UUID?, period: UsagePeriod, events: Int = 0, requests: Int = 0) {
-        guard events > 0 || requests > 0 else { return }
+    func record(tenantID: UUID, keyID: UUID?, period: UsagePeriod, requests: Int) {
+        guard requests > 0 else { return }
         let key = Key(tenantID: tenantID, period: period, keyID: keyID ?? Self.members)
-        pending.withLock { pending in
-            pending[key, default: Counts()].events += events
-            pending[key, default: Counts()].requests += requests
-        }
+        pending.withLock { $0[key, default: 0] += requests }
     }
 
-    /// Events counted here and not yet in PostgreSQL, for a tenant's month.
-    func pendingEvents(tenantID: UUID, period: UsagePeriod) -> Int {
-        pending.withLock { pending in
-            pending.reduce(0) { sum, entry in
-                entry.key.tenantID == tenantID && entry.key.period == period ? sum + entry.value.events : sum
-            }
-        }
-    }
-
-    /// Adds what is pending to PostgreSQL; on failure it stays pending for the next try.
+    /// Adds the pending request counts to PostgreSQL; on failure they stay pending for the next try.
     func flush() async throws {
         while flushing.withLock({ busy in defer { busy = true }; return busy }) {
             try await Task.sleep(for: .milliseconds(10))
@@ -117,22 +106,17 @@ final class UsageRecorder: Service, Sendable {
         do {
             try await client.query(
                 """
-                INSERT INTO usage AS u (tenant_id, period, key_id, events, requests)
+                INSERT INTO usage AS u (tenant_id, period, key_id, requests)
                 SELECT * FROM unnest(\(rows.map(\.key.tenantID))::uuid[], \(rows.map(\.key.period.firstDay))::date[],
-                                     \(rows.map(\.key.keyID))::uuid[], \(rows.map { Int64($0.value.events) })::bigint[],
-                                     \(rows.map { Int64($0.value.requests) })::bigint[]) AS n (tenant_id, period, key_id, events, requests)
+                                     \(rows.map(\.key.keyID))::uuid[], \(rows.map { Int64($0.value) })::bigint[]) AS n (tenant_id, period, key_id, requests)
                 WHERE EXISTS (SELECT 1 FROM tenants t WHERE t.id = n.tenant_id)  -- a deleted tenant's counts go with it
-                ON CONFLICT (tenant_id, period, key_id)
-                DO UPDATE SET events = u.events + excluded.events, requests = u.requests + excluded.requests
+                ON CONFLICT (tenant_id, period, key_id) DO UPDATE SET requests = u.requests + excluded.requests
                 """,
                 logger: logger
             )
         } catch {
             pending.withLock { pending in
-                for (key, counts) in batch {
-                    pending[key, default: Counts()].events += counts.events
-                    pending[key, default: Counts()].requests += counts.requests
-                }
+                for (key, requests) in batch { pending[key, default: 0] += requests }
             }
             throw error
         }
@@ -146,18 +130,18 @@ final class UsageRecorder: Service, Sendable {
                 do { try await self.flush() } catch { self.logger.warning("usage flush failed; retrying", metadata: ["error": "\(error)"]) }
             }
         }
-        do { try await flush() } catch { logger.error("usage lost at shutdown", metadata: ["error": "\(error)"]) }
+        do { try await flush() } catch { logger.error("request counts lost at shutdown", metadata: ["error": "\(error)"]) }
     }
 
-    /// Events stored in a tenant's month, in PostgreSQL plus pending here.
+    /// Events stored in a tenant's month, as the store charged them.
     func events(tenantID: UUID, period: UsagePeriod) async throws -> Int {
         let rows = try await client.query(
-            "SELECT coalesce(sum(events), 0)::bigint FROM usage WHERE tenant_id = \(tenantID) AND period = \(period.firstDay)::date",
+            "SELECT coalesce(sum(events), 0)::bigint FROM usage_events WHERE tenant_id = \(tenantID) AND period = \(period.firstDay)::date",
             logger: logger
         )
         var stored: Int64 = 0
         for try await (sum) in rows.decode(Int64.self) { stored = sum }
-        return Int(stored) + pendingEvents(tenantID: tenantID, period: period)
+        return Int(stored)
     }
 
     struct Row: Sendable {
@@ -167,15 +151,22 @@ final class UsageRecorder: Service, Sendable {
         var counts: Counts
     }
 
-    /// A tenant's usage from `since` on, per month and key (after flushing this node's).
+    /// A tenant's usage from `since` on, per month and key (after flushing this node's requests).
     func report(tenantID: UUID, since: UsagePeriod) async throws -> [Row] {
         try await flush()
         let rows = try await client.query(
             """
-            SELECT to_char(u.period, 'YYYY-MM'), u.key_id, k.name, u.events, u.requests
-            FROM usage u LEFT JOIN api_keys k ON k.tenant_id = u.tenant_id AND k.id = u.key_id
-            WHERE u.tenant_id = \(tenantID) AND u.period >= \(since.firstDay)::date
-            ORDER BY u.period DESC, u.events DESC, u.key_id
+            WITH stored AS (
+                SELECT period, key_id, sum(events)::bigint AS events FROM usage_events
+                WHERE tenant_id = \(tenantID) AND period >= \(since.firstDay)::date GROUP BY period, key_id
+            ),
+            requested AS (
+                SELECT period, key_id, requests FROM usage WHERE tenant_id = \(tenantID) AND period >= \(since.firstDay)::date
+            )
+            SELECT to_char(period, 'YYYY-MM'), key_id, k.name, coalesce(s.events, 0)::bigint, coalesce(r.requests, 0)::bigint
+            FROM stored s FULL JOIN requested r USING (period, key_id)
+            LEFT JOIN api_keys k ON k.tenant_id = \(tenantID) AND k.id = key_id
+            ORDER BY period DESC, 4 DESC, key_id
             """,
             logger: logger
         )
