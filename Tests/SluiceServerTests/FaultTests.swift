@@ -248,6 +248,12 @@ struct FaultTests {
         let refused = await send([Components.Schemas.EventInput(id: UUID().uuidString, _type: "probe", data: json("{}"))])
         let refusedIn = ContinuousClock.now - failFast
         #expect(refused.status == 503 && refusedIn < .seconds(2), "ingest while PostgreSQL is down: \(refused.status.map(String.init) ?? "no answer") in \(refusedIn)")
+        // A lookup as much as an append: 503 with Retry-After, never a 500 (a problem document).
+        var lookup = HTTPClientRequest(url: server.url.absoluteString + "/v1/streams/faults")
+        lookup.headers.add(name: "authorization", value: "Bearer \(token)")
+        let looked = try await HTTPClient.shared.execute(lookup, timeout: patience)
+        #expect(looked.status.code == 503 && looked.headers.first(name: "retry-after") != nil, "a stream lookup while PostgreSQL is down: \(looked.status)")
+        #expect(looked.headers.first(name: "content-type") == "application/problem+json")
         try postgres.start()
         let back = ContinuousClock.now
         var readyAgain: Duration?
