@@ -69,7 +69,10 @@ struct EventStore: Sendable {
             } catch let error as SluiceError {
                 return Array(repeating: .failed(error.detail ?? error.title), count: records.count)
             } catch {
-                logger.error("event append failed", metadata: ["error": "\(String(reflecting: error))", "stream": "\(key.streamID)"])
+                // An outage is logged once, by `Database`; anything else here is news.
+                if !Database.isUnavailable(error) {
+                    logger.error("event append failed", metadata: ["error": "\(String(reflecting: error))", "stream": "\(key.streamID)"])
+                }
                 return Array(repeating: .failed("The event store is unavailable; send the event again (with its id)."), count: records.count)
             }
         }
