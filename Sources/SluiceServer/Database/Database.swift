@@ -104,9 +104,12 @@ final class Database: Sendable {
                 }.value
             }
         } catch let error as DeadlineExceeded {
-            abandon(leased.withLockedValue { $0 })
+            let connection = leased.withLockedValue { $0 }
+            abandon(connection)
             logger.warning("database call abandoned past its deadline", metadata: ["timeout": "\(limit)", "call": "\(file):\(line)"])
-            if probing { markUnreachable(error.description) }
+            // No connection within the deadline: the pool cannot reach PostgreSQL (a slow
+            // statement on a live connection says nothing of the kind).
+            if probing || connection == nil { markUnreachable("no connection within \(limit)") }
             throw DatabaseUnavailable(reason: error.description)
         } catch let error as DatabaseUnavailable {
             abandon(leased.withLockedValue { $0 })
@@ -188,6 +191,7 @@ final class Database: Sendable {
     private func markUnreachable(_ reason: String) {
         let (fresh, calls) = state.withLock { state -> (Bool, [@Sendable (any Error) -> Void]) in
             defer { state.reachable = false; state.lastFailure = reason }
+            if state.reachable { state.nextProbe = ContinuousClock.now + configuration.probeInterval }
             return state.reachable ? (true, Array(state.calls.values)) : (false, [])
         }
         if fresh {

@@ -1,0 +1,81 @@
+import Foundation
+import Glibc
+import Logging
+import PostgresNIO
+@testable import SluiceServer
+import Testing
+
+/// `Database` against servers that misbehave, without a Sluice around it.
+@Suite("Database: deadlines and fail-fast")
+struct DatabaseTests {
+    /// A port that completes TCP handshakes (the kernel's backlog) and never says a word.
+    final class BlackHole: @unchecked Sendable {
+        let port: Int
+        private let socket: Int32
+
+        init() throws {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.socket = socket
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0, listen(socket, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+            }
+            port = Int(UInt16(bigEndian: address.sin_port))
+        }
+
+        deinit { close(socket) }
+    }
+
+    static func withDatabase<T: Sendable>(
+        port: Int, timeout: Duration, _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: .init(host: "127.0.0.1", port: port, username: "u", password: "p", database: "d", tls: .disable))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { await client.run(); return nil }
+            defer { group.cancelAll() }
+            var configuration = Database.Configuration()
+            configuration.callTimeout = timeout
+            return try await body(Database(client: client, configuration: configuration, logger: TestEnvironment.logger))
+        }
+    }
+
+    @Test("a server that never answers: the call is abandoned at its deadline, and the next ones fail at once until a probe gets through")
+    func silentServer() async throws {
+        let hole = try BlackHole()
+        try await Self.withDatabase(port: hole.port, timeout: .seconds(1)) { database in
+            let start = ContinuousClock.now
+            await #expect(throws: DatabaseUnavailable.self) { try await database.query("SELECT 1", logger: TestEnvironment.logger) }
+            let first = ContinuousClock.now - start
+            #expect(first >= .milliseconds(900) && first < .seconds(5), "abandoned after \(first)")
+            #expect(!database.isReachable)
+            let again = ContinuousClock.now
+            await #expect(throws: DatabaseUnavailable.self) { try await database.query("SELECT 1", logger: TestEnvironment.logger) }
+            #expect(ContinuousClock.now - again < .milliseconds(200), "fails fast while unreachable")
+            #expect(Database.isUnavailable(DatabaseUnavailable(reason: "x")))
+        }
+    }
+
+    @Test("a refused connection is unavailable, never a hang; the real database is reachable and answers")
+    func refusedThenReal() async throws {
+        let closed = unusedPort()
+        try await Self.withDatabase(port: closed, timeout: .seconds(2)) { database in
+            let start = ContinuousClock.now
+            await #expect(throws: (any Error).self) { try await database.query("SELECT 1", logger: TestEnvironment.logger) }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(!database.isReachable)
+        }
+        try await asSuperuser { client in
+            let database = client.database
+            var one: Int32 = 0
+            for try await value in try await database.query("SELECT 1::int4", logger: TestEnvironment.logger).decode(Int32.self) { one = value }
+            #expect(one == 1 && database.isReachable)
+        }
+    }
+}
