@@ -465,10 +465,8 @@ struct AnalyticsTests {
             defer { proxy.stop() }
             url.port = proxy.port
             far.databaseURL = url.string!
-            let client = PostgresClient(configuration: try far.postgresConfiguration())
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
+            let api = harness.api(key)
+            try await withClient(try far.postgresConfiguration()) { client in
                 let consumers = (0..<4).map { _ in
                     RollupConsumer(
                         configuration: .init(batchSize: 50, tenants: [UUID(uuidString: owner.tenantID)!]),
@@ -477,7 +475,6 @@ struct AnalyticsTests {
                     )
                 }
                 let sent = NIOLockedValueBox(false)
-                let api = harness.api(key)
                 let sending = Task {
                     try await withThrowingTaskGroup(of: Void.self) { producers in
                         for slice in 0..<4 {

@@ -14,20 +14,7 @@ struct DatabaseTests {
         private let socket: Int32
 
         init() throws {
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            self.socket = socket
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            guard bound == 0, listen(socket, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-            }
-            port = Int(UInt16(bigEndian: address.sin_port))
+            (socket, port) = try loopbackListener()
         }
 
         deinit { close(socket) }
@@ -36,10 +23,7 @@ struct DatabaseTests {
     static func withDatabase<T: Sendable>(
         port: Int, timeout: Duration, _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
-        let client = PostgresClient(configuration: .init(host: "127.0.0.1", port: port, username: "u", password: "p", database: "d", tls: .disable))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await client.run(); return nil }
-            defer { group.cancelAll() }
+        try await withClient(.init(host: "127.0.0.1", port: port, username: "u", password: "p", database: "d", tls: .disable)) { client in
             var configuration = Database.Configuration()
             configuration.callTimeout = timeout
             return try await body(Database(client: client, configuration: configuration, logger: TestEnvironment.logger))

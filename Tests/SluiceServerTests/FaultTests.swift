@@ -57,12 +57,7 @@ final class OwnPostgres: @unchecked Sendable {
 
     /// A client of the cluster's `sluice` database.
     func query<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        let client = PostgresClient(configuration: .init(host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "sluice", tls: .disable))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await client.run(); return nil }
-            defer { group.cancelAll() }
-            return try await body(client)
-        }
+        try await withClient(.init(host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "sluice", tls: .disable), body)
     }
 
     private func asOwner(_ tool: String, _ arguments: [String]) throws {

@@ -207,21 +207,16 @@ func unusedPort() -> Int {
     return Int.random(in: 20_000..<32_000)
 }
 
-/// Runs SQL as the database superuser (for tampering tests and fixtures).
 extension PostgresClient {
     /// The application's view of this pool (deadlines, reachability).
     var database: Database { Database(client: self, logger: TestEnvironment.logger) }
 }
 
-func asSuperuser<T: Sendable>(database: String? = nil, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-    var configuration = TestEnvironment.configuration()
-    configuration.databaseURL = TestEnvironment.adminDatabaseURL
-    if let database {
-        var components = URLComponents(string: configuration.databaseURL)!
-        components.path = "/" + database
-        configuration.databaseURL = components.string!
-    }
-    let client = PostgresClient(configuration: try configuration.postgresConfiguration())
+/// Runs `body` with a started client of `configuration`, stopped after it.
+func withClient<T: Sendable>(
+    _ configuration: PostgresClient.Configuration, _ body: @Sendable (PostgresClient) async throws -> T
+) async throws -> T {
+    let client = PostgresClient(configuration: configuration)
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
             await client.run()
@@ -230,6 +225,39 @@ func asSuperuser<T: Sendable>(database: String? = nil, _ body: @Sendable (Postgr
         defer { group.cancelAll() }
         return try await body(client)
     }
+}
+
+/// A listening socket on 127.0.0.1 and a port the kernel chose: connections to it complete
+/// (its backlog) whether or not anyone accepts them.
+func loopbackListener() throws -> (socket: Int32, port: Int) {
+    let listener = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(listener, 64) == 0 else {
+        Glibc.close(listener)
+        throw POSIXError(.EADDRINUSE)
+    }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+    }
+    return (listener, Int(UInt16(bigEndian: address.sin_port)))
+}
+
+/// Runs SQL as the database superuser (for tampering tests and fixtures).
+func asSuperuser<T: Sendable>(database: String? = nil, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    var configuration = TestEnvironment.configuration()
+    configuration.databaseURL = TestEnvironment.adminDatabaseURL
+    if let database {
+        var components = URLComponents(string: configuration.databaseURL)!
+        components.path = "/" + database
+        configuration.databaseURL = components.string!
+    }
+    return try await withClient(try configuration.postgresConfiguration(), body)
 }
 
 extension TestResponse {

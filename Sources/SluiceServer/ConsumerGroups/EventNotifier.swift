@@ -115,7 +115,7 @@ final class EventNotifier: Service, Sendable {
                 do {
                     // Held on purpose, so without a deadline; a heartbeat on it every 10 s closes it
                     // when it stops answering (PostgreSQL gone), which ends the listen.
-                    try await self.client.withConnection(timeout: nil) { connection in
+                    try await self.client.withConnection(timeout: .unbounded) { connection in
                         let heartbeat = Task {
                             while !Task.isCancelled {
                                 try? await Task.sleep(for: .seconds(10))

@@ -55,13 +55,21 @@ final class Database: Sendable {
         self.logger = logger
     }
 
+    /// How long a call may take.
+    enum Timeout: Sendable {
+        /// `Configuration.callTimeout`.
+        case standard
+        case limit(Duration)
+        /// No deadline, for a connection held on purpose (LISTEN); it never probes.
+        case unbounded
+    }
+
     /// Whether the last call reached PostgreSQL.
     var isReachable: Bool { state.withLock { $0.reachable } }
 
-    /// Runs `body` on a pooled connection within `timeout` (default `callTimeout`); `nil`
-    /// means no deadline, for a connection held on purpose (LISTEN).
+    /// Runs `body` on a pooled connection within `timeout`.
     func withConnection<Result: Sendable>(
-        timeout: Duration? = .zero, file: String = #fileID, line: Int = #line,
+        timeout: Timeout = .standard, file: String = #fileID, line: Int = #line,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         // A cancelled caller starts nothing (as postgres-nio's lease would refuse it); a call
@@ -70,18 +78,22 @@ final class Database: Sendable {
         try Task.checkCancellation()
         // While PostgreSQL is unreachable, one call every `probeInterval` goes through to find
         // out (the probe); the others fail at once.
+        let requested: Duration? = switch timeout {
+        case .standard: configuration.callTimeout
+        case .limit(let limit): limit
+        case .unbounded: nil
+        }
         let (failure, probing) = state.withLock { state -> (String?, Bool) in
             guard !state.reachable else { return (nil, false) }
             let now = ContinuousClock.now
-            // A held connection (no deadline) never probes: it would hold the probe for good.
-            guard timeout != nil, !state.probing, now >= state.nextProbe else { return (state.lastFailure, false) }
+            // A held connection never probes: it would hold the probe for good.
+            guard requested != nil, !state.probing, now >= state.nextProbe else { return (state.lastFailure, false) }
             state.probing = true
             state.nextProbe = now + configuration.probeInterval
             return (nil, true)
         }
         if let failure { throw DatabaseUnavailable(reason: failure) }
         defer { if probing { state.withLock { $0.probing = false } } }
-        let requested = timeout == .zero ? configuration.callTimeout : timeout
         guard let asked = requested else {
             return try await observe { try await self.client.withConnection(body) }
         }
@@ -125,7 +137,7 @@ final class Database: Sendable {
     /// One statement; its rows are read within the deadline.
     @discardableResult
     func query(
-        _ query: PostgresQuery, logger: Logger, timeout: Duration? = .zero, file: String = #fileID, line: Int = #line
+        _ query: PostgresQuery, logger: Logger, timeout: Timeout = .standard, file: String = #fileID, line: Int = #line
     ) async throws -> Rows {
         try await withConnection(timeout: timeout, file: file, line: line) { connection in
             Rows(rows: try await connection.query(query, logger: logger).collect())
@@ -138,7 +150,7 @@ final class Database: Sendable {
     /// again (up to `attempts` times in all), as PostgreSQL's documentation advises: nothing of it
     /// was kept.
     func transaction<Result: Sendable>(
-        logger: Logger, attempts: Int = 3, timeout: Duration? = .zero, file: String = #fileID, line: Int = #line,
+        logger: Logger, attempts: Int = 3, timeout: Timeout = .standard, file: String = #fileID, line: Int = #line,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 1
@@ -253,6 +265,4 @@ struct Rows: AsyncSequence, Sendable {
     ) -> AsyncThrowingMapSequence<Rows, (repeat each Column)> {
         map { try $0.decode(columnType, file: file, line: line) }
     }
-
-    func collect() -> [PostgresRow] { rows }
 }

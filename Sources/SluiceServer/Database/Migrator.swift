@@ -121,7 +121,7 @@ public struct Migrator: Sendable {
 
     /// How many migrations are applied, and whether that is all of them (for /readyz).
     func status(database: Database, timeout: Duration) async throws -> (applied: Int, current: Bool) {
-        try await database.withConnection(timeout: timeout) { connection in
+        try await database.withConnection(timeout: .limit(timeout)) { connection in
             let rows = try await connection.query("SELECT to_regclass('sluice_migrations') IS NOT NULL", logger: logger)
             var exists = false
             for try await value in rows.decode(Bool.self) { exists = value }
