@@ -21,8 +21,10 @@ public struct SluiceDateTranscoder: DateTranscoder {
     }
 
     public func decode(_ text: String) throws -> Date {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+        // RFC 3339's own grammar (§5.6: "T" or "t", "Z" or "z", any offset up to ±23:59);
+        // Foundation's ISO 8601 style refuses some of it.
+        let utf8 = Array(text.utf8.prefix(11))
+        if utf8.count == 11, utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: "t"), let date = RFC3339.date(text) { return date }
         throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(text.prefix(64))' is not an RFC 3339 date-time."))
     }
 }

@@ -216,7 +216,10 @@ struct Evaluator {
             if let child = node["propertyNames"] {
                 for name in members.keys {
                     let evaluation = sub(child, .string(name), "propertyNames", path: instancePath + "/" + JSONPointer.escape(name))
-                    if !evaluation.valid { fail("propertyNames", "the name '\(name.prefix(100))' is not allowed: \(evaluation.issues[0].message)") }
+                    // Reported at the member itself, so that a client can point at it.
+                    if !evaluation.valid {
+                        fail("propertyNames", "the name '\(name.prefix(100))' is not allowed: \(evaluation.issues[0].message)", at: instancePath + "/" + JSONPointer.escape(name))
+                    }
                 }
             }
             for name in node["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[name] == nil {

@@ -147,6 +147,7 @@ public func buildApplication(
         )
     )
 
+    let contract = try Contract.current.get()
     let router = Router(context: SluiceRequestContext.self)
     router.addMiddleware {
         SecurityHeadersMiddleware()
@@ -154,18 +155,19 @@ public func buildApplication(
         RequestIDMiddleware()
         ProblemMiddleware()
         LogRequestsMiddleware(.debug)
+        MethodNotAllowedMiddleware(contract: contract)
         BodyLimitMiddleware(limit: configuration.maxBodyBytes)
-        AuthenticationMiddleware(tokens: tokens, apiKeys: apiKeys, client: client, logger: logger)
+        AuthenticationMiddleware(tokens: tokens, apiKeys: apiKeys, client: client, logger: logger, contract: contract)
     }
     // The generated handlers spend a request of the caller's limit first; ingest spends it
     // with its events, so it is registered beside them, not behind that middleware.
     let generated = router.group()
         .add(middleware: RateLimitMiddleware(limits: limits))
         .add(middleware: OpenAPIRequestContextMiddleware())
-    let contract = ContractTransport(
-        base: generated, contract: try Contract.current.get(), refusals: refusals, maxBodyBytes: configuration.maxBodyBytes
+    let checked = ContractTransport(
+        base: generated, contract: contract, refusals: refusals, maxBodyBytes: configuration.maxBodyBytes
     )
-    try api.registerHandlers(on: HandRoutedTransport(base: contract, excluded: IngestRoutes.operations), configuration: .sluice)
+    try api.registerHandlers(on: HandRoutedTransport(base: checked, excluded: IngestRoutes.operations), configuration: .sluice)
     ingest.register(on: router)
 
     let open = OpenConnections(limit: configuration.connections.maxConnections)

@@ -25,12 +25,12 @@ struct DeliveryTests {
 
     func subscribe(
         _ api: Client, _ stream: String, name: String = "hook", url: String, settings: Components.Schemas.SubscriptionSettings = .init(),
-        start: Components.Schemas.CreateSubscriptionRequest.Value2Payload.StartPayload? = nil
+        start: Components.Schemas.CreateSubscriptionRequest.StartPayload? = nil
     ) async throws -> Components.Schemas.CreatedSubscription {
         var settings = settings
         settings.url = url
         return try await api.createSubscription(
-            path: .init(stream: stream), body: .json(.init(value1: settings, value2: .init(name: name, start: start)))
+            path: .init(stream: stream), body: .json(.init(name: name, settings: settings, start: start))
         ).created.body.json
     }
 
@@ -381,7 +381,7 @@ struct DeliveryTests {
             func create(_ url: String, _ settings: Components.Schemas.SubscriptionSettings = .init()) async throws -> Operations.CreateSubscription.Output {
                 var settings = settings
                 settings.url = url
-                return try await api.createSubscription(path: .init(stream: stream), body: .json(.init(value1: settings, value2: .init(name: "s"))))
+                return try await api.createSubscription(path: .init(stream: stream), body: .json(.init(name: "s", settings: settings)))
             }
             #expect(try await create("ftp://example.com/x").badRequest.body.applicationProblemJson.status == 400)
             #expect(try await create("https://user:pw@example.com/x").badRequest.body.applicationProblemJson.status == 400)

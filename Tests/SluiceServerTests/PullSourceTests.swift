@@ -50,7 +50,7 @@ struct PullSourceTests {
         settings.url = url
         if settings.mapping == nil { settings.mapping = Self.followers }
         return try await api.createSource(
-            path: .init(stream: stream), body: .json(.init(value1: settings, value2: .init(name: name, entities: entities)))
+            path: .init(stream: stream), body: .json(.init(name: name, entities: entities, settings: settings))
         ).created.body.json
     }
 
@@ -297,7 +297,7 @@ struct PullSourceTests {
                 var settings = settings
                 settings.url = url
                 if settings.mapping == nil { settings.mapping = Self.followers }
-                return try await api.createSource(path: .init(stream: stream), body: .json(.init(value1: settings, value2: .init(name: name, entities: entities))))
+                return try await api.createSource(path: .init(stream: stream), body: .json(.init(name: name, entities: entities, settings: settings)))
             }
             func pointer(_ output: Operations.CreateSource.Output) throws -> String? {
                 try output.badRequest.body.applicationProblemJson.errors?.first?.pointer

@@ -447,3 +447,27 @@ final class PythonServer: @unchecked Sendable {
 
     deinit { if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) } }
 }
+
+extension Components.Schemas.CreateSubscriptionRequest {
+    /// A create request from the settings the update request also takes.
+    init(name: String, settings s: Components.Schemas.SubscriptionSettings, start: StartPayload? = nil) {
+        self.init(
+            name: name, start: start, url: s.url ?? "", eventTypes: s.eventTypes, timeoutMs: s.timeoutMs, retrySchedule: s.retrySchedule,
+            maxAttempts: s.maxAttempts, strictOrdering: s.strictOrdering, circuitFailures: s.circuitFailures,
+            circuitPeriodSeconds: s.circuitPeriodSeconds
+        )
+    }
+}
+
+extension Components.Schemas.CreatePullSourceRequest {
+    /// A create request from the settings the update request also takes.
+    init(name: String, entities: [String]?, settings s: Components.Schemas.PullSourceSettings) {
+        self.init(
+            name: name, entities: entities, url: s.url ?? "",
+            headers: s.headers.map { .init(additionalProperties: $0.additionalProperties) },
+            secretHeaders: s.secretHeaders.map { .init(additionalProperties: $0.additionalProperties) },
+            intervalSeconds: s.intervalSeconds, jitterSeconds: s.jitterSeconds, timeoutMs: s.timeoutMs, concurrency: s.concurrency,
+            requestsPerMinute: s.requestsPerMinute, retryInitialSeconds: s.retryInitialSeconds, mapping: s.mapping ?? .init(platform: .twitter, metrics: .init())
+        )
+    }
+}

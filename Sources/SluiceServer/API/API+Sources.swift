@@ -11,8 +11,8 @@ extension APIImplementation {
     func createSource(_ input: Operations.CreateSource.Input) async throws -> Operations.CreateSource.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let state = try await sources.create(
-            identity: RequestScope.identity(), stream: input.path.stream, name: body.value2.name, settings: PullSourceSettings(body.value1),
-            entities: body.value2.entities ?? [], origin: Self.origin()
+            identity: RequestScope.identity(), stream: input.path.stream, name: body.name, settings: PullSourceSettings(body),
+            entities: body.entities ?? [], origin: Self.origin()
         )
         return .created(.init(body: .json(.init(state))))
     }
@@ -117,12 +117,26 @@ extension PullSourceSettings {
             url: body.url, headers: body.headers?.additionalProperties, secretHeaders: body.secretHeaders?.additionalProperties,
             intervalSeconds: body.intervalSeconds, jitterSeconds: body.jitterSeconds, timeoutMilliseconds: body.timeoutMs,
             concurrency: body.concurrency, requestsPerMinute: body.requestsPerMinute, retryInitialSeconds: body.retryInitialSeconds,
-            mapping: body.mapping.map {
-                PullMappingSettings(
-                    platform: $0.platform.rawValue, kind: $0.kind?.rawValue, metrics: $0.metrics.additionalProperties,
-                    handle: $0.handle, account: $0.account
-                )
-            }
+            mapping: body.mapping.map(PullMappingSettings.init)
+        )
+    }
+
+    /// A create request has the settings' members beside its own.
+    init(_ body: Components.Schemas.CreatePullSourceRequest) {
+        self.init(
+            url: body.url, headers: body.headers?.additionalProperties, secretHeaders: body.secretHeaders?.additionalProperties,
+            intervalSeconds: body.intervalSeconds, jitterSeconds: body.jitterSeconds, timeoutMilliseconds: body.timeoutMs,
+            concurrency: body.concurrency, requestsPerMinute: body.requestsPerMinute, retryInitialSeconds: body.retryInitialSeconds,
+            mapping: PullMappingSettings(body.mapping)
+        )
+    }
+}
+
+extension PullMappingSettings {
+    init(_ mapping: Components.Schemas.PullMapping) {
+        self.init(
+            platform: mapping.platform.rawValue, kind: mapping.kind?.rawValue, metrics: mapping.metrics.additionalProperties,
+            handle: mapping.handle, account: mapping.account
         )
     }
 }

@@ -11,19 +11,19 @@ extension APIImplementation {
     func createSubscription(_ input: Operations.CreateSubscription.Input) async throws -> Operations.CreateSubscription.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let start: ConsumerGroup.Start
-        switch (body.value2.start ?? .latest, body.value2.startAt) {
+        switch (body.start ?? .latest, body.startAt) {
         case (.timestamp, let date?): start = .timestamp(date)
         case (.timestamp, nil): throw SluiceError.badRequest("start 'timestamp' needs startAt.", pointer: "/startAt")
         case (_, _?): throw SluiceError.badRequest("startAt goes with start 'timestamp'.", pointer: "/startAt")
         case (.earliest, nil): start = .earliest
         case (.latest, nil): start = .latest
         }
-        if body.value2.consumerGroup != nil, body.value2.start != nil {
+        if body.consumerGroup != nil, body.start != nil {
             throw SluiceError.badRequest("start is for a new group; an existing group keeps its offsets.", pointer: "/start")
         }
         let (state, secret) = try await subscriptions.create(
-            identity: RequestScope.identity(), stream: input.path.stream, name: body.value2.name, group: body.value2.consumerGroup,
-            start: start, settings: SubscriptionSettings(body.value1), origin: Self.origin()
+            identity: RequestScope.identity(), stream: input.path.stream, name: body.name, group: body.consumerGroup,
+            start: start, settings: SubscriptionSettings(body), origin: Self.origin()
         )
         return .created(.init(body: .json(.init(subscription: .init(state), secret: secret))))
     }
@@ -135,6 +135,16 @@ extension APIImplementation {
 
 extension SubscriptionSettings {
     init(_ body: Components.Schemas.SubscriptionSettings) {
+        self.init(
+            url: body.url, eventTypes: body.eventTypes, timeoutMilliseconds: body.timeoutMs, retrySchedule: body.retrySchedule,
+            maxAttempts: body.maxAttempts, strictOrdering: body.strictOrdering, circuitFailures: body.circuitFailures,
+            circuitPeriodSeconds: body.circuitPeriodSeconds
+        )
+    }
+
+    /// A create request has the settings' members beside its own (the document spells them
+    /// out so that unknown members are refused).
+    init(_ body: Components.Schemas.CreateSubscriptionRequest) {
         self.init(
             url: body.url, eventTypes: body.eventTypes, timeoutMilliseconds: body.timeoutMs, retrySchedule: body.retrySchedule,
             maxAttempts: body.maxAttempts, strictOrdering: body.strictOrdering, circuitFailures: body.circuitFailures,

@@ -1,3 +1,4 @@
+import SluiceAPI
 import Foundation
 import Logging
 import PostgresNIO
@@ -22,13 +23,14 @@ enum AnalyticsMetric: Sendable, Equatable {
         case "engagement": self = .engagement
         case "engagementRate": self = .engagementRate
         default:
-            guard text.hasPrefix("metrics."), (1...100).contains(text.utf8.count - 8) else {
+            // By code points, as the document counts: "metrics." and a combining mark is no Character "."
+            guard text.unicodeScalars.starts(with: "metrics.".unicodeScalars), (1...100).contains(text.unicodeScalars.count - 8) else {
                 throw SluiceError.badRequest(
                     "metric is events, actors, engagement, engagementRate or metrics.<name> (a member of data.metrics, such as metrics.views).",
                     pointer: "/metric"
                 )
             }
-            self = .sum(String(text.dropFirst(8)))
+            self = .sum(String(text.unicodeScalars.dropFirst(8)))
         }
     }
 }

@@ -27,8 +27,8 @@ enum LeaderboardMetric: Sendable, Equatable {
 
     init(_ text: String, kind: EntityKind) throws {
         func name(_ prefix: String) throws -> String {
-            let name = String(text.dropFirst(prefix.count))
-            guard (1...100).contains(name.utf8.count) else { throw SluiceError.badRequest("\(prefix)<name> needs a metric name.", pointer: "/by") }
+            let name = String(text.unicodeScalars.dropFirst(prefix.unicodeScalars.count))
+            guard (1...100).contains(name.unicodeScalars.count) else { throw SluiceError.badRequest("\(prefix)<name> needs a metric name.", pointer: "/by") }
             return name
         }
         switch text {
@@ -36,8 +36,8 @@ enum LeaderboardMetric: Sendable, Equatable {
         case "engagement": self = .engagement
         case "engagementRate": self = .engagementRate
         case "engagementPerFollower": self = .engagementPerFollower
-        case _ where text.hasPrefix("growth."): self = .growth(try name("growth."))
-        case _ where text.hasPrefix("latest."): self = .latest(try name("latest."))
+        case _ where text.unicodeScalars.starts(with: "growth.".unicodeScalars): self = .growth(try name("growth."))
+        case _ where text.unicodeScalars.starts(with: "latest.".unicodeScalars): self = .latest(try name("latest."))
         default:
             throw SluiceError.badRequest(
                 "by is events, engagement, engagementRate, engagementPerFollower, growth.<metric> or latest.<metric>.", pointer: "/by"

@@ -56,7 +56,9 @@ extension AnalyticsService {
     func live(identity: Identity, stream name: String, lastEventID: String?, ticks: Int) async throws -> AsyncThrowingStream<(id: String, tick: LiveTick), any Error> {
         try identity.require(.eventsRead)
         guard (1...86_400).contains(ticks) else { throw SluiceError.badRequest("ticks is 1 to 86,400.", pointer: "/ticks") }
-        let resumed = try lastEventID.map(LiveCursor.init(id:))
+        // An id this feed did not send (another server's, a mangled one) starts it afresh, as
+        // a first connection would: EventSource clients resend whatever they last saw.
+        let resumed = lastEventID.flatMap { try? LiveCursor(id: $0) }
         let stream = try await client.withConnection { try await streams.visible(to: identity, name: name, on: $0) }
         let (start, startStored) = try await client.withConnection { connection in try await Self.clockAndStored(stream, on: connection, logger: logger) }
         let (events, continuation) = AsyncThrowingStream.makeStream(of: (id: String, tick: LiveTick).self, bufferingPolicy: .bufferingNewest(10))

@@ -88,6 +88,12 @@ enum WebhookURL {
                 "The endpoint '\(host)' is a loopback, private or link-local address; this server does not post there.", pointer: "/url"
             )
         }
-        return text
+        return lowercasingScheme(text)
+    }
+
+    /// Schemes are case-insensitive (RFC 3986 §3.1); stored, and compared, in lower case.
+    static func lowercasingScheme(_ text: String) -> String {
+        guard let colon = text.firstIndex(of: ":") else { return text }
+        return text[..<colon].lowercased() + text[colon...]
     }
 }

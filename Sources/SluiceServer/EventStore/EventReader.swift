@@ -109,6 +109,18 @@ enum BrowseCursor {
         guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
             throw SluiceError.badRequest("The cursor is not one this API gave out.", pointer: "/cursor")
         }
-        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
+        return (date(micros: micros), id)
+    }
+
+    /// The `Date` that reaches PostgreSQL as exactly this microsecond since 1970. postgres-nio
+    /// sends a `Date` as whole microseconds since 2000, truncated towards zero: a plain
+    /// conversion can land a microsecond early (binary fractions), so that the cursor's own
+    /// event comes again on the next page. Half a microsecond away from zero, it truncates to
+    /// the microsecond meant.
+    static func date(micros: Int64) -> Date {
+        let since2000 = micros.subtractingReportingOverflow(946_684_800_000_000)
+        guard !since2000.overflow else { return Date(timeIntervalSince1970: Double(micros) / 1_000_000) }
+        let nudged = Double(since2000.partialValue) + (since2000.partialValue >= 0 ? 0.5 : -0.5)
+        return Date(timeIntervalSince1970: 946_684_800 + nudged / 1_000_000)
     }
 }

@@ -21,10 +21,14 @@ struct Contract: Sendable {
         var type: String?
         var isArray: Bool
         var itemType: String?
+        /// `date-time` and `uuid` are checked as the generated code reads them.
+        var format: String?
     }
 
     struct Operation: Sendable {
         var id: String
+        var method: String
+        var path: String
         var secured: Bool
         /// What the caller must hold (`x-sluice-permission`): a permission, `member` (a signed-in
         /// member, not an API key) or `authenticated` (anyone with credentials); what depends on
@@ -51,6 +55,45 @@ struct Contract: Sendable {
     /// `components` beside them for their references.
     let schema: JSONSchema
     let document: JSONValue
+    /// Each path of the document with the methods it declares, to match a request's path.
+    let routes: [Route]
+
+    struct Route: Sendable {
+        /// Its segments; `nil` where the template has a parameter.
+        let segments: [Substring?]
+        let template: String
+        let methods: [String]
+
+        init(template: String, methods: [String]) {
+            self.template = template
+            self.methods = methods
+            segments = template.split(separator: "/").map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : $0 }
+        }
+
+        func matches(_ parts: [Substring]) -> Bool {
+            parts.count == segments.count && zip(parts, segments).allSatisfy { part, segment in segment.map { $0 == part } ?? !part.isEmpty }
+        }
+    }
+
+    /// The document's path that a request path (no query) is, if any: a literal segment wins
+    /// over a parameter (`/invitations/accept` over `/invitations/{invitationId}`).
+    func route(path: String) -> Route? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
+        guard path.hasPrefix("/") else { return nil }
+        return routes.filter { $0.matches(parts) }.max { a, b in
+            a.segments.map { $0 == nil ? 0 : 1 }.lexicographicallyPrecedes(b.segments.map { $0 == nil ? 0 : 1 })
+        }
+    }
+
+    /// The operation a request is, if the document declares it.
+    func operation(method: String, path: String) -> Operation? {
+        route(path: path).flatMap { operations["\(method) \($0.template)"] }
+    }
+
+    /// The operation of an `operationId`.
+    func operation(id: String) -> Operation? {
+        operations.values.first { $0.id == id }
+    }
 
     /// The contract the server was built with, read once per process.
     static let current = Result { try Contract(yaml: SluiceAPIContract.document) }
@@ -91,7 +134,8 @@ struct Contract: Sendable {
                         name: name, location: location,
                         required: parameter["required"]?.boolValue ?? (location == .path),
                         pointer: define(schema), type: top["type"]?.stringValue,
-                        isArray: top["type"]?.stringValue == "array", itemType: items?["type"]?.stringValue
+                        isArray: top["type"]?.stringValue == "array", itemType: items?["type"]?.stringValue,
+                        format: top["format"]?.stringValue
                     )
                 }
                 var bodies: [String: String] = [:]
@@ -120,12 +164,18 @@ struct Contract: Sendable {
                     access = .permission(known)
                 }
                 operations["\(method.uppercased()) \(path)"] = Operation(
-                    id: id, secured: secured, access: access, parameters: Array(parameters.values),
+                    id: id, method: method.uppercased(), path: path, secured: secured, access: access, parameters: Array(parameters.values),
                     bodyRequired: bodyRequired, bodies: bodies
                 )
             }
         }
         self.operations = operations
+        var routes: [Route] = []
+        for (path, item) in document["paths"]?.objectValue ?? [:] {
+            let methods = ["GET", "PUT", "POST", "DELETE", "PATCH"].filter { operations["\($0) \(path)"] != nil }
+            routes.append(Route(template: path, methods: methods))
+        }
+        self.routes = routes
         // The component schemas are under $defs too, so that their patterns are compiled;
         // references keep pointing at #/components/…, which resolve in this same root.
         for (name, schema) in components["schemas"]?.objectValue ?? [:] { defs["c_" + name] = schema }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import SluiceAPI
 import SluiceJSON
 
 /// Checks every request against its operation in the contract before the generated handler
@@ -111,8 +112,12 @@ extension Contract {
             let value: JSONValue = parameter.isArray
                 ? .array(texts.map { Self.value($0, type: parameter.itemType) })
                 : Self.value(texts[0], type: parameter.type)
-            for issue in schema.validate(value, at: parameter.pointer, limit: 3) ?? [] {
+            let issues = schema.validate(value, at: parameter.pointer, limit: 3) ?? []
+            for issue in issues {
                 errors.append(.init(parameter: parameter, detail: issue.message))
+            }
+            if issues.isEmpty, let problem = Self.formatProblem(texts, format: parameter.format) {
+                errors.append(.init(parameter: parameter, detail: problem))
             }
         }
         guard errors.isEmpty else {
@@ -155,6 +160,19 @@ extension Contract {
             )
         }
         return HTTPBody(bytes)
+    }
+
+    /// What a value of a `format` the generated code parses is not, if it is not that.
+    static func formatProblem(_ texts: [String], format: String?) -> String? {
+        switch format {
+        case "date-time":
+            return texts.allSatisfy { (try? SluiceDateTranscoder().decode($0)) != nil } ? nil
+                : "must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z or 2026-01-31T13:00:00.250+01:00 (in a query, '+' is sent as %2B)"
+        case "uuid":
+            return texts.allSatisfy { UUID(uuidString: $0) != nil } ? nil : "must be a UUID"
+        default:
+            return nil
+        }
     }
 
     /// A text value (path, query, header) as the JSON its schema type reads: numbers and

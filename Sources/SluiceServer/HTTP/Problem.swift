@@ -13,6 +13,7 @@ struct Problem: Codable, Sendable {
     var instance: String?
     var requestId: String?
     var errors: [SluiceError.FieldError]?
+    var quarantineId: String?
 
     init(_ error: SluiceError, instance: String?, requestID: String?) {
         self.type = Self.typeBase + error.kind
@@ -22,6 +23,7 @@ struct Problem: Codable, Sendable {
         self.instance = instance
         self.requestId = requestID
         self.errors = error.fieldErrors.isEmpty ? nil : error.fieldErrors
+        self.quarantineId = error.quarantineID
     }
 }
 

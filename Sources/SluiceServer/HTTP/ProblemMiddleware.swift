@@ -74,6 +74,9 @@ struct ProblemMiddleware: RouterMiddleware {
             switch decoding {
             case .typeMismatch(_, let context), .valueNotFound(_, let context),
                 .keyNotFound(_, let context), .dataCorrupted(let context):
+                // Parameters are checked (formats included) before decoding: what fails here is
+                // the body, or a value read with no coding path.
+                guard !context.codingPath.isEmpty else { return "The request is invalid: \(context.debugDescription)" }
                 let path = context.codingPath.map(\.stringValue).joined(separator: "/")
                 return "The request body is invalid at /\(path): \(context.debugDescription)"
             @unknown default:

@@ -6,7 +6,10 @@ import PostgresNIO
 /// (`sk_live_…`) or a JWT access token, whose member's current role is read from the
 /// database so that role changes and removals hold at once. A request without credentials
 /// passes on unauthenticated (handlers that need an identity answer 401); one with bad
-/// credentials is refused here.
+/// credentials is refused here. Operations that the document opens to everyone (`security: []`:
+/// probes, signup, login, refresh, logout, the Instagram webhook) ignore any credentials sent,
+/// so that a stale access token never stops a client from refreshing it, and a spent key's
+/// limit never stops it from signing in.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
 
@@ -14,11 +17,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let apiKeys: ApiKeyService
     let client: Database
     let logger: Logger
+    let contract: Contract
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard let header = request.headers[.authorization],
+              contract.operation(method: request.method.rawValue, path: request.uri.path)?.secured ?? true
+        else { return try await next(request, context) }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             throw SluiceError.unauthorized("Use 'Authorization: Bearer <token or API key>'.")
         }

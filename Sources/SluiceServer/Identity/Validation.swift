@@ -15,19 +15,31 @@ enum Validate {
     }
 
     static func password(_ password: String, pointer: String = "/password") throws {
-        guard password.count >= 12 else {
+        // Lengths count code points, as the document's minLength and maxLength do.
+        guard password.unicodeScalars.count >= 12 else {
             throw SluiceError.badRequest("The password must have at least 12 characters.", pointer: pointer)
         }
-        guard password.utf8.count <= 256 else {
-            throw SluiceError.badRequest("The password must have at most 256 bytes.", pointer: pointer)
+        guard password.unicodeScalars.count <= 256 else {
+            throw SluiceError.badRequest("The password must have at most 256 characters.", pointer: pointer)
         }
     }
 
+    /// A display name: 1 to `maxLength` characters (code points), no control characters, not
+    /// starting or ending with a space: the document's `DisplayName` pattern, exactly.
     static func name(_ value: String, pointer: String, maxLength: Int) throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= maxLength, !trimmed.contains(where: \.isNewline) else {
-            throw SluiceError.badRequest("The value must have 1 to \(maxLength) characters on one line.", pointer: pointer)
+        let scalars = value.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, scalars.count <= maxLength,
+              !scalars.contains(where: isControl), first != " ", last != " "
+        else {
+            throw SluiceError.badRequest(
+                "The value must have 1 to \(maxLength) characters, no control characters, and no space at either end.", pointer: pointer
+            )
         }
-        return trimmed
+        return value
+    }
+
+    /// C0, DEL and C1 (Unicode's `Cc`).
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 }

@@ -1,3 +1,4 @@
+import SluiceAPI
 import Crypto
 import Foundation
 import SluiceJSON

@@ -1,3 +1,4 @@
+import SluiceAPI
 import Foundation
 import SluiceJSON
 
@@ -91,7 +92,7 @@ enum SluiceEnvelope {
         guard let value, value != .null else { return nil }
         guard let text = value.stringValue else { throw EnvelopeError(pointer, "Must be a string.") }
         guard allowEmpty || !text.isEmpty else { throw EnvelopeError(pointer, "Must not be empty.") }
-        guard text.utf8.count <= maxLength else { throw EnvelopeError(pointer, "At most \(maxLength) bytes.") }
+        guard text.unicodeScalars.count <= maxLength else { throw EnvelopeError(pointer, "At most \(maxLength) characters.") }
         return text
     }
 

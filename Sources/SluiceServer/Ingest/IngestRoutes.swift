@@ -172,7 +172,10 @@ struct IngestRoutes: Sendable {
         case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok, limit: admission.decision)
         case .rejected(let reason, let errors, let quarantineID):
             var error = SluiceError(kind: "event-rejected", status: .unprocessableContent, title: "Event rejected", detail: reason, fieldErrors: errors)
-            if let quarantineID { error.detail = "\(reason) It was kept in quarantine as \(quarantineID.lowercased)." }
+            if let quarantineID {
+                error.detail = "\(reason) It was kept in quarantine as \(quarantineID.lowercased)."
+                error.quarantineID = quarantineID.lowercased
+            }
             throw error
         case .failed(let reason):
             throw SluiceError.unavailable(reason)

@@ -134,13 +134,14 @@ enum PullURL {
         guard template.contains(placeholder) else {
             throw SluiceError.badRequest("The URL needs {entity} where the entity's id goes.", pointer: "/url")
         }
-        let marker = "sluiceentitymarker"
+        // As long as the placeholder, so that the 2,000-character limit holds for the template.
+        let marker = "xentityx"
         let sample = template.replacingOccurrences(of: placeholder, with: marker)
         _ = try WebhookURL.check(sample, allowPrivateNetworks: allowPrivateNetworks)
         guard let host = URLComponents(string: sample)?.host, !host.lowercased().contains(marker) else {
             throw SluiceError.badRequest("{entity} goes in the URL's path or query, not its host.", pointer: "/url")
         }
-        return template
+        return WebhookURL.lowercasingScheme(template)
     }
 }
 
@@ -191,8 +192,8 @@ struct PullMappingSettings: Sendable {
     }
 
     static func checkPointer(_ pointer: String, at: String) throws {
-        guard pointer.isEmpty || pointer.hasPrefix("/"), pointer.utf8.count <= 500 else {
-            throw SluiceError.badRequest("A JSON pointer (RFC 6901): empty or starting with '/', at most 500 bytes.", pointer: at)
+        guard pointer.isEmpty || pointer.utf8.first == UInt8(ascii: "/"), pointer.unicodeScalars.count <= 500 else {
+            throw SluiceError.badRequest("A JSON pointer (RFC 6901): empty or starting with '/', at most 500 characters.", pointer: at)
         }
     }
 }
@@ -213,8 +214,8 @@ enum PullHeaders {
             guard !reserved.contains(name.lowercased()) else {
                 throw SluiceError.badRequest("\(name) is set by Sluice itself.", pointer: at)
             }
-            guard value.utf8.count <= 4096, !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
-                throw SluiceError.badRequest("A header value has at most 4,096 bytes and no line breaks.", pointer: at)
+            guard value.unicodeScalars.count <= 4096, !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
+                throw SluiceError.badRequest("A header value has at most 4,096 characters and no line breaks.", pointer: at)
             }
         }
     }
@@ -233,7 +234,7 @@ struct PullEntity: Sendable {
 
     /// 1 to 200 characters, none of them control characters.
     static func check(_ entity: String, pointer: String) throws {
-        guard (1...200).contains(entity.count), !entity.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard (1...200).contains(entity.unicodeScalars.count), !entity.unicodeScalars.contains(where: Validate.isControl) else {
             throw SluiceError.badRequest("An entity id has 1 to 200 characters, none of them control characters.", pointer: pointer)
         }
     }

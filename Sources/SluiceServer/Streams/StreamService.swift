@@ -144,7 +144,7 @@ public struct StreamService: Sendable {
 
     static func apply(_ change: Change, to stream: inout Stream, creating: Bool) throws {
         if let description = change.description {
-            guard description.count <= 1000 else { throw SluiceError.badRequest("At most 1,000 characters.", pointer: "/description") }
+            guard description.unicodeScalars.count <= 1000 else { throw SluiceError.badRequest("At most 1,000 characters.", pointer: "/description") }
             stream.description = description
         }
         if let partitions = change.partitions {
@@ -193,7 +193,7 @@ public struct StreamService: Sendable {
                         "A dimension's name has 1 to 50 letters, digits or '_', starting with a letter.", pointer: "/dimensions/" + JSONPointer.escape(name)
                     )
                 }
-                guard pointer.hasPrefix("/"), (2...200).contains(pointer.utf8.count) else {
+                guard pointer.utf8.first == UInt8(ascii: "/"), (2...200).contains(pointer.unicodeScalars.count) else {
                     throw SluiceError.badRequest(
                         "A dimension is a JSON pointer into the event's data, such as /geo/country (2 to 200 characters).",
                         pointer: "/dimensions/" + name

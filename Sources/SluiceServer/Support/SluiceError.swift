@@ -13,6 +13,8 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
     /// Per-field errors, each with a JSON pointer into the request.
     public var fieldErrors: [FieldError]
     public var headers: HTTPFields
+    /// A refused event kept in quarantine: its entry (the problem's `quarantineId`).
+    public var quarantineID: String?
 
     public struct FieldError: Sendable, Codable, Equatable {
         /// A JSON pointer into the body, or `/name` for a parameter.

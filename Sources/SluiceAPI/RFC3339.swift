@@ -2,13 +2,13 @@ import Foundation
 
 /// Strict RFC 3339 date-times (`2026-11-22T10:00:00.123Z`, `…+01:00`), parsed without a
 /// formatter because ingest reads one per event.
-enum RFC3339 {
+public enum RFC3339 {
     /// `2026-11-22T10:00:00.000Z`: UTC, milliseconds.
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
-    static func date(_ text: String) -> Date? {
+    public static func date(_ text: String) -> Date? {
         var utf8 = Array(text.utf8)
         guard utf8.count >= 20 else { return nil }
         func digits(_ range: Range<Int>) -> Int? {
