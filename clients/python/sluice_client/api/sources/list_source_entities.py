@@ -1,0 +1,251 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.pull_entity_page import PullEntityPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    stream: str,
+    source: str,
+    *,
+    failing: bool | Unset = False,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["failing"] = failing
+
+    params["cursor"] = cursor
+
+    params["limit"] = limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/streams/{stream}/sources/{source}/entities".format(
+            stream=quote(str(stream), safe=""),
+            source=quote(str(source), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | PullEntityPage | None:
+    if response.status_code == 200:
+        response_200 = PullEntityPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | PullEntityPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    failing: bool | Unset = False,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[Problem | PullEntityPage]:
+    """A source's entities by id, with their schedule and last outcome
+
+    Args:
+        stream (str):
+        source (str):
+        failing (bool | Unset):  Default: False.
+        cursor (str | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PullEntityPage]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        source=source,
+        failing=failing,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    failing: bool | Unset = False,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Problem | PullEntityPage | None:
+    """A source's entities by id, with their schedule and last outcome
+
+    Args:
+        stream (str):
+        source (str):
+        failing (bool | Unset):  Default: False.
+        cursor (str | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PullEntityPage
+    """
+
+    return sync_detailed(
+        stream=stream,
+        source=source,
+        client=client,
+        failing=failing,
+        cursor=cursor,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    failing: bool | Unset = False,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Response[Problem | PullEntityPage]:
+    """A source's entities by id, with their schedule and last outcome
+
+    Args:
+        stream (str):
+        source (str):
+        failing (bool | Unset):  Default: False.
+        cursor (str | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PullEntityPage]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        source=source,
+        failing=failing,
+        cursor=cursor,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    failing: bool | Unset = False,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = 100,
+) -> Problem | PullEntityPage | None:
+    """A source's entities by id, with their schedule and last outcome
+
+    Args:
+        stream (str):
+        source (str):
+        failing (bool | Unset):  Default: False.
+        cursor (str | Unset):
+        limit (int | Unset):  Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PullEntityPage
+    """
+
+    return (
+        await asyncio_detailed(
+            stream=stream,
+            source=source,
+            client=client,
+            failing=failing,
+            cursor=cursor,
+            limit=limit,
+        )
+    ).parsed

@@ -1,0 +1,206 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.pull_source import PullSource
+from ...types import Response
+
+
+def _get_kwargs(
+    stream: str,
+    source: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/streams/{stream}/sources/{source}/pause".format(
+            stream=quote(str(stream), safe=""),
+            source=quote(str(source), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | PullSource | None:
+    if response.status_code == 200:
+        response_200 = PullSource.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | PullSource]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | PullSource]:
+    """Stop polling (requests in flight finish)
+
+     Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PullSource]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        source=source,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | PullSource | None:
+    """Stop polling (requests in flight finish)
+
+     Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PullSource
+    """
+
+    return sync_detailed(
+        stream=stream,
+        source=source,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | PullSource]:
+    """Stop polling (requests in flight finish)
+
+     Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PullSource]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        source=source,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | PullSource | None:
+    """Stop polling (requests in flight finish)
+
+     Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PullSource
+    """
+
+    return (
+        await asyncio_detailed(
+            stream=stream,
+            source=source,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,239 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.pull_entity_change import PullEntityChange
+from ...models.pull_entity_list import PullEntityList
+from ...types import Response
+
+
+def _get_kwargs(
+    stream: str,
+    source: str,
+    *,
+    body: PullEntityList,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/streams/{stream}/sources/{source}/entities".format(
+            stream=quote(str(stream), safe=""),
+            source=quote(str(source), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | PullEntityChange | None:
+    if response.status_code == 200:
+        response_200 = PullEntityChange.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | PullEntityChange]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PullEntityList,
+) -> Response[Problem | PullEntityChange]:
+    """Set the entities (those kept keep their schedule; the others go)
+
+     At most 10,000 per source. Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+        body (PullEntityList):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PullEntityChange]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        source=source,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PullEntityList,
+) -> Problem | PullEntityChange | None:
+    """Set the entities (those kept keep their schedule; the others go)
+
+     At most 10,000 per source. Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+        body (PullEntityList):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PullEntityChange
+    """
+
+    return sync_detailed(
+        stream=stream,
+        source=source,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PullEntityList,
+) -> Response[Problem | PullEntityChange]:
+    """Set the entities (those kept keep their schedule; the others go)
+
+     At most 10,000 per source. Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+        body (PullEntityList):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | PullEntityChange]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        source=source,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    stream: str,
+    source: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PullEntityList,
+) -> Problem | PullEntityChange | None:
+    """Set the entities (those kept keep their schedule; the others go)
+
+     At most 10,000 per source. Needs `streams:manage`; audited.
+
+    Args:
+        stream (str):
+        source (str):
+        body (PullEntityList):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | PullEntityChange
+    """
+
+    return (
+        await asyncio_detailed(
+            stream=stream,
+            source=source,
+            client=client,
+            body=body,
+        )
+    ).parsed

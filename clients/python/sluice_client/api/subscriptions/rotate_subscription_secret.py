@@ -1,0 +1,200 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.subscription_secret import SubscriptionSecret
+from ...types import Response
+
+
+def _get_kwargs(
+    stream: str,
+    subscription: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/streams/{stream}/subscriptions/{subscription}/secret/rotate".format(
+            stream=quote(str(stream), safe=""),
+            subscription=quote(str(subscription), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SubscriptionSecret | None:
+    if response.status_code == 200:
+        response_200 = SubscriptionSecret.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SubscriptionSecret]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    stream: str,
+    subscription: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SubscriptionSecret]:
+    """Make a new signing secret; the previous one keeps signing beside it for 24 hours
+
+    Args:
+        stream (str):
+        subscription (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SubscriptionSecret]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        subscription=subscription,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    stream: str,
+    subscription: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SubscriptionSecret | None:
+    """Make a new signing secret; the previous one keeps signing beside it for 24 hours
+
+    Args:
+        stream (str):
+        subscription (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SubscriptionSecret
+    """
+
+    return sync_detailed(
+        stream=stream,
+        subscription=subscription,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    stream: str,
+    subscription: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SubscriptionSecret]:
+    """Make a new signing secret; the previous one keeps signing beside it for 24 hours
+
+    Args:
+        stream (str):
+        subscription (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SubscriptionSecret]
+    """
+
+    kwargs = _get_kwargs(
+        stream=stream,
+        subscription=subscription,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    stream: str,
+    subscription: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SubscriptionSecret | None:
+    """Make a new signing secret; the previous one keeps signing beside it for 24 hours
+
+    Args:
+        stream (str):
+        subscription (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SubscriptionSecret
+    """
+
+    return (
+        await asyncio_detailed(
+            stream=stream,
+            subscription=subscription,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class CreateConsumerGroupRequestStart(StrEnum):
+    EARLIEST = "earliest"
+    LATEST = "latest"
+    TIMESTAMP = "timestamp"
+
+    def __str__(self) -> str:
+        return str(self.value)

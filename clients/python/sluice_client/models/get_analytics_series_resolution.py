@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class GetAnalyticsSeriesResolution(StrEnum):
+    DAY = "1d"
+    FIVE_MINUTES = "5m"
+    HOUR = "1h"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class KeyUsagePrincipal(StrEnum):
+    APIKEY = "apiKey"
+    MEMBERS = "members"
+
+    def __str__(self) -> str:
+        return str(self.value)

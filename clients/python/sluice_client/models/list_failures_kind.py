@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ListFailuresKind(StrEnum):
+    DELIVERY = "delivery"
+    LATE = "late"
+    QUARANTINE = "quarantine"
+
+    def __str__(self) -> str:
+        return str(self.value)

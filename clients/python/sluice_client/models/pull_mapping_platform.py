@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PullMappingPlatform(StrEnum):
+    INSTAGRAM = "instagram"
+    TWITTER = "twitter"
+    YOUTUBE = "youtube"
+
+    def __str__(self) -> str:
+        return str(self.value)

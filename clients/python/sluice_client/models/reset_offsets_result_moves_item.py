@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ResetOffsetsResultMovesItem")
+
+
+@_attrs_define
+class ResetOffsetsResultMovesItem:
+    """
+    Attributes:
+        partition (int):
+        from_ (int):
+        to (int):
+    """
+
+    partition: int
+    from_: int
+    to: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        partition = self.partition
+
+        from_ = self.from_
+
+        to = self.to
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "partition": partition,
+                "from": from_,
+                "to": to,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        partition = d.pop("partition")
+
+        from_ = d.pop("from")
+
+        to = d.pop("to")
+
+        reset_offsets_result_moves_item = cls(
+            partition=partition,
+            from_=from_,
+            to=to,
+        )
+
+        reset_offsets_result_moves_item.additional_properties = d
+        return reset_offsets_result_moves_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
