@@ -24,7 +24,7 @@ if [ "${1:-}" = --check ]; then
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
     generate "$scratch/python"
-    if ! diff -r -q -x __pycache__ -x '*.egg-info' -x build "$scratch/python" clients/python; then
+    if ! diff -r -q -x __pycache__ -x '*.egg-info' -x build -x .ruff_cache "$scratch/python" clients/python; then
         echo "clients/python is not current with openapi/openapi.yaml: run scripts/generate-clients.sh" >&2
         exit 1
     fi
