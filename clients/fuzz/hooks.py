@@ -29,6 +29,8 @@ EXPECTED = [
     ("ST202", ANALYTICS, r"^That is \d+ buckets; at most 10000 per query", "Bucket count: range and resolution together."),
     ("ST202", ["GET /v1/streams/{stream}/analytics/leaderboard"],
      r"^(Actors carry no metrics: rank them by events\.|engagementPerFollower ranks accounts\.)$", "`by` allowed depends on `kind`."),
+    ("ST202", ["GET /v1/streams/{stream}/analytics/distribution"], r"^by is type, platform or one of the stream's dimensions",
+     "The stream's own dimensions (its stored configuration) are the other values `by` takes."),
     ("ST202", ["POST /v1/api-keys"], r"^The expiry must be in the future\.$", "Depends on the clock."),
     ("ST202", ["POST /v1/streams/{stream}/consumer-groups", "POST /v1/streams/{stream}/subscriptions"],
      r"^The start time lies more than a day ahead\.$", "Depends on the clock."),

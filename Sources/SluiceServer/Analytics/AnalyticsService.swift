@@ -48,7 +48,7 @@ struct AnalyticsFilter: Sendable {
     static func dimensions(_ pairs: [String]?) throws -> [String: String] {
         var result: [String: String] = [:]
         for pair in pairs ?? [] {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex, pair.utf8.count <= 300 else {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex, pair.unicodeScalars.count <= 300 else {
                 throw SluiceError.badRequest("A dimension filter is name=value.", pointer: "/dimension")
             }
             result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
