@@ -31,14 +31,20 @@ public enum RFC3339 {
         var fraction = 0.0
         if index < utf8.count, utf8[index] == UInt8(ascii: ".") {
             index += 1
-            var scale = 0.1
+            // The digits as one integer over a power of ten: the double nearest the decimal,
+            // as Foundation reads it (a sum of digit × 0.1ⁿ drifts, and a time read back from
+            // PostgreSQL would then compare unequal to the same text parsed again).
+            var digits = 0, scale = 1
             let start = index
             while index < utf8.count, utf8[index] >= 0x30, utf8[index] <= 0x39 {
-                fraction += Double(utf8[index] - 0x30) * scale
-                scale /= 10
+                if scale < 1_000_000_000 {
+                    digits = digits * 10 + Int(utf8[index] - 0x30)
+                    scale *= 10
+                }
                 index += 1
             }
             guard index > start else { return nil }
+            fraction = Double(digits) / Double(scale)
         }
         guard index < utf8.count else { return nil }
         var offsetSeconds = 0

@@ -63,7 +63,9 @@ public struct ApiKeyService: Sendable {
                 throw SluiceError.forbidden("The stream '\(wanted[index])' is not one this credential may use.").pointing(at: "/streams/\(index)")
             }
         }
-        if let own = identity.expiresAt, request.expiresAt.map({ $0 > own }) ?? true {
+        // Compared to the microsecond, as PostgreSQL keeps them.
+        func micros(_ date: Date) -> Double { (date.timeIntervalSince1970 * 1_000_000).rounded() }
+        if let own = identity.expiresAt, request.expiresAt.map({ micros($0) > micros(own) }) ?? true {
             throw SluiceError.forbidden("This credential expires at \(RFC3339.format(own)); a key it makes must expire no later.")
                 .pointing(at: "/expiresAt")
         }
