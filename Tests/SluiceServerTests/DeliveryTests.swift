@@ -55,7 +55,8 @@ struct DeliveryTests {
             try await receiver.control(["secrets": [created.secret]])
 
             let ids = try await send(harness, stream, key: key, count: 60, keys: ["a", "b", "c", "d", "e"])
-            let requests = try await receiver.wait { Set($0.filter(\.succeeded).map(\.id)).count >= 60 }
+            // Returns as soon as all arrived; the bound is for a loaded machine (20 s fell 2 short once).
+            let requests = try await receiver.wait(timeout: .seconds(45)) { Set($0.filter(\.succeeded).map(\.id)).count >= 60 }
             #expect(Set(requests.filter(\.succeeded).map(\.id)) == Set(ids))
             #expect(requests.allSatisfy { $0.verified == true }, "every request verified under the Standard Webhooks rules")
             for partition in 0..<3 {
