@@ -15,6 +15,9 @@ export SLUICE_TEST_DATABASE_URL SLUICE_PG_ADMIN_URL SLUICE_REDIS_URL
 python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 python3 -m openapi_spec_validator openapi/openapi.yaml
 
+# One formatting, the toolchain's swift-format with .swift-format (Hummingbird's settings).
+swift format lint --strict --recursive Sources Tests
+
 swift build --build-tests
 if [ $# -gt 0 ]; then
     swift test --skip-build "$@"

@@ -77,16 +77,27 @@ public struct PasswordHasher: Sendable {
         var generator = SystemRandomNumberGenerator()
         for index in salt.indices { salt[index] = generator.next() }
         let encodedLength = argon2_encodedlen(
-            parameters.iterations, parameters.memoryKiB, parameters.lanes,
-            UInt32(saltLength), UInt32(hashLength), Argon2_id
+            parameters.iterations,
+            parameters.memoryKiB,
+            parameters.lanes,
+            UInt32(saltLength),
+            UInt32(hashLength),
+            Argon2_id
         )
         var encoded = [CChar](repeating: 0, count: encodedLength)
         let password = Array(password.utf8)
         let code = password.withUnsafeBytes { passwordBytes in
             argon2id_hash_encoded(
-                parameters.iterations, parameters.memoryKiB, parameters.lanes,
-                passwordBytes.baseAddress, passwordBytes.count,
-                salt, saltLength, hashLength, &encoded, encodedLength
+                parameters.iterations,
+                parameters.memoryKiB,
+                parameters.lanes,
+                passwordBytes.baseAddress,
+                passwordBytes.count,
+                salt,
+                saltLength,
+                hashLength,
+                &encoded,
+                encodedLength
             )
         }
         guard code == ARGON2_OK.rawValue else {

@@ -30,9 +30,11 @@ public struct RedisConfiguration: Sendable, Equatable {
         let path = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         guard path.isEmpty || Int(path) != nil else { throw RedisError.protocolViolation("the database in a Redis URL is a number") }
         self.init(
-            host: host, port: components.port ?? 6379,
+            host: host,
+            port: components.port ?? 6379,
             user: components.user.flatMap { $0.isEmpty ? nil : $0.removingPercentEncoding },
-            password: components.password?.removingPercentEncoding, database: Int(path) ?? 0
+            password: components.password?.removingPercentEncoding,
+            database: Int(path) ?? 0
         )
     }
 }

@@ -23,9 +23,9 @@ public enum RFC3339 {
         }
         if utf8[10] == UInt8(ascii: "t") || utf8[10] == UInt8(ascii: " ") { utf8[10] = UInt8(ascii: "T") }
         guard let year = digits(0..<4), utf8[4] == 0x2D, let month = digits(5..<7), utf8[7] == 0x2D,
-              let day = digits(8..<10), utf8[10] == UInt8(ascii: "T"), let hour = digits(11..<13), utf8[13] == 0x3A,
-              let minute = digits(14..<16), utf8[16] == 0x3A, let second = digits(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+            let day = digits(8..<10), utf8[10] == UInt8(ascii: "T"), let hour = digits(11..<13), utf8[13] == 0x3A,
+            let minute = digits(14..<16), utf8[16] == 0x3A, let second = digits(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
         else { return nil }
         var index = 19
         var fraction = 0.0
@@ -34,7 +34,8 @@ public enum RFC3339 {
             // The digits as one integer over a power of ten: the double nearest the decimal,
             // as Foundation reads it (a sum of digit × 0.1ⁿ drifts, and a time read back from
             // PostgreSQL would then compare unequal to the same text parsed again).
-            var digits = 0, scale = 1
+            var digits = 0
+            var scale = 1
             let start = index
             while index < utf8.count, utf8[index] >= 0x30, utf8[index] <= 0x39 {
                 if scale < 1_000_000_000 {
@@ -54,7 +55,8 @@ public enum RFC3339 {
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             let sign = utf8[index] == UInt8(ascii: "-") ? -1 : 1
             guard let offsetHours = digits(index + 1..<index + 3), index + 3 < utf8.count, utf8[index + 3] == 0x3A,
-                  let offsetMinutes = digits(index + 4..<index + 6), offsetHours < 24, offsetMinutes < 60 else { return nil }
+                let offsetMinutes = digits(index + 4..<index + 6), offsetHours < 24, offsetMinutes < 60
+            else { return nil }
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
             index += 6
         default:

@@ -1,3 +1,6 @@
+import Foundation
+import OpenAPIRuntime
+
 /// The types and server protocol of Sluice's HTTP API, generated at build time from
 /// openapi/openapi.yaml (the contract) by swift-openapi-generator.
 public enum SluiceAPIContract {
@@ -6,9 +9,6 @@ public enum SluiceAPIContract {
     /// The document's text (YAML), embedded at build time.
     public static var document: String { String(decoding: PackageResources.openapi_yaml, as: UTF8.self) }
 }
-
-import Foundation
-import OpenAPIRuntime
 
 /// RFC 3339 dates as Sluice writes them: with milliseconds (event times have them), read
 /// with or without fractional seconds. Use it on both ends:

@@ -43,7 +43,12 @@ struct Evaluator {
     }
 
     mutating func evaluate(
-        _ node: JSONValue, _ instance: JSONValue, base: String, instancePath: String, keywordPath: String, dynamicScope: [String]
+        _ node: JSONValue,
+        _ instance: JSONValue,
+        base: String,
+        instancePath: String,
+        keywordPath: String,
+        dynamicScope: [String]
     ) -> Evaluation {
         var result = Evaluation()
         func fail(_ keyword: String, _ message: String, at path: String? = nil) {
@@ -71,13 +76,21 @@ struct Evaluator {
             scope.append(base)
         }
         func sub(
-            _ child: JSONValue, _ value: JSONValue, _ keyword: String, path: String? = nil, childBase: String? = nil,
+            _ child: JSONValue,
+            _ value: JSONValue,
+            _ keyword: String,
+            path: String? = nil,
+            childBase: String? = nil,
             enteringResource resource: String? = nil
         ) -> Evaluation {
             // Following a reference enters the target's resource, which joins the dynamic scope.
             let childScope = resource.map { scope.last == $0 ? scope : scope + [$0] } ?? scope
             return evaluate(
-                child, value, base: childBase ?? base, instancePath: path ?? instancePath, keywordPath: keywordPath + "/" + keyword,
+                child,
+                value,
+                base: childBase ?? base,
+                instancePath: path ?? instancePath,
+                keywordPath: keywordPath + "/" + keyword,
                 dynamicScope: childScope
             )
         }
@@ -128,9 +141,13 @@ struct Evaluator {
                 fail("multipleOf", "must be a multiple of \(divisor)")
             }
             if let bound = node["maximum"]?.numberValue, number.double > bound.double { fail("maximum", "must be at most \(bound)") }
-            if let bound = node["exclusiveMaximum"]?.numberValue, number.double >= bound.double { fail("exclusiveMaximum", "must be less than \(bound)") }
+            if let bound = node["exclusiveMaximum"]?.numberValue, number.double >= bound.double {
+                fail("exclusiveMaximum", "must be less than \(bound)")
+            }
             if let bound = node["minimum"]?.numberValue, number.double < bound.double { fail("minimum", "must be at least \(bound)") }
-            if let bound = node["exclusiveMinimum"]?.numberValue, number.double <= bound.double { fail("exclusiveMinimum", "must be greater than \(bound)") }
+            if let bound = node["exclusiveMinimum"]?.numberValue, number.double <= bound.double {
+                fail("exclusiveMinimum", "must be greater than \(bound)")
+            }
         case .string(let text):
             if node["maxLength"] != nil || node["minLength"] != nil {
                 let length = text.unicodeScalars.count
@@ -141,7 +158,11 @@ struct Evaluator {
                 switch schema.patterns.test(pattern, text, budget: &patternBudget) {
                 case .match: break
                 case .noMatch: fail("pattern", "must match the pattern \(pattern)")
-                case .tooExpensive: fail("pattern", "could not be checked against the pattern \(pattern) within the budget of pattern steps (\(LinearRegex.maxSteps) a match, \(LinearRegex.maxStepsPerValidation) a validation)")
+                case .tooExpensive:
+                    fail(
+                        "pattern",
+                        "could not be checked against the pattern \(pattern) within the budget of pattern steps (\(LinearRegex.maxSteps) a match, \(LinearRegex.maxStepsPerValidation) a validation)"
+                    )
                 }
             }
         case .array(let items):
@@ -166,7 +187,12 @@ struct Evaluator {
                     result.items.insert(index)
                 }
                 let minimum = node["minContains"]?.numberValue?.int64 ?? 1
-                if matched < minimum { fail(node["minContains"] == nil ? "contains" : "minContains", "must contain at least \(minimum) matching item(s), found \(matched)") }
+                if matched < minimum {
+                    fail(
+                        node["minContains"] == nil ? "contains" : "minContains",
+                        "must contain at least \(minimum) matching item(s), found \(matched)"
+                    )
+                }
                 if let maximum = node["maxContains"]?.numberValue?.int64, matched > maximum {
                     fail("maxContains", "must contain at most \(maximum) matching item(s), found \(matched)")
                 }
@@ -191,14 +217,20 @@ struct Evaluator {
                         case .match: matching[pattern, default: []].insert(name)
                         case .noMatch: break
                         case .tooExpensive:
-                            fail("patternProperties", "'\(name.prefix(100))' could not be checked against the pattern \(pattern) within the budget of pattern steps", at: instancePath + "/" + JSONPointer.escape(name))
+                            fail(
+                                "patternProperties",
+                                "'\(name.prefix(100))' could not be checked against the pattern \(pattern) within the budget of pattern steps",
+                                at: instancePath + "/" + JSONPointer.escape(name)
+                            )
                         }
                     }
                 }
             }
             for (pattern, child) in patterns {
                 for (name, value) in members where matching[pattern]?.contains(name) == true {
-                    result.absorbIssues(sub(child, value, "patternProperties/" + JSONPointer.escape(pattern), path: instancePath + "/" + JSONPointer.escape(name)))
+                    result.absorbIssues(
+                        sub(child, value, "patternProperties/" + JSONPointer.escape(pattern), path: instancePath + "/" + JSONPointer.escape(name))
+                    )
                     result.properties.insert(name)
                 }
             }
@@ -206,7 +238,9 @@ struct Evaluator {
                 for (name, value) in members where properties[name] == nil && !matching.values.contains(where: { $0.contains(name) }) {
                     let evaluation = sub(child, value, "additionalProperties", path: instancePath + "/" + JSONPointer.escape(name))
                     if child == .bool(false) {
-                        if !evaluation.valid { fail("additionalProperties", "'\(name.prefix(100))' is not allowed", at: instancePath + "/" + JSONPointer.escape(name)) }
+                        if !evaluation.valid {
+                            fail("additionalProperties", "'\(name.prefix(100))' is not allowed", at: instancePath + "/" + JSONPointer.escape(name))
+                        }
                     } else {
                         result.absorbIssues(evaluation)
                     }
@@ -218,7 +252,11 @@ struct Evaluator {
                     let evaluation = sub(child, .string(name), "propertyNames", path: instancePath + "/" + JSONPointer.escape(name))
                     // Reported at the member itself, so that a client can point at it.
                     if !evaluation.valid {
-                        fail("propertyNames", "the name '\(name.prefix(100))' is not allowed: \(evaluation.issues[0].message)", at: instancePath + "/" + JSONPointer.escape(name))
+                        fail(
+                            "propertyNames",
+                            "the name '\(name.prefix(100))' is not allowed: \(evaluation.issues[0].message)",
+                            at: instancePath + "/" + JSONPointer.escape(name)
+                        )
                     }
                 }
             }
@@ -233,8 +271,12 @@ struct Evaluator {
             for (name, child) in node["dependentSchemas"]?.objectValue ?? [:] where members[name] != nil {
                 result.absorb(sub(child, instance, "dependentSchemas/" + JSONPointer.escape(name)))
             }
-            if let bound = node["maxProperties"]?.numberValue?.int64, members.count > bound { fail("maxProperties", "must have at most \(bound) members") }
-            if let bound = node["minProperties"]?.numberValue?.int64, members.count < bound { fail("minProperties", "must have at least \(bound) members") }
+            if let bound = node["maxProperties"]?.numberValue?.int64, members.count > bound {
+                fail("maxProperties", "must have at most \(bound) members")
+            }
+            if let bound = node["minProperties"]?.numberValue?.int64, members.count < bound {
+                fail("minProperties", "must have at least \(bound) members")
+            }
         default:
             break
         }
@@ -266,7 +308,10 @@ struct Evaluator {
                 }
             }
             if matches.count != 1 {
-                fail("oneOf", matches.isEmpty ? "must match exactly one of oneOf, matches none" : "must match exactly one of oneOf, matches \(matches.count)")
+                fail(
+                    "oneOf",
+                    matches.isEmpty ? "must match exactly one of oneOf, matches none" : "must match exactly one of oneOf, matches \(matches.count)"
+                )
             }
         }
         if let negated = node["not"], sub(negated, instance, "not").valid {
@@ -285,14 +330,18 @@ struct Evaluator {
         if let child = node["unevaluatedItems"], case .array(let items) = instance, !result.allItems {
             for index in items.indices where !result.items.contains(index) {
                 let evaluation = sub(child, items[index], "unevaluatedItems", path: instancePath + "/\(index)")
-                if !evaluation.valid { fail("unevaluatedItems", "item \(index) is not allowed: \(evaluation.issues[0].message)", at: instancePath + "/\(index)") }
+                if !evaluation.valid {
+                    fail("unevaluatedItems", "item \(index) is not allowed: \(evaluation.issues[0].message)", at: instancePath + "/\(index)")
+                }
             }
             result.allItems = true
         }
         if let child = node["unevaluatedProperties"], case .object(let members) = instance {
             for (name, value) in members where !result.properties.contains(name) {
                 let evaluation = sub(child, value, "unevaluatedProperties", path: instancePath + "/" + JSONPointer.escape(name))
-                if !evaluation.valid { fail("unevaluatedProperties", "'\(name.prefix(100))' is not allowed", at: instancePath + "/" + JSONPointer.escape(name)) }
+                if !evaluation.valid {
+                    fail("unevaluatedProperties", "'\(name.prefix(100))' is not allowed", at: instancePath + "/" + JSONPointer.escape(name))
+                }
                 result.properties.insert(name)
             }
         }
@@ -311,7 +360,8 @@ struct Evaluator {
     static func isMultiple(_ number: JSONNumber, of divisor: JSONNumber) -> Bool {
         guard divisor.double > 0 else { return false }
         if let value = Decimal(string: number.literal), let step = Decimal(string: divisor.literal), step != 0,
-           abs(number.double) < 1e30, divisor.double > 1e-30 {
+            abs(number.double) < 1e30, divisor.double > 1e-30
+        {
             var quotient = value / step
             var rounded = Decimal()
             NSDecimalRound(&rounded, &quotient, 0, .plain)

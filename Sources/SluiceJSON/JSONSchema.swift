@@ -89,7 +89,12 @@ public struct JSONSchema: Sendable {
         guard let located = locate("#" + pointer, base: baseURI) else { return nil }
         var evaluator = Evaluator(schema: self, limit: limit)
         let result = evaluator.evaluate(
-            located.schema, instance, base: baseURI, instancePath: "", keywordPath: pointer, dynamicScope: [baseURI]
+            located.schema,
+            instance,
+            base: baseURI,
+            instancePath: "",
+            keywordPath: pointer,
+            dynamicScope: [baseURI]
         )
         return Array(result.issues.prefix(limit))
     }
@@ -148,7 +153,8 @@ private struct Indexer {
 
     mutating func index(_ schema: JSONValue, base: String, pointer: String) throws(JSONSchema.SchemaError) {
         switch schema {
-        case .bool: if pointer.isEmpty { resources[base] = .init(schema: schema, base: base) }
+        case .bool:
+            if pointer.isEmpty { resources[base] = .init(schema: schema, base: base) }
             return
         case .object: break
         default: throw JSONSchema.SchemaError(pointer: pointer, reason: "a schema is an object or a boolean")
@@ -184,7 +190,8 @@ private struct Indexer {
         if let pattern = schema["pattern"] {
             guard let text = pattern.stringValue, patterns.add(text) else {
                 throw JSONSchema.SchemaError(
-                    pointer: pointer + "/pattern", reason: "not a regular expression this validator can compile: \(patterns.lastError ?? "not a string")"
+                    pointer: pointer + "/pattern",
+                    reason: "not a regular expression this validator can compile: \(patterns.lastError ?? "not a string")"
                 )
             }
         }
@@ -198,7 +205,8 @@ private struct Indexer {
                 for (name, sub) in map {
                     if keyword == "patternProperties", !patterns.add(name) {
                         throw JSONSchema.SchemaError(
-                            pointer: here, reason: "'\(name)' is not a regular expression this validator can compile: \(patterns.lastError ?? "")"
+                            pointer: here,
+                            reason: "'\(name)' is not a regular expression this validator can compile: \(patterns.lastError ?? "")"
                         )
                     }
                     try index(sub, base: base, pointer: here + "/" + JSONPointer.escape(name))

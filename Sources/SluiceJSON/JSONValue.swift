@@ -76,8 +76,12 @@ extension JSONValue {
         case .null: hasher.combine(0)
         case .bool(let value): hasher.combine(value)
         case .number(let number): hasher.combine(number)
-        case .string(let text): hasher.combine(text.utf8.count); for byte in text.utf8 { hasher.combine(byte) }
-        case .array(let items): hasher.combine(items.count); for item in items { hasher.combine(item) }
+        case .string(let text):
+            hasher.combine(text.utf8.count)
+            for byte in text.utf8 { hasher.combine(byte) }
+        case .array(let items):
+            hasher.combine(items.count)
+            for item in items { hasher.combine(item) }
         case .object(let members): hasher.combine(members.count)
         }
     }
@@ -166,7 +170,8 @@ public enum JSONPointer {
                 current = next
             case .array(let items):
                 guard let index = Int(token), index >= 0, index < items.count,
-                      token == "0" || !token.hasPrefix("0") else { return nil }
+                    token == "0" || !token.hasPrefix("0")
+                else { return nil }
                 current = items[index]
             default:
                 return nil

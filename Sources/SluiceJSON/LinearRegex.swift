@@ -203,7 +203,9 @@ extension LinearRegex {
             table[short] = [category]
             table[long] = [category]
         }
-        for (short, long) in [("L", "Letter"), ("M", "Mark"), ("N", "Number"), ("P", "Punctuation"), ("S", "Symbol"), ("Z", "Separator"), ("C", "Other")] {
+        for (short, long) in [
+            ("L", "Letter"), ("M", "Mark"), ("N", "Number"), ("P", "Punctuation"), ("S", "Symbol"), ("Z", "Separator"), ("C", "Other"),
+        ] {
             let group = single.filter { $0.0.hasPrefix(short) }.map(\.2)
             table[short] = group
             table[long] = group
@@ -261,7 +263,12 @@ extension LinearRegex {
             case 0x3F: bounds = (0, 1)  // ?
             case 0x7B:  // {
                 let saved = index
-                if let counted = parseBraces() { bounds = counted } else { index = saved; return atom }
+                if let counted = parseBraces() {
+                    bounds = counted
+                } else {
+                    index = saved
+                    return atom
+                }
                 index -= 1
             default: return atom
             }
@@ -382,7 +389,10 @@ extension LinearRegex {
             return result
         }
 
-        enum ClassAtom { case single(UInt32), set(CharacterSet) }
+        enum ClassAtom {
+            case single(UInt32)
+            case set(CharacterSet)
+        }
 
         mutating func classAtom() throws(SyntaxError) -> ClassAtom {
             guard let scalar = peek else { throw error("missing ']'") }
@@ -494,7 +504,9 @@ extension LinearRegex {
 
         mutating func emit(_ node: Node) throws(SyntaxError) {
             guard code.count <= LinearRegex.maxProgram else {
-                throw SyntaxError(description: "the pattern is too large (over \(LinearRegex.maxProgram) states once its repetitions are counted out)")
+                throw SyntaxError(
+                    description: "the pattern is too large (over \(LinearRegex.maxProgram) states once its repetitions are counted out)"
+                )
             }
             switch node {
             case .empty: break

@@ -22,9 +22,11 @@ public enum SchemaCompatibility {
         return found
     }
 
-    private static let unprovable = ["$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "pattern",
-                                     "patternProperties", "dependentRequired", "dependentSchemas", "contains", "prefixItems",
-                                     "unevaluatedProperties", "unevaluatedItems", "propertyNames"]
+    private static let unprovable = [
+        "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "pattern",
+        "patternProperties", "dependentRequired", "dependentSchemas", "contains", "prefixItems",
+        "unevaluatedProperties", "unevaluatedItems", "propertyNames",
+    ]
 
     private static func compare(reader: JSONValue, writer: JSONValue, pointer: String, into found: inout [Violation]) {
         func report(_ rule: String, _ message: String, at path: String = pointer) {
@@ -39,9 +41,11 @@ public enum SchemaCompatibility {
         let writerMembers = writer.objectValue ?? [:]
 
         for keyword in unprovable where readerMembers[keyword] != writerMembers[keyword] && readerMembers[keyword] != nil {
-            report("\(keyword.uppercased().replacingOccurrences(of: "$", with: ""))_CHANGED",
-                   "'\(keyword)' changed; its compatibility cannot be proved (keep it unchanged, or use compatibility NONE)",
-                   at: pointer + "/" + JSONPointer.escape(keyword))
+            report(
+                "\(keyword.uppercased().replacingOccurrences(of: "$", with: ""))_CHANGED",
+                "'\(keyword)' changed; its compatibility cannot be proved (keep it unchanged, or use compatibility NONE)",
+                at: pointer + "/" + JSONPointer.escape(keyword)
+            )
         }
 
         // Types: the reader must take every type the writer allows.
@@ -58,7 +62,9 @@ public enum SchemaCompatibility {
         if let readerEnum = readerMembers["enum"]?.arrayValue {
             if let writerEnum = writerMembers["enum"]?.arrayValue {
                 let lost = writerEnum.filter { !readerEnum.contains($0) }
-                if !lost.isEmpty { report("ENUM_NARROWED", "no longer accepts \(lost.map(\.jsonText).joined(separator: ", "))", at: pointer + "/enum") }
+                if !lost.isEmpty {
+                    report("ENUM_NARROWED", "no longer accepts \(lost.map(\.jsonText).joined(separator: ", "))", at: pointer + "/enum")
+                }
             } else if let constant = writerMembers["const"] {
                 if !readerEnum.contains(constant) { report("ENUM_NARROWED", "no longer accepts \(constant.jsonText)", at: pointer + "/enum") }
             } else {
@@ -66,7 +72,8 @@ public enum SchemaCompatibility {
             }
         }
         if let constant = readerMembers["const"], writerMembers["const"] != constant,
-           writerMembers["enum"]?.arrayValue.map({ $0.allSatisfy { $0 == constant } }) != true {
+            writerMembers["enum"]?.arrayValue.map({ $0.allSatisfy { $0 == constant } }) != true
+        {
             report("CONST_CHANGED", "now only \(constant.jsonText.prefix(100))", at: pointer + "/const")
         }
 
@@ -120,8 +127,11 @@ public enum SchemaCompatibility {
             if let read = readerProperties[name] {
                 compare(reader: read, writer: written, pointer: here, into: &found)
             } else if readerAdditional == .bool(false) {
-                report("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", "'\(name)' was removed while other properties are refused",
-                       at: pointer + "/properties")
+                report(
+                    "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+                    "'\(name)' was removed while other properties are refused",
+                    at: pointer + "/properties"
+                )
             } else {
                 compare(reader: readerAdditional, writer: written, pointer: pointer + "/additionalProperties", into: &found)
             }
@@ -133,9 +143,11 @@ public enum SchemaCompatibility {
             compare(reader: read, writer: writerAdditional, pointer: pointer + "/properties/" + JSONPointer.escape(name), into: &found)
             if found.count > before {
                 found.removeSubrange(before...)
-                report("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
-                       "'\(name)' is new and constrained, but earlier data may hold it with any value (close the earlier schema with additionalProperties: false, or leave '\(name)' unconstrained)",
-                       at: pointer + "/properties/" + JSONPointer.escape(name))
+                report(
+                    "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+                    "'\(name)' is new and constrained, but earlier data may hold it with any value (close the earlier schema with additionalProperties: false, or leave '\(name)' unconstrained)",
+                    at: pointer + "/properties/" + JSONPointer.escape(name)
+                )
             }
         }
         if readerMembers["additionalProperties"] != nil, !(readerAdditional == writerAdditional) {

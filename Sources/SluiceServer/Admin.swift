@@ -16,7 +16,9 @@ public struct Admin: Sendable {
 
     /// Runs `body` with a started database client and hashing pool, then stops them.
     public static func with<T: Sendable>(
-        _ configuration: SluiceConfiguration, logger: Logger, _ body: @Sendable (Admin) async throws -> T
+        _ configuration: SluiceConfiguration,
+        logger: Logger,
+        _ body: @Sendable (Admin) async throws -> T
     ) async throws -> T {
         let pool = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
         // Migrations and recovery from a shell may take long; they still may not hang.
@@ -61,13 +63,27 @@ public struct Admin: Sendable {
             let tenant = try await TenantRepository(logger: logger).create(id: .v7(), name: name, on: connection)
             try await MembershipRepository(logger: logger).add(tenantID: tenant.id, userID: user.id, role: .owner, on: connection)
             try await audit.append(
-                AuditRecord(tenantID: tenant.id, actor: .system, action: "tenant.created", targetType: "tenant",
-                            targetID: tenant.id.lowercased, details: ["name": name], origin: .commandLine),
+                AuditRecord(
+                    tenantID: tenant.id,
+                    actor: .system,
+                    action: "tenant.created",
+                    targetType: "tenant",
+                    targetID: tenant.id.lowercased,
+                    details: ["name": name],
+                    origin: .commandLine
+                ),
                 on: connection
             )
             try await audit.append(
-                AuditRecord(tenantID: tenant.id, actor: .system, action: "member.added", targetType: "user",
-                            targetID: user.id.lowercased, details: ["role": "owner", "email": user.email], origin: .commandLine),
+                AuditRecord(
+                    tenantID: tenant.id,
+                    actor: .system,
+                    action: "member.added",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    details: ["role": "owner", "email": user.email],
+                    origin: .commandLine
+                ),
                 on: connection
             )
             return (tenant, user)
@@ -87,11 +103,12 @@ public struct Admin: Sendable {
         }
         if case .events(let count) = quota, count < 0 { throw SluiceError.badRequest("A quota is 0 or more events.") }
         return try await client.transaction(logger: logger) { connection in
-            let override: Int64?? = switch quota {
-            case .keep: nil
-            case .plan: .some(nil)
-            case .events(let count): .some(Int64(count))
-            }
+            let override: Int64?? =
+                switch quota {
+                case .keep: nil
+                case .plan: .some(nil)
+                case .events(let count): .some(Int64(count))
+                }
             let rows = try await connection.query(
                 """
                 UPDATE tenants SET plan = coalesce(\(plan), plan),
@@ -104,9 +121,15 @@ public struct Admin: Sendable {
             for try await row in rows.decode((String, Int64?).self) { result = row }
             guard let (name, monthly) = result else { throw SluiceError.notFound("Tenant \(tenantID.lowercased)") }
             try await audit.append(
-                AuditRecord(tenantID: tenantID, actor: .system, action: "tenant.plan.changed", targetType: "tenant",
-                            targetID: tenantID.lowercased,
-                            details: ["plan": name, "monthlyEventQuota": monthly.map(String.init) ?? "plan"], origin: .commandLine),
+                AuditRecord(
+                    tenantID: tenantID,
+                    actor: .system,
+                    action: "tenant.plan.changed",
+                    targetType: "tenant",
+                    targetID: tenantID.lowercased,
+                    details: ["plan": name, "monthlyEventQuota": monthly.map(String.init) ?? "plan"],
+                    origin: .commandLine
+                ),
                 on: connection
             )
             let effective = monthly.map(Int.init) ?? plans[name]?.monthlyEvents
@@ -136,8 +159,15 @@ public struct Admin: Sendable {
                 try await memberships.add(tenantID: tenantID, userID: user.id, role: role, on: connection)
             }
             try await audit.append(
-                AuditRecord(tenantID: tenantID, actor: .system, action: "member.added", targetType: "user",
-                            targetID: user.id.lowercased, details: ["role": role.rawValue, "email": user.email], origin: .commandLine),
+                AuditRecord(
+                    tenantID: tenantID,
+                    actor: .system,
+                    action: "member.added",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    details: ["role": role.rawValue, "email": user.email],
+                    origin: .commandLine
+                ),
                 on: connection
             )
             return user
@@ -163,8 +193,14 @@ public struct Admin: Sendable {
             for (tenant, _) in try await MembershipRepository(logger: logger).memberships(userID: user.id, on: connection) {
                 try await RefreshTokenRepository(logger: logger).revokeAll(tenantID: tenant.id, userID: user.id, on: connection)
                 try await audit.append(
-                    AuditRecord(tenantID: tenant.id, actor: .system, action: "user.password.reset", targetType: "user",
-                                targetID: user.id.lowercased, origin: .commandLine),
+                    AuditRecord(
+                        tenantID: tenant.id,
+                        actor: .system,
+                        action: "user.password.reset",
+                        targetType: "user",
+                        targetID: user.id.lowercased,
+                        origin: .commandLine
+                    ),
                     on: connection
                 )
             }
@@ -175,7 +211,10 @@ public struct Admin: Sendable {
         let exists = try await client.withConnection { try await TenantRepository(logger: logger).find(id: tenantID, on: $0) != nil }
         guard exists else { throw SluiceError.notFound("Tenant \(tenantID.lowercased)") }
         return try await ApiKeyService(client: client, logger: logger, audit: audit).create(
-            tenantID: tenantID, creator: .system, .init(name: name, scopes: scopes, streams: streams), origin: .commandLine
+            tenantID: tenantID,
+            creator: .system,
+            .init(name: name, scopes: scopes, streams: streams),
+            origin: .commandLine
         )
     }
 

@@ -4,20 +4,23 @@ import Logging
 import NIOPosix
 import OpenAPIHummingbird
 import PasswordHashing
-import Prometheus
 import PostgresNIO
+import Prometheus
 import Redis
 import ServiceLifecycle
 
 /// The one place where Sluice is wired: configuration in, a runnable application out.
 /// The `sluice` command and the tests both start here.
 public func buildApplication(
-    _ configuration: SluiceConfiguration, logger: Logger = Logger(label: "sluice")
+    _ configuration: SluiceConfiguration,
+    logger: Logger = Logger(label: "sluice")
 ) async throws -> some ApplicationProtocol {
     var logger = logger
     logger.logLevel = configuration.logLevel
     if configuration.jwtKeyIsEphemeral {
-        logger.warning("SLUICE_JWT_KEYS is not set: using a key made at start-up; access tokens will not survive a restart or work across nodes, and without SLUICE_AUDIT_KEYS audit entries keyed now will not verify after one")
+        logger.warning(
+            "SLUICE_JWT_KEYS is not set: using a key made at start-up; access tokens will not survive a restart or work across nodes, and without SLUICE_AUDIT_KEYS audit entries keyed now will not verify after one"
+        )
     }
 
     if configuration.migrateOnStart {
@@ -31,18 +34,24 @@ public func buildApplication(
     hashingPool.start()
     let hasher = PasswordHasher(threadPool: hashingPool)
     let migrator = try Migrator(directory: configuration.migrationsDirectory, logger: logger)
-    let tokens = try await AccessTokens(configuration: {
-        var tokenConfiguration = AccessTokens.Configuration(keys: configuration.jwtKeys, signingKeyID: configuration.jwtSigningKeyID)
-        tokenConfiguration.lifetime = configuration.accessTokenLifetime
-        return tokenConfiguration
-    }())
+    let tokens = try await AccessTokens(
+        configuration: {
+            var tokenConfiguration = AccessTokens.Configuration(keys: configuration.jwtKeys, signingKeyID: configuration.jwtSigningKeyID)
+            tokenConfiguration.lifetime = configuration.accessTokenLifetime
+            return tokenConfiguration
+        }()
+    )
     let audit = AuditLog(client: client, logger: logger, keys: configuration.auditKeyring())
     let refusals = RefusalAudit(audit: audit, logger: logger)
     var authConfiguration = AuthService.Configuration()
     authConfiguration.refreshTokenLifetime = configuration.refreshTokenLifetime
     let redis = try configuration.redisURL.map { RedisClient(configuration: try RedisConfiguration(url: $0), logger: logger) }
     let auth = AuthService(
-        configuration: authConfiguration, client: client, logger: logger, hasher: hasher, tokens: tokens,
+        configuration: authConfiguration,
+        client: client,
+        logger: logger,
+        hasher: hasher,
+        tokens: tokens,
         throttle: redis.map { RedisLoginThrottle(redis: $0, configuration: configuration.loginThrottle, logger: logger) }
             ?? InProcessLoginThrottle(configuration: configuration.loginThrottle),
         signups: {
@@ -50,27 +59,37 @@ public func buildApplication(
             var signups = InProcessLoginThrottle.Configuration()
             signups.failuresPerAccount = configuration.signupsPerAddress
             signups.window = 3600
-            return redis.map { RedisLoginThrottle(redis: $0, configuration: signups, logger: logger) } ?? InProcessLoginThrottle(configuration: signups)
+            return redis.map { RedisLoginThrottle(redis: $0, configuration: signups, logger: logger) }
+                ?? InProcessLoginThrottle(configuration: signups)
         }(),
-        refusals: refusals, audit: audit, decoyHash: try await hasher.hash(UUID().uuidString)
+        refusals: refusals,
+        audit: audit,
+        decoyHash: try await hasher.hash(UUID().uuidString)
     )
     let maintenance = EventStoreMaintenance(client: client, logger: logger)
     var services: [any Service] = [pool]
     let limiter: any RateLimiter
     let metrics = PrometheusCollectorRegistry()
     let fallbacks = metrics.makeCounter(
-        name: "sluice_rate_limit_redis_fallbacks_total", help: "Limit checks done without Redis (fail open) or refused for want of it (fail closed)."
+        name: "sluice_rate_limit_redis_fallbacks_total",
+        help: "Limit checks done without Redis (fail open) or refused for want of it (fail closed)."
     )
     let keyCache = ApiKeyCache(redis: redis, logger: logger)
     if let redis {
         services.append(redis)
-        services.append(RedisSubscriber(configuration: redis.configuration, channel: ApiKeyCache.channel, logger: logger) { event in
-            keyCache.handle(event)
-        })
-        let leasing = LeasingRateLimiter(ResilientRateLimiter(
-            primary: RedisRateLimiter(redis: redis), fallback: InProcessRateLimiter(),
-            onFailure: configuration.rateLimits.onRedisFailure, fallbacks: { fallbacks.increment() }
-        ))
+        services.append(
+            RedisSubscriber(configuration: redis.configuration, channel: ApiKeyCache.channel, logger: logger) { event in
+                keyCache.handle(event)
+            }
+        )
+        let leasing = LeasingRateLimiter(
+            ResilientRateLimiter(
+                primary: RedisRateLimiter(redis: redis),
+                fallback: InProcessRateLimiter(),
+                onFailure: configuration.rateLimits.onRedisFailure,
+                fallbacks: { fallbacks.increment() }
+            )
+        )
         // After Redis: stopped before it, handing its quota leases back.
         services.append(leasing)
         limiter = leasing
@@ -81,16 +100,24 @@ public func buildApplication(
         limiter = InProcessRateLimiter()
     }
     let plans = TenantPlans(
-        client: client, logger: logger, plans: configuration.rateLimits.plans, defaultPlan: configuration.rateLimits.defaultPlan
+        client: client,
+        logger: logger,
+        plans: configuration.rateLimits.plans,
+        defaultPlan: configuration.rateLimits.defaultPlan
     )
     let usage = UsageRecorder(client: client, logger: logger)
     services.append(usage)
     let limits = RateLimits(
-        configuration: configuration.rateLimits, limiter: limiter, plans: plans,
-        usage: usage, now: configuration.clock,
+        configuration: configuration.rateLimits,
+        limiter: limiter,
+        plans: plans,
+        usage: usage,
+        now: configuration.clock,
         refusals: RateLimits.Kind.allCases.reduce(into: [:]) { counters, kind in
             counters[kind] = metrics.makeCounter(
-                name: "sluice_limit_refusals_total", labels: [("limit", kind.rawValue)], help: "Requests refused (429) by a rate limit or quota."
+                name: "sluice_limit_refusals_total",
+                labels: [("limit", kind.rawValue)],
+                help: "Requests refused (429) by a rate limit or quota."
             )
         }
     )
@@ -103,10 +130,16 @@ public func buildApplication(
     let notifier = EventNotifier(client: client, logger: logger)
     services.append(notifier)
     let ingestService = IngestService(
-        catalog: catalog, appender: appender, schemas: schemaCache, quarantine: quarantineStore, notifier: notifier, logger: logger
+        catalog: catalog,
+        appender: appender,
+        schemas: schemaCache,
+        quarantine: quarantineStore,
+        notifier: notifier,
+        logger: logger
     )
     let secrets = configuration.secretBox()
-    let worker = configuration.workers.concurrency > 0
+    let worker =
+        configuration.workers.concurrency > 0
         ? DeliveryWorker.make(configuration, client: client, logger: logger, notifier: notifier, audit: audit, metrics: metrics) : nil
     // A ServiceGroup stops its services in reverse order: each HTTP client is listed before the
     // workers using it, so that it closes after they have stopped.
@@ -118,31 +151,63 @@ public func buildApplication(
     if let puller { services += [puller.shutdown, puller.service] }
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
     let ingest = IngestRoutes(
-        service: ingestService, webhooks: webhooks, limits: limits, maxBodyBytes: configuration.maxBodyBytes,
+        service: ingestService,
+        webhooks: webhooks,
+        limits: limits,
+        maxBodyBytes: configuration.maxBodyBytes,
         contract: try Contract.current.get()
     )
     let consumerGroups = ConsumerGroupService(
-        client: client, logger: logger, audit: audit, reader: EventReader(client: client, logger: logger), notifier: notifier
+        client: client,
+        logger: logger,
+        audit: audit,
+        reader: EventReader(client: client, logger: logger),
+        notifier: notifier
     )
     let api = APIImplementation(
-        client: client, logger: logger, migrator: migrator, auth: auth,
-        members: MemberService(client: client, logger: logger, audit: audit, auth: auth), apiKeys: apiKeys, audit: audit,
-        streams: streams, reader: EventReader(client: client, logger: logger),
+        client: client,
+        logger: logger,
+        migrator: migrator,
+        auth: auth,
+        members: MemberService(client: client, logger: logger, audit: audit, auth: auth),
+        apiKeys: apiKeys,
+        audit: audit,
+        streams: streams,
+        reader: EventReader(client: client, logger: logger),
         registry: SchemaRegistry(client: client, logger: logger, audit: audit, streams: streams, cache: schemaCache),
-        webhooks: webhooks, limits: limits, metrics: metrics,
+        webhooks: webhooks,
+        limits: limits,
+        metrics: metrics,
         quarantine: QuarantineService(
-            client: client, logger: logger, audit: audit, streams: streams, store: quarantineStore, ingest: ingestService
+            client: client,
+            logger: logger,
+            audit: audit,
+            streams: streams,
+            store: quarantineStore,
+            ingest: ingestService
         ),
         consumerGroups: consumerGroups,
         subscriptions: SubscriptionService(
-            client: client, logger: logger, audit: audit, box: secrets, consumerGroups: consumerGroups,
-            allowPrivateNetworks: configuration.workers.allowPrivateNetworks, wakeWorkers: { worker?.service.wakeRetries() }
+            client: client,
+            logger: logger,
+            audit: audit,
+            box: secrets,
+            consumerGroups: consumerGroups,
+            allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
+            wakeWorkers: { worker?.service.wakeRetries() }
         ),
         analytics: AnalyticsService(
-            client: client, logger: logger, audit: audit, cache: EntityColumnCache(capacity: configuration.analytics.cacheBytes, metrics: metrics)
+            client: client,
+            logger: logger,
+            audit: audit,
+            cache: EntityColumnCache(capacity: configuration.analytics.cacheBytes, metrics: metrics)
         ),
         sources: PullSourceService(
-            client: client, logger: logger, audit: audit, box: secrets, allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
+            client: client,
+            logger: logger,
+            audit: audit,
+            box: secrets,
+            allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
             wakeWorkers: { puller?.service.wake() }
         )
     )
@@ -165,7 +230,10 @@ public func buildApplication(
         .add(middleware: RateLimitMiddleware(limits: limits))
         .add(middleware: OpenAPIRequestContextMiddleware())
     let checked = ContractTransport(
-        base: generated, contract: contract, refusals: refusals, maxBodyBytes: configuration.maxBodyBytes
+        base: generated,
+        contract: contract,
+        refusals: refusals,
+        maxBodyBytes: configuration.maxBodyBytes
     )
     try api.registerHandlers(on: HandRoutedTransport(base: checked, excluded: IngestRoutes.operations), configuration: .sluice)
     ingest.register(on: router)
@@ -174,9 +242,12 @@ public func buildApplication(
     let connectionLimits = configuration.connections
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionGuard(limits: connectionLimits, open: open)], idleTimeout: connectionLimits.idleTimeout
-        )),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(limits: connectionLimits, open: open)],
+                idleTimeout: connectionLimits.idleTimeout
+            )
+        ),
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
         services: services + [ThreadPoolService(pool: hashingPool), maintenance],
         logger: logger
@@ -212,16 +283,25 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
     let client = Database(client: pool, configuration: configuration.database, logger: logger)
     let notifier = EventNotifier(client: client, logger: logger)
     let metrics = PrometheusCollectorRegistry()
-    let worker = configuration.workers.concurrency > 0
+    let worker =
+        configuration.workers.concurrency > 0
         ? DeliveryWorker.make(
-            configuration, client: client, logger: logger, notifier: notifier, audit: AuditLog(client: client, logger: logger, keys: configuration.auditKeyring()), metrics: metrics
+            configuration,
+            client: client,
+            logger: logger,
+            notifier: notifier,
+            audit: AuditLog(client: client, logger: logger, keys: configuration.auditKeyring()),
+            metrics: metrics
         ) : nil
     let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics)
     let catalog = StreamCatalog(client: client, logger: logger)
     let ingest = IngestService(
-        catalog: catalog, appender: EventAppender(store: EventStore(client: client, logger: logger)),
-        schemas: SchemaCache(client: client, logger: logger), quarantine: QuarantineStore(client: client, logger: logger),
-        notifier: notifier, logger: logger
+        catalog: catalog,
+        appender: EventAppender(store: EventStore(client: client, logger: logger)),
+        schemas: SchemaCache(client: client, logger: logger),
+        quarantine: QuarantineStore(client: client, logger: logger),
+        notifier: notifier,
+        logger: logger
     )
     let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingest, catalog: catalog, metrics: metrics)
     var services: [any Service] = [pool, notifier]
@@ -236,17 +316,27 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
         let open = OpenConnections(limit: connectionLimits.maxConnections)
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
-        router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))) }
+        router.get("healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))
+            )
         }
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [ConnectionGuard(limits: connectionLimits, open: open)], idleTimeout: connectionLimits.idleTimeout
-            )),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionGuard(limits: connectionLimits, open: open)],
+                    idleTimeout: connectionLimits.idleTimeout
+                )
+            ),
             configuration: .init(address: .hostname(address.hostname, port: address.port), serverName: "sluice-worker"),
-            services: services, logger: logger
+            services: services,
+            logger: logger
         )
         try await runUntilSignalled([app], configuration, logger: logger)
     } else {
@@ -259,7 +349,11 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
 /// cancellation for 5 s more ends the process (a `fatalError` naming it) rather than
 /// keeping a stopped node alive.
 public func runUntilSignalled(_ services: [any Service], _ configuration: SluiceConfiguration, logger: Logger) async throws {
-    var group = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    var group = ServiceGroupConfiguration(
+        services: services.map { .init(service: $0) },
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
+    )
     group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
     group.maximumCancellationDuration = .seconds(5)
     try await ServiceGroup(configuration: group).run()

@@ -69,7 +69,8 @@ public struct SluiceConfiguration: Sendable {
             ephemeral = true
         }
         var configuration = Self(
-            databaseURL: databaseURL, jwtKeys: keys,
+            databaseURL: databaseURL,
+            jwtKeys: keys,
             jwtSigningKeyID: environment["SLUICE_JWT_SIGNING_KEY_ID"] ?? keys[0].id,
             migrationsDirectory: environment["SLUICE_MIGRATIONS_DIR"] ?? defaultMigrationsDirectory()
         )
@@ -79,7 +80,9 @@ public struct SluiceConfiguration: Sendable {
         if let value = environment["SLUICE_RATE_LIMITS_ENABLED"] { configuration.rateLimits.enabled = value != "false" && value != "0" }
         if let value = environment["SLUICE_PLANS"] { try Plan.parse(value, into: &configuration.rateLimits.plans) }
         if let value = environment["SLUICE_DEFAULT_PLAN"] {
-            guard configuration.rateLimits.plans[value] != nil else { throw ConfigurationError("SLUICE_DEFAULT_PLAN '\(value)' is not a configured plan") }
+            guard configuration.rateLimits.plans[value] != nil else {
+                throw ConfigurationError("SLUICE_DEFAULT_PLAN '\(value)' is not a configured plan")
+            }
             configuration.rateLimits.defaultPlan = value
         }
         if let value = environment["SLUICE_RATE_LIMIT_ON_REDIS_FAILURE"] {
@@ -106,7 +109,9 @@ public struct SluiceConfiguration: Sendable {
         if let value = environment["SLUICE_MAX_CONNECTIONS"] {
             configuration.connections.maxConnections = try int(value, "SLUICE_MAX_CONNECTIONS", 1...1_000_000)
         }
-        if let value = environment["SLUICE_MAX_BODY_BYTES"] { configuration.maxBodyBytes = try int(value, "SLUICE_MAX_BODY_BYTES", 1024...(64 << 20)) }
+        if let value = environment["SLUICE_MAX_BODY_BYTES"] {
+            configuration.maxBodyBytes = try int(value, "SLUICE_MAX_BODY_BYTES", 1024...(64 << 20))
+        }
         if let value = environment["SLUICE_ACCESS_TOKEN_TTL_SECONDS"] {
             configuration.accessTokenLifetime = .seconds(try int(value, "SLUICE_ACCESS_TOKEN_TTL_SECONDS", 30...86_400))
         }
@@ -145,7 +150,9 @@ public struct SluiceConfiguration: Sendable {
         if let value = environment["SLUICE_DATABASE_TIMEOUT_SECONDS"] {
             configuration.database.callTimeout = .seconds(try int(value, "SLUICE_DATABASE_TIMEOUT_SECONDS", 1...3600))
         }
-        if let value = environment["SLUICE_DATABASE_POOL_SIZE"] { configuration.databasePoolSize = try int(value, "SLUICE_DATABASE_POOL_SIZE", 1...1000) }
+        if let value = environment["SLUICE_DATABASE_POOL_SIZE"] {
+            configuration.databasePoolSize = try int(value, "SLUICE_DATABASE_POOL_SIZE", 1...1000)
+        }
         if let value = environment["SLUICE_MIGRATE_ON_START"] { configuration.migrateOnStart = value != "false" && value != "0" }
         if let value = environment["SLUICE_WORKER_CONCURRENCY"] {
             configuration.workers.concurrency = try int(value, "SLUICE_WORKER_CONCURRENCY", 0...1000)
@@ -239,8 +246,12 @@ public struct SluiceConfiguration: Sendable {
         default: throw ConfigurationError("sslmode '\(sslMode)' is not one of disable, prefer, require, verify-full")
         }
         var configuration = PostgresClient.Configuration(
-            host: host, port: url.port ?? 5432, username: user, password: url.password?.removingPercentEncoding,
-            database: database.isEmpty ? user : database, tls: tls
+            host: host,
+            port: url.port ?? 5432,
+            username: user,
+            password: url.password?.removingPercentEncoding,
+            database: database.isEmpty ? user : database,
+            tls: tls
         )
         configuration.options.maximumConnections = databasePoolSize
         configuration.options.minimumConnections = 0

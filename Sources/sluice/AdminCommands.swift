@@ -43,7 +43,8 @@ struct CreateTenant: AsyncParsableCommand {
 
 struct AddMember: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add-member", abstract: "Add a user (created if new) to a tenant, or change their role there."
+        commandName: "add-member",
+        abstract: "Add a user (created if new) to a tenant, or change their role there."
     )
     @OptionGroup var common: CommonOptions
     @Option(help: "The tenant id.") var tenant: String
@@ -125,17 +126,21 @@ struct Demo: AsyncParsableCommand {
                 tenant = try await admin.createTenant(name: "Demo", ownerEmail: email, password: password).0
             }
             let (_, secret) = try await admin.createApiKey(
-                tenantID: tenant.id, name: "demo producer", scopes: [.eventsWrite, .eventsRead, .streamsManage], streams: nil
+                tenantID: tenant.id,
+                name: "demo producer",
+                scopes: [.eventsWrite, .eventsRead, .streamsManage],
+                streams: nil
             )
             return ["DEMO_TENANT_ID=\(tenant.id.uuidString.lowercased())", "DEMO_API_KEY=\(secret)"]
         }
-        lines.forEach { print($0) }
+        for line in lines { print(line) }
     }
 }
 
 struct SetPlan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "set-plan", abstract: "Put a tenant on a plan (SLUICE_PLANS) and/or override its monthly event quota."
+        commandName: "set-plan",
+        abstract: "Put a tenant on a plan (SLUICE_PLANS) and/or override its monthly event quota."
     )
     @OptionGroup var common: CommonOptions
     @Option(help: "The tenant id.") var tenant: String

@@ -37,7 +37,9 @@ struct Generate: AsyncParsableCommand {
         }
         guard let serverURL = URL(string: url) else { throw ValidationError("'\(url)' is not a URL.") }
         let client = Client(
-            serverURL: serverURL, configuration: .sluice, transport: AsyncHTTPClientTransport(),
+            serverURL: serverURL,
+            configuration: .sluice,
+            transport: AsyncHTTPClientTransport(),
             middlewares: [BearerAuthentication(key)]
         )
         var world = SocialWorld(accounts: accounts, seed: seed)
@@ -88,7 +90,10 @@ struct Generate: AsyncParsableCommand {
             } else {
                 let result = try await client.ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok.body.json
                 await tally.add(
-                    stored: result.stored, duplicates: result.duplicates, rejected: result.rejected, failed: result.failed,
+                    stored: result.stored,
+                    duplicates: result.duplicates,
+                    rejected: result.rejected,
+                    failed: result.failed,
                     latency: ContinuousClock.now - started
                 )
             }
@@ -118,8 +123,16 @@ actor Tally {
         let p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
         latencies.removeAll(keepingCapacity: true)
-        var line = String(format: "%6.1fs stored %d duplicates %d rejected %d failed %d  p50 %.1f ms p99 %.1f ms",
-                          elapsed, stored, duplicates, rejected, failed, p50, p99)
+        var line = String(
+            format: "%6.1fs stored %d duplicates %d rejected %d failed %d  p50 %.1f ms p99 %.1f ms",
+            elapsed,
+            stored,
+            duplicates,
+            rejected,
+            failed,
+            p50,
+            p99
+        )
         if bursting { line += "  [burst]" }
         if let lastError { line += "  last error: \(lastError.prefix(120))" }
         lastError = nil
@@ -147,10 +160,15 @@ struct SocialWorld {
         var accounts: [Account] = []
         for index in 0..<count {
             let platform = platforms[index % platforms.count]
-            accounts.append(Account(
-                id: String(100_000 + index * 7919), handle: "\(names[index % names.count])_\(index)", platform: platform,
-                followers: Int(1_000 * pow(10, Double(random.next() % 300) / 100)), posts: []
-            ))
+            accounts.append(
+                Account(
+                    id: String(100_000 + index * 7919),
+                    handle: "\(names[index % names.count])_\(index)",
+                    platform: platform,
+                    followers: Int(1_000 * pow(10, Double(random.next() % 300) / 100)),
+                    posts: []
+                )
+            )
         }
         self.accounts = accounts
     }
@@ -197,8 +215,12 @@ struct SocialWorld {
         }
         accounts[index] = account
         return Components.Schemas.EventInput(
-            id: UUID().uuidString, _type: type, source: account.platform, key: "\(account.platform):\(account.id)",
-            occurredAt: Date(), data: try! OpenAPIValueContainer(unvalidatedValue: data)
+            id: UUID().uuidString,
+            _type: type,
+            source: account.platform,
+            key: "\(account.platform):\(account.id)",
+            occurredAt: Date(),
+            data: try! OpenAPIValueContainer(unvalidatedValue: data)
         )
     }
 }

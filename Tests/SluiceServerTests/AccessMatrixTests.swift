@@ -1,12 +1,13 @@
-import SluiceAPI
 import Foundation
 import Glibc
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import SluiceAPI
+import Testing
+
 @testable import SluiceJSON
 @testable import SluiceServer
-import Testing
 
 /// Every operation × every role and key scope against the one access table (the document's
 /// `x-sluice-permission`): refused (403) exactly when the table says so.
@@ -49,13 +50,27 @@ struct AccessMatrixTests {
                 case .admin, .developer, .viewer:
                     let role = credential == .admin ? "admin" : credential == .developer ? "developer" : "viewer"
                     let user = try await sluice.signup("matrix")
-                    let invited = try await sluice.send(.post, "/v1/members", body: #"{"email":"\#(user.email)","role":"\#(role)"}"#, headers: bearer(ownerToken))
+                    let invited = try await sluice.send(
+                        .post,
+                        "/v1/members",
+                        body: #"{"email":"\#(user.email)","role":"\#(role)"}"#,
+                        headers: bearer(ownerToken)
+                    )
                     let invitation = invited.problem["token"] as? String ?? ""
                     token = try await sluice.api(user.token).acceptInvitation(body: .json(.init(token: invitation))).ok.body.json.accessToken
                 case .eventsWrite, .eventsRead, .streamsManage, .adminKey:
-                    let scope = credential == .eventsWrite ? "events:write" : credential == .eventsRead ? "events:read"
-                        : credential == .streamsManage ? "streams:manage" : "admin"
-                    let created = try await sluice.send(.post, "/v1/api-keys", body: #"{"name":"m","scopes":["\#(scope)"]}"#, headers: bearer(ownerToken))
+                    let scope =
+                        credential == .eventsWrite
+                        ? "events:write"
+                        : credential == .eventsRead
+                            ? "events:read"
+                            : credential == .streamsManage ? "streams:manage" : "admin"
+                    let created = try await sluice.send(
+                        .post,
+                        "/v1/api-keys",
+                        body: #"{"name":"m","scopes":["\#(scope)"]}"#,
+                        headers: bearer(ownerToken)
+                    )
                     token = (created.problem["secret"] as? String) ?? ""
                 }
                 // Changes first, removals last, the stream itself at the very end.
@@ -67,11 +82,12 @@ struct AccessMatrixTests {
                 }
                 for operation in operations where !Self.decidedWithTheResource.contains(operation.id) {
                     guard let entry = contract.operations["\(operation.method.rawValue) \(operation.path)"], entry.secured else { continue }
-                    let allowed = switch entry.access {
-                    case .authenticated: true
-                    case .member: credential.isMember
-                    case .permission(let permission): credential.permissions.contains(permission)
-                    }
+                    let allowed =
+                        switch entry.access {
+                        case .authenticated: true
+                        case .member: credential.isMember
+                        case .permission(let permission): credential.permissions.contains(permission)
+                        }
                     var body = operation.body.map { sweep.sample($0) }
                     if operation.id == "addMember" || operation.id == "updateMember" {
                         body = .object(["email": .string("someone-\(UUID().uuidString.prefix(6))@example.test"), "role": "viewer"])
@@ -79,10 +95,15 @@ struct AccessMatrixTests {
                     // A live feed of one tick, not the default hour.
                     let query = operation.id == "getAnalyticsLive" ? "ticks=1" : ""
                     let response = try await sluice.send(
-                        operation.method, HardeningTests.uri(operation.path, path, query: query), body: body?.jsonText, headers: bearer(token)
+                        operation.method,
+                        HardeningTests.uri(operation.path, path, query: query),
+                        body: body?.jsonText,
+                        headers: bearer(token)
                     )
                     if allowed ? (response.status == .forbidden || response.status == .unauthorized) : response.status != .forbidden {
-                        mismatches.append("\(credential) \(operation.id): \(response.status.code), the table says \(allowed ? "allowed" : "denied") \(String(buffer: response.body).prefix(160))")
+                        mismatches.append(
+                            "\(credential) \(operation.id): \(response.status.code), the table says \(allowed ? "allowed" : "denied") \(String(buffer: response.body).prefix(160))"
+                        )
                     }
                 }
             }
@@ -121,7 +142,8 @@ struct GrantTests {
 
             let soon = RFC3339.format(Date().addingTimeInterval(3600))
             let later = RFC3339.format(Date().addingTimeInterval(7200))
-            let expiring = try await key(#"{"name":"expiring","scopes":["admin"],"expiresAt":"\#(soon)"}"#, by: owner.token).problem["secret"] as! String
+            let expiring =
+                try await key(#"{"name":"expiring","scopes":["admin"],"expiresAt":"\#(soon)"}"#, by: owner.token).problem["secret"] as! String
             #expect(try await key(#"{"name":"forever","scopes":["admin"]}"#, by: expiring).status == .forbidden)
             #expect(try await key(#"{"name":"longer","scopes":["admin"],"expiresAt":"\#(later)"}"#, by: expiring).status == .forbidden)
             #expect(try await key(#"{"name":"shorter","scopes":["events:read"],"expiresAt":"\#(soon)"}"#, by: expiring).status == .created)
@@ -143,12 +165,18 @@ struct RefusalAuditTests {
             }
             let denied = try await entries("access.denied")
             #expect(denied.count == 1)
-            #expect((denied.first?["target"] as? [String: Any])?["id"] as? String == "createStream" || denied.first?["targetId"] as? String == "createStream",
-                    "\(denied.first ?? [:])")
+            #expect(
+                (denied.first?["target"] as? [String: Any])?["id"] as? String == "createStream"
+                    || denied.first?["targetId"] as? String == "createStream",
+                "\(denied.first ?? [:])"
+            )
 
             // A handler's own refusal (only an owner makes owners) is audited too.
             let admin = try await sluice.member(of: owner, role: .admin)
-            #expect(try await sluice.send(.patch, "/v1/members/\(viewer.userID)", body: #"{"role":"owner"}"#, headers: bearer(admin.token)).status == .forbidden)
+            #expect(
+                try await sluice.send(.patch, "/v1/members/\(viewer.userID)", body: #"{"role":"owner"}"#, headers: bearer(admin.token)).status
+                    == .forbidden
+            )
             #expect(try await entries("access.denied").contains { "\($0)".contains("updateMember") }, "the handler's 403")
 
             for _ in 0..<200 {
@@ -174,12 +202,21 @@ struct InvitationTests {
             let known = try await sluice.signup("known")
             let auth = bearer(owner.token)
             let toKnown = try await sluice.send(.post, "/v1/members", body: #"{"email":"\#(known.email)","role":"viewer"}"#, headers: auth)
-            let toUnknown = try await sluice.send(.post, "/v1/members", body: #"{"email":"nobody-\#(UUID().uuidString.prefix(6))@example.test","role":"viewer"}"#, headers: auth)
+            let toUnknown = try await sluice.send(
+                .post,
+                "/v1/members",
+                body: #"{"email":"nobody-\#(UUID().uuidString.prefix(6))@example.test","role":"viewer"}"#,
+                headers: auth
+            )
             #expect(toKnown.status == .accepted && toUnknown.status == .accepted)
             #expect(Set(toKnown.problem.keys) == Set(toUnknown.problem.keys))
             let members = try await sluice.api(owner.token).listMembers().ok.body.json.items
             #expect(!members.contains { $0.email == known.email }, "not a member before accepting")
-            let login = try await sluice.send(.post, "/v1/auth/login", body: #"{"email":"\#(known.email)","password":"\#(known.password)","tenantId":"\#(owner.tenantID)"}"#)
+            let login = try await sluice.send(
+                .post,
+                "/v1/auth/login",
+                body: #"{"email":"\#(known.email)","password":"\#(known.password)","tenantId":"\#(owner.tenantID)"}"#
+            )
             #expect(login.status == .unauthorized)
             let token = toKnown.problem["token"] as? String ?? ""
             _ = try await sluice.api(known.token).acceptInvitation(body: .json(.init(token: token))).ok

@@ -3,8 +3,9 @@ import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 @Suite("RBAC, members and API keys")
 struct AccessTests {
@@ -90,14 +91,26 @@ struct AccessTests {
 
             // Someone else cannot use the token.
             let other = try await sluice.signup("mallory")
-            let stolen = try await sluice.send(.post, "/v1/invitations/accept", body: #"{"token":"\#(invited.value2.token)"}"#, headers: bearer(other.token))
+            let stolen = try await sluice.send(
+                .post,
+                "/v1/invitations/accept",
+                body: #"{"token":"\#(invited.value2.token)"}"#,
+                headers: bearer(other.token)
+            )
             #expect(stolen.status == .forbidden)
 
-            let signup = try await sluice.api().signup(body: .json(.init(email: email, password: "invitee password!", tenantName: "own"))).created.body.json
-            let joined = try await sluice.api(signup.tokens.accessToken).acceptInvitation(body: .json(.init(token: invited.value2.token))).ok.body.json
+            let signup = try await sluice.api().signup(body: .json(.init(email: email, password: "invitee password!", tenantName: "own"))).created
+                .body.json
+            let joined = try await sluice.api(signup.tokens.accessToken).acceptInvitation(body: .json(.init(token: invited.value2.token))).ok.body
+                .json
             #expect(joined.tenantId == owner.tenantID)
             #expect(joined.role == .developer)
-            let again = try await sluice.send(.post, "/v1/invitations/accept", body: #"{"token":"\#(invited.value2.token)"}"#, headers: bearer(signup.tokens.accessToken))
+            let again = try await sluice.send(
+                .post,
+                "/v1/invitations/accept",
+                body: #"{"token":"\#(invited.value2.token)"}"#,
+                headers: bearer(signup.tokens.accessToken)
+            )
             #expect(again.status == .notFound)
         }
     }
@@ -136,7 +149,8 @@ struct AccessTests {
                     SELECT count(*) FILTER (WHERE api_keys::text LIKE '%' || \(tail) || '%'),
                            count(*) FILTER (WHERE key_hash = sha256(convert_to(\(secret), 'UTF8')))
                     FROM api_keys
-                    """)
+                    """
+                )
                 for try await row in rows.decode((Int, Int).self) { return row }
                 return (-1, -1)
             }
@@ -164,7 +178,12 @@ struct AccessTests {
             let response = try await sluice.send(.get, "/v1/me", headers: bearer(created.value2.secret))
             #expect(response.status == .unauthorized)
             #expect(response.problem["detail"] as? String == "The API key has expired.")
-            let past = try await sluice.send(.post, "/v1/api-keys", body: #"{"name":"old","scopes":["admin"],"expiresAt":"2020-01-01T00:00:00Z"}"#, headers: bearer(owner.token))
+            let past = try await sluice.send(
+                .post,
+                "/v1/api-keys",
+                body: #"{"name":"old","scopes":["admin"],"expiresAt":"2020-01-01T00:00:00Z"}"#,
+                headers: bearer(owner.token)
+            )
             #expect(past.status == .badRequest)
         }
     }
@@ -212,7 +231,11 @@ struct AccessTests {
 func identityOf(_ secret: String) async throws -> Identity? {
     try await asSuperuser { pool in
         let client = pool.database
-        return try await ApiKeyService(client: client, logger: TestEnvironment.logger, audit: AuditLog(client: client, logger: TestEnvironment.logger, keys: TestEnvironment.configuration().auditKeyring()))
-            .authenticate(secret: secret)
+        return try await ApiKeyService(
+            client: client,
+            logger: TestEnvironment.logger,
+            audit: AuditLog(client: client, logger: TestEnvironment.logger, keys: TestEnvironment.configuration().auditKeyring())
+        )
+        .authenticate(secret: secret)
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
-import NIOConcurrencyHelpers
 import Testing
+
+@testable import SluiceServer
 
 /// The rollups against an oracle computed here from the events the tests send; the consumer is
 /// driven batch by batch (`drain`) so each test knows what has been applied.
@@ -62,8 +63,11 @@ struct AnalyticsTests {
         for sample in samples {
             for resolution in [300, 3600, 86_400] {
                 let key = CellKey(
-                    resolution: resolution, bucket: AnalyticsService.floor(sample.at, resolution), type: sample.type,
-                    platform: sample.platform ?? "", country: dimensions ? sample.country : nil
+                    resolution: resolution,
+                    bucket: AnalyticsService.floor(sample.at, resolution),
+                    type: sample.type,
+                    platform: sample.platform ?? "",
+                    country: dimensions ? sample.country : nil
                 )
                 var cell = cells[key] ?? Cell(events: 0, likes: 0, views: 0)
                 cell.events += 1
@@ -125,7 +129,9 @@ struct AnalyticsTests {
 
     /// A rollup consumer limited to `tenant`'s streams, on a client of its own.
     static func withConsumer<T: Sendable>(
-        tenant: String, batchSize: Int = 5000, fault: (@Sendable (Int) throws -> Void)? = nil,
+        tenant: String,
+        batchSize: Int = 5000,
+        fault: (@Sendable (Int) throws -> Void)? = nil,
         _ body: @Sendable (RollupConsumer, PostgresClient) async throws -> T
     ) async throws -> T {
         let client = PostgresClient(configuration: try TestEnvironment.configuration().postgresConfiguration())
@@ -137,7 +143,9 @@ struct AnalyticsTests {
             defer { group.cancelAll() }
             let consumer = RollupConsumer(
                 configuration: .init(batchSize: batchSize, tenants: [UUID(uuidString: tenant)!], fault: fault),
-                client: client.database, logger: TestEnvironment.logger, notifier: EventNotifier(client: client.database, logger: TestEnvironment.logger)
+                client: client.database,
+                logger: TestEnvironment.logger,
+                notifier: EventNotifier(client: client.database, logger: TestEnvironment.logger)
             )
             return try await body(consumer, client)
         }
@@ -151,13 +159,26 @@ struct AnalyticsTests {
     }
 
     /// A stream with the `country` dimension and a lateness that lets every sample count.
-    static func stream(_ harness: Harness, _ owner: Account, partitions: Int, lateness: Int = 604_800, dimensions: [String: String] = ["country": "/geo/country"]) async throws
+    static func stream(
+        _ harness: Harness,
+        _ owner: Account,
+        partitions: Int,
+        lateness: Int = 604_800,
+        dimensions: [String: String] = ["country": "/geo/country"]
+    ) async throws
         -> (name: String, key: String)
     {
         let name = "a-\(UUID().uuidString.prefix(8).lowercased())"
-        _ = try await harness.api(owner.token).createStream(body: .json(.init(
-            name: name, partitions: partitions, allowedLatenessSeconds: lateness, dimensions: .init(additionalProperties: dimensions)
-        ))).created
+        _ = try await harness.api(owner.token).createStream(
+            body: .json(
+                .init(
+                    name: name,
+                    partitions: partitions,
+                    allowedLatenessSeconds: lateness,
+                    dimensions: .init(additionalProperties: dimensions)
+                )
+            )
+        ).created
         let key = try await harness.createKey(owner, scopes: [.events_colon_write, .events_colon_read], streams: [name])
         return (name, key.value2.secret)
     }
@@ -174,8 +195,10 @@ struct AnalyticsTests {
             Sample(
                 type: types[Int(generator.next() % 3)],
                 at: start.addingTimeInterval(Double(generator.next() % UInt64(hours * 3600))),
-                platform: platforms[Int(generator.next() % 4)], country: countries[Int(generator.next() % 4)],
-                actor: "u\(generator.next() % 40)", likes: Int(generator.next() % 10),
+                platform: platforms[Int(generator.next() % 4)],
+                country: countries[Int(generator.next() % 4)],
+                actor: "u\(generator.next() % 40)",
+                likes: Int(generator.next() % 10),
                 views: generator.next() % 5 == 0 ? nil : Int(generator.next() % 1000)
             )
         }
@@ -264,9 +287,15 @@ struct AnalyticsTests {
             let path = Operations.GetAnalyticsSeries.Input.Path(stream: stream)
 
             // Hourly events over a day: 24 buckets, the first and the last 13 empty (filled with 0).
-            let hourly = try await api.getAnalyticsSeries(path: path, query: .init(
-                metric: "events", resolution: ._1h, from: Self.day, to: Self.day.addingTimeInterval(86_400)
-            )).ok.body.json
+            let hourly = try await api.getAnalyticsSeries(
+                path: path,
+                query: .init(
+                    metric: "events",
+                    resolution: ._1h,
+                    from: Self.day,
+                    to: Self.day.addingTimeInterval(86_400)
+                )
+            ).ok.body.json
             #expect(hourly.buckets.count == 24)
             #expect(hourly.buckets.first?.start == Self.day)
             #expect(hourly.buckets[0].value == 0 && hourly.buckets[23].value == 0)
@@ -279,39 +308,71 @@ struct AnalyticsTests {
 
             // A sum, filtered by type, platform and a dimension, at 5 minutes.
             let filtered = samples.filter { $0.type == "post.liked" && $0.platform == "twitter" && $0.country == "fr" }
-            let likes = try await api.getAnalyticsSeries(path: path, query: .init(
-                metric: "metrics.likes", resolution: ._5m, from: Self.day, to: Self.day.addingTimeInterval(12 * 3600),
-                eventType: "post.liked", platform: "twitter", dimension: ["country=fr"]
-            )).ok.body.json
+            let likes = try await api.getAnalyticsSeries(
+                path: path,
+                query: .init(
+                    metric: "metrics.likes",
+                    resolution: ._5m,
+                    from: Self.day,
+                    to: Self.day.addingTimeInterval(12 * 3600),
+                    eventType: "post.liked",
+                    platform: "twitter",
+                    dimension: ["country=fr"]
+                )
+            ).ok.body.json
             #expect(likes.buckets.count == 144)
             #expect(likes.total == Double(filtered.reduce(0) { $0 + ($1.likes ?? 0) }))
             #expect(likes.buckets.reduce(0) { $0 + ($1.value ?? 0) } == likes.total)
 
             // Unique actors: distinct over the range, not the sum of the buckets'.
-            let actors = try await api.getAnalyticsSeries(path: path, query: .init(
-                metric: "actors", resolution: ._1h, from: Self.day, to: Self.day.addingTimeInterval(86_400)
-            )).ok.body.json
+            let actors = try await api.getAnalyticsSeries(
+                path: path,
+                query: .init(
+                    metric: "actors",
+                    resolution: ._1h,
+                    from: Self.day,
+                    to: Self.day.addingTimeInterval(86_400)
+                )
+            ).ok.body.json
             #expect(actors.total == Double(Set(samples.compactMap(\.actor)).count))
             #expect(actors.buckets.reduce(0) { $0 + ($1.value ?? 0) } > actors.total!)
 
             // Engagement rate: (likes + comments + shares) / views; absent without views.
-            let rate = try await api.getAnalyticsSeries(path: path, query: .init(
-                metric: "engagementRate", resolution: ._1d, from: Self.day, to: Self.day.addingTimeInterval(2 * 86_400)
-            )).ok.body.json
-            let views = samples.reduce(0) { $0 + ($1.views ?? 0) }, engagement = samples.reduce(0) { $0 + ($1.likes ?? 0) }
+            let rate = try await api.getAnalyticsSeries(
+                path: path,
+                query: .init(
+                    metric: "engagementRate",
+                    resolution: ._1d,
+                    from: Self.day,
+                    to: Self.day.addingTimeInterval(2 * 86_400)
+                )
+            ).ok.body.json
+            let views = samples.reduce(0) { $0 + ($1.views ?? 0) }
+            let engagement = samples.reduce(0) { $0 + ($1.likes ?? 0) }
             #expect(abs(rate.buckets[0].value! - Double(engagement) / Double(views)) < 1e-9)
             #expect(rate.buckets[1].value == nil)
 
             // Distribution by type and by a dimension, largest first.
-            let byType = try await api.getAnalyticsDistribution(path: .init(stream: stream), query: .init(
-                by: "type", from: Self.day, to: Self.day.addingTimeInterval(86_400)
-            )).ok.body.json
+            let byType = try await api.getAnalyticsDistribution(
+                path: .init(stream: stream),
+                query: .init(
+                    by: "type",
+                    from: Self.day,
+                    to: Self.day.addingTimeInterval(86_400)
+                )
+            ).ok.body.json
             let counts = Dictionary(grouping: samples, by: \.type).mapValues(\.count)
             #expect(byType.items.map(\.value) == counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key))
             #expect(byType.items.map { Int($0.events) } == counts.values.sorted(by: >))
-            let byCountry = try await api.getAnalyticsDistribution(path: .init(stream: stream), query: .init(
-                by: "country", metric: "metrics.views", from: Self.day.addingTimeInterval(3 * 3600 + 120), to: Self.day.addingTimeInterval(86_400)
-            )).ok.body.json
+            let byCountry = try await api.getAnalyticsDistribution(
+                path: .init(stream: stream),
+                query: .init(
+                    by: "country",
+                    metric: "metrics.views",
+                    from: Self.day.addingTimeInterval(3 * 3600 + 120),
+                    to: Self.day.addingTimeInterval(86_400)
+                )
+            ).ok.body.json
             #expect(byCountry.from == Self.day.addingTimeInterval(3 * 3600))  // taken down to 5 minutes
             let inRange = samples.filter { $0.at >= byCountry.from }
             for item in byCountry.items {
@@ -322,9 +383,15 @@ struct AnalyticsTests {
             #expect(byCountry.items.count == 4)
             // Ends off the hour: read from 5-minute, hourly and daily rows together, still exact.
             let odd = (from: Self.day.addingTimeInterval(3 * 3600 + 600), to: Self.day.addingTimeInterval(9 * 3600 + 1500))
-            let byPlatform = try await api.getAnalyticsDistribution(path: .init(stream: stream), query: .init(
-                by: "platform", metric: "actors", from: odd.from, to: odd.to
-            )).ok.body.json
+            let byPlatform = try await api.getAnalyticsDistribution(
+                path: .init(stream: stream),
+                query: .init(
+                    by: "platform",
+                    metric: "actors",
+                    from: odd.from,
+                    to: odd.to
+                )
+            ).ok.body.json
             let oddRange = samples.filter { $0.at >= odd.from && $0.at < odd.to }
             for item in byPlatform.items {
                 let group = oddRange.filter { ($0.platform ?? "") == item.value }
@@ -339,11 +406,21 @@ struct AnalyticsTests {
                 ("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "/from"),
                 ("resolution=5m&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "/from"), ("dimension=nope", "/dimension"),
             ] {
-                let response = try await harness.send(.get, "/v1/streams/\(stream)/analytics/series?\(query)", headers: [.authorization: "Bearer \(key)"])
+                let response = try await harness.send(
+                    .get,
+                    "/v1/streams/\(stream)/analytics/series?\(query)",
+                    headers: [.authorization: "Bearer \(key)"]
+                )
                 #expect(response.status == .badRequest, "\(query)")
-                if pointer != "/resolution" { #expect((response.problem["errors"] as? [[String: Any]])?.first?["pointer"] as? String == pointer, "\(query)") }
+                if pointer != "/resolution" {
+                    #expect((response.problem["errors"] as? [[String: Any]])?.first?["pointer"] as? String == pointer, "\(query)")
+                }
             }
-            let badBy = try await harness.send(.get, "/v1/streams/\(stream)/analytics/distribution?by=city", headers: [.authorization: "Bearer \(key)"])
+            let badBy = try await harness.send(
+                .get,
+                "/v1/streams/\(stream)/analytics/distribution?by=city",
+                headers: [.authorization: "Bearer \(key)"]
+            )
             #expect(badBy.status == .badRequest)
             #expect((badBy.problem["detail"] as? String)?.contains("country") == true)
         }
@@ -375,12 +452,19 @@ struct AnalyticsTests {
             }
             let unchanged = try await api.getStream(path: .init(stream: stream)).ok.body.json
             #expect(unchanged.allowedLatenessSeconds == 600 && unchanged.dimensions == created.dimensions)
-            let replaced = try await api.updateStream(path: .init(stream: stream), body: .json(.init(
-                allowedLatenessSeconds: 0, dimensions: .init(additionalProperties: ["tag_1": "/tags/0", "odd": "/a~1b"])
-            ))).ok.body.json
+            let replaced = try await api.updateStream(
+                path: .init(stream: stream),
+                body: .json(
+                    .init(
+                        allowedLatenessSeconds: 0,
+                        dimensions: .init(additionalProperties: ["tag_1": "/tags/0", "odd": "/a~1b"])
+                    )
+                )
+            ).ok.body.json
             #expect(replaced.allowedLatenessSeconds == 0)
             #expect(replaced.dimensions.additionalProperties == ["tag_1": "/tags/0", "odd": "/a~1b"])
-            let cleared = try await api.updateStream(path: .init(stream: stream), body: .json(.init(dimensions: .init(additionalProperties: [:])))).ok.body.json
+            let cleared = try await api.updateStream(path: .init(stream: stream), body: .json(.init(dimensions: .init(additionalProperties: [:])))).ok
+                .body.json
             #expect(cleared.dimensions.additionalProperties.isEmpty)
         }
     }
@@ -417,7 +501,8 @@ struct AnalyticsTests {
             ]
             try await Self.send(harness, stream, key: key, samples)
             try await Self.withConsumer(tenant: owner.tenantID, batchSize: 2) { consumer, _ in
-                let drained = try await consumer.drain(); #expect(drained == 7)
+                let drained = try await consumer.drain()
+                #expect(drained == 7)
             }
             let api = harness.api(key)
             let status = try await api.getAnalyticsStatus(path: .init(stream: stream)).ok.body.json
@@ -427,9 +512,14 @@ struct AnalyticsTests {
             #expect(status.lateDropped == 2)
             #expect(status.lag == [0])
 
-            let series = try await api.getAnalyticsSeries(path: .init(stream: stream), query: .init(
-                resolution: ._1h, from: at(10), to: at(14)
-            )).ok.body.json
+            let series = try await api.getAnalyticsSeries(
+                path: .init(stream: stream),
+                query: .init(
+                    resolution: ._1h,
+                    from: at(10),
+                    to: at(14)
+                )
+            ).ok.body.json
             #expect(series.buckets.map(\.value) == [1, 2, 1, 1])
             #expect(series.buckets.map(\.final) == [true, true, false, false])
             #expect(series.watermark == at(12.5))
@@ -444,7 +534,10 @@ struct AnalyticsTests {
 
             // A producer's clock far in the future counts, but moves the watermark only to its receipt (+5 min).
             try await Self.send(harness, stream, key: key, [Sample(at: Date(timeIntervalSince1970: 4_102_444_800))])
-            try await Self.withConsumer(tenant: owner.tenantID) { consumer, _ in let drained = try await consumer.drain(); #expect(drained == 1) }
+            try await Self.withConsumer(tenant: owner.tenantID) { consumer, _ in
+                let drained = try await consumer.drain()
+                #expect(drained == 1)
+            }
             let after = try await api.getAnalyticsStatus(path: .init(stream: stream)).ok.body.json
             #expect(after.maxEventTime.map { $0 < Date().addingTimeInterval(301) && $0 > Date().addingTimeInterval(200) } == true)
             #expect(after.lateDropped == 2)
@@ -470,7 +563,8 @@ struct AnalyticsTests {
                 let consumers = (0..<4).map { _ in
                     RollupConsumer(
                         configuration: .init(batchSize: 50, tenants: [UUID(uuidString: owner.tenantID)!]),
-                        client: client.database, logger: TestEnvironment.logger,
+                        client: client.database,
+                        logger: TestEnvironment.logger,
                         notifier: EventNotifier(client: client.database, logger: TestEnvironment.logger)
                     )
                 }
@@ -530,7 +624,9 @@ struct AnalyticsTests {
             try await Self.send(harness, stream, key: key, [samples[0], samples[0], samples[1]])
 
             struct Crash: Error {}
-            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 7, fault: { batch in if batch == 3 { throw Crash() } }) { consumer, client in
+            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 7, fault: { batch in if batch == 3 { throw Crash() } }) {
+                consumer,
+                client in
                 await #expect(throws: Crash.self) { try await consumer.drain() }
                 // What was committed is what the offsets say, no more, no less.
                 var committed: Int64 = 0
@@ -545,8 +641,10 @@ struct AnalyticsTests {
                 #expect(partial.filter { $0.key.resolution == 86_400 }.values.reduce(0) { $0 + $1.events } == committed)
             }
             try await Self.withConsumer(tenant: owner.tenantID, batchSize: 7) { consumer, client in
-                let drained = try await consumer.drain(); #expect(drained == 46)
-                let rolled = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client); #expect(rolled == Self.oracle(samples))
+                let drained = try await consumer.drain()
+                #expect(drained == 46)
+                let rolled = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
+                #expect(rolled == Self.oracle(samples))
             }
         }
     }
@@ -561,10 +659,19 @@ struct AnalyticsTests {
                 Sample(at: Self.day.addingTimeInterval(Double((index % 4) * 3600 + index % 3000)), actor: "actor-\(index / 2)")
             }
             try await Self.send(harness, stream, key: key, samples)
-            try await Self.withConsumer(tenant: owner.tenantID) { consumer, _ in let drained = try await consumer.drain(); #expect(drained == 20_000) }
-            let series = try await harness.api(key).getAnalyticsSeries(path: .init(stream: stream), query: .init(
-                metric: "actors", resolution: ._1h, from: Self.day, to: Self.day.addingTimeInterval(4 * 3600)
-            )).ok.body.json
+            try await Self.withConsumer(tenant: owner.tenantID) { consumer, _ in
+                let drained = try await consumer.drain()
+                #expect(drained == 20_000)
+            }
+            let series = try await harness.api(key).getAnalyticsSeries(
+                path: .init(stream: stream),
+                query: .init(
+                    metric: "actors",
+                    resolution: ._1h,
+                    from: Self.day,
+                    to: Self.day.addingTimeInterval(4 * 3600)
+                )
+            ).ok.body.json
             let bound = 3 * 1.04 / Double(2048).squareRoot()
             #expect(abs(series.total! - 10_000) / 10_000 < bound, "estimated \(series.total!)")
             for bucket in series.buckets { #expect(abs(bucket.value! - 5000) / 5000 < bound, "estimated \(bucket.value!)") }
@@ -590,26 +697,40 @@ struct AnalyticsTests {
                 #expect(originalEntities.count > 40)
 
                 let api = harness.api(owner.token)
-                let rebuilt = try await api.rebuildAnalytics(path: .init(stream: stream), body: .json(.init(
-                    from: Self.day.addingTimeInterval(3600), to: Self.day.addingTimeInterval(40 * 3600)
-                ))).ok.body.json
+                let rebuilt = try await api.rebuildAnalytics(
+                    path: .init(stream: stream),
+                    body: .json(
+                        .init(
+                            from: Self.day.addingTimeInterval(3600),
+                            to: Self.day.addingTimeInterval(40 * 3600)
+                        )
+                    )
+                ).ok.body.json
                 #expect(rebuilt.from == Self.day && rebuilt.to == Self.day.addingTimeInterval(2 * 86_400))
                 #expect(rebuilt.events == 500)  // the late event stays out
-                let again = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client); #expect(again == original)
+                let again = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
+                #expect(again == original)
                 let entitiesAgain = try await Self.entityRows(stream: stream, tenant: owner.tenantID, client: client)
                 #expect(entitiesAgain == originalEntities)
 
                 // New dimensions apply to the past once rebuilt; ingest and the consumer go on meanwhile.
-                _ = try await api.updateStream(path: .init(stream: stream), body: .json(.init(dimensions: .init(additionalProperties: ["country": "/geo/country"])))).ok
+                _ = try await api.updateStream(
+                    path: .init(stream: stream),
+                    body: .json(.init(dimensions: .init(additionalProperties: ["country": "/geo/country"])))
+                ).ok
                 let more = Self.random(count: 200, from: Self.day, hours: 40, seed: 6)
                 async let ingest: Void = Self.send(harness, stream, key: key, more)
                 async let drained = consumer.drain()
-                _ = try await api.rebuildAnalytics(path: .init(stream: stream), body: .json(.init(from: Self.day, to: Self.day.addingTimeInterval(2 * 86_400)))).ok
+                _ = try await api.rebuildAnalytics(
+                    path: .init(stream: stream),
+                    body: .json(.init(from: Self.day, to: Self.day.addingTimeInterval(2 * 86_400)))
+                ).ok
                 try await ingest
                 _ = try await drained
                 try await consumer.drain()
                 let all = samples + more
-                let withDimensions = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client); #expect(withDimensions == Self.oracle(all))
+                let withDimensions = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
+                #expect(withDimensions == Self.oracle(all))
 
                 let audit = try await api.listAuditLog(query: .init(action: "analytics.rebuilt")).ok.body.json.items
                 #expect(audit.count == 2)
@@ -654,7 +775,9 @@ struct AnalyticsTests {
         }
     }
 
-    @Test("the live feed: a tick a second with the events stored and the 5-minute buckets changed; resumes from Last-Event-ID; an unknown id starts afresh")
+    @Test(
+        "the live feed: a tick a second with the events stored and the 5-minute buckets changed; resumes from Last-Event-ID; an unknown id starts afresh"
+    )
     func liveFeed() async throws {
         try await Self.withLiveRollups("feed") { harness, owner, stream, key in
             let at = AnalyticsService.floor(Date(), 300).addingTimeInterval(-600)
@@ -663,7 +786,12 @@ struct AnalyticsTests {
             // events come, and the consumer five seconds to catch up, on a loaded machine too.
             async let feed = harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=8", headers: auth)
             try await Task.sleep(for: .milliseconds(1500))
-            try await Self.send(harness, stream, key: key, (0..<20).map { Sample(type: "post.liked", at: at.addingTimeInterval(Double($0)), platform: "twitter", likes: 2) })
+            try await Self.send(
+                harness,
+                stream,
+                key: key,
+                (0..<20).map { Sample(type: "post.liked", at: at.addingTimeInterval(Double($0)), platform: "twitter", likes: 2) }
+            )
             let response = try await feed
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/event-stream") == true)
@@ -678,13 +806,20 @@ struct AnalyticsTests {
             #expect(ticks.last?.tick.lag == 0)
 
             // Resumed through the generated client: the first tick counts what was stored since.
-            try await Self.send(harness, stream, key: key, (0..<5).map { Sample(type: "post.liked", at: at.addingTimeInterval(Double($0)), platform: "twitter") })
+            try await Self.send(
+                harness,
+                stream,
+                key: key,
+                (0..<5).map { Sample(type: "post.liked", at: at.addingTimeInterval(Double($0)), platform: "twitter") }
+            )
             for _ in 0..<50 {
                 if try await harness.api(key).getAnalyticsStatus(path: .init(stream: stream)).ok.body.json.lag == [0, 0] { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
             let resumed = try await harness.api(key).getAnalyticsLive(
-                path: .init(stream: stream), query: .init(ticks: 1), headers: .init(lastEventID: ticks.last!.id)
+                path: .init(stream: stream),
+                query: .init(ticks: 1),
+                headers: .init(lastEventID: ticks.last!.id)
             ).ok.body.textEventStream
             var first: Components.Schemas.AnalyticsTick?
             for try await event in resumed.asDecodedServerSentEventsWithJSONData(of: Components.Schemas.AnalyticsTick.self, decoder: Self.decoder) {
@@ -695,7 +830,11 @@ struct AnalyticsTests {
             #expect(first?.rollups.first { $0.bucket == at && $0.eventType == "post.liked" }?.events == 25)
 
             // An id the feed did not send starts it afresh, as a first connection does.
-            let fresh = try await harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=1", headers: auth + [HTTPField.Name("Last-Event-ID")!: "garbage"])
+            let fresh = try await harness.send(
+                .get,
+                "/v1/streams/\(stream)/analytics/live?ticks=1",
+                headers: auth + [HTTPField.Name("Last-Event-ID")!: "garbage"]
+            )
             #expect(fresh.status == .ok)
             let data = String(buffer: fresh.body).split(separator: "\n").first { $0.hasPrefix("data:") }.map { $0.dropFirst(5) }
             let tick = try data.map { try Self.decoder.decode(Components.Schemas.AnalyticsTick.self, from: Data($0.utf8)) }
@@ -712,7 +851,9 @@ struct AnalyticsTests {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = RFC3339.date(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text)) }
+            guard let date = RFC3339.date(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: text))
+            }
             return date
         }
         return decoder
@@ -721,13 +862,16 @@ struct AnalyticsTests {
     /// The `tick` events of an event stream's text.
     static func ticks(_ text: String) -> [(id: String, tick: Components.Schemas.AnalyticsTick)] {
         text.components(separatedBy: "\n\n").compactMap { block in
-            var id: String?, data: String?, event: String?
+            var id: String?
+            var data: String?
+            var event: String?
             for line in block.split(separator: "\n") {
                 if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
                 if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
                 if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
             }
-            guard event == "tick", let id, let data, let tick = try? decoder.decode(Components.Schemas.AnalyticsTick.self, from: Data(data.utf8)) else { return nil }
+            guard event == "tick", let id, let data, let tick = try? decoder.decode(Components.Schemas.AnalyticsTick.self, from: Data(data.utf8))
+            else { return nil }
             return (id, tick)
         }
     }

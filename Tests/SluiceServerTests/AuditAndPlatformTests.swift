@@ -5,8 +5,9 @@ import NIOPosix
 import PasswordHashing
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 @Suite("Audit log")
 struct AuditTests {
@@ -49,7 +50,9 @@ struct AuditTests {
         }
     }
 
-    @Test("a rewrite with the chain recomputed in the database (the attack of someone holding the app's role) is found: the MACs need a key the database lacks")
+    @Test(
+        "a rewrite with the chain recomputed in the database (the attack of someone holding the app's role) is found: the MACs need a key the database lacks"
+    )
     func keyedChain() async throws {
         try await withSluice { sluice in
             let owner = try await sluice.signup("keyed")
@@ -158,7 +161,10 @@ struct HTTPTests {
             var invalidUTF8 = HTTPFields()
             invalidUTF8[.contentType] = "application/json"
             let bytes = try await sluice.raw.executeRequest(
-                uri: "/v1/auth/login", method: .post, headers: invalidUTF8, body: ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D])
+                uri: "/v1/auth/login",
+                method: .post,
+                headers: invalidUTF8,
+                body: ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D])
             )
             #expect(bytes.status == .badRequest)
             var badScheme = HTTPFields()

@@ -3,8 +3,9 @@ import HTTPTypes
 import HummingbirdTesting
 import JWTKit
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 func bearer(_ token: String) -> HTTPFields {
     var headers = HTTPFields()
@@ -31,8 +32,11 @@ struct AuthTests {
     func signupRefusals() async throws {
         try await withSluice { sluice in
             let account = try await sluice.signup("bob")
-            let taken = try await sluice.send(.post, "/v1/auth/signup",
-                body: #"{"email":"\#(account.email.uppercased())","password":"another long password","tenantName":"x"}"#)
+            let taken = try await sluice.send(
+                .post,
+                "/v1/auth/signup",
+                body: #"{"email":"\#(account.email.uppercased())","password":"another long password","tenantName":"x"}"#
+            )
             #expect(taken.status == .conflict)
             #expect(taken.headers[.contentType] == "application/problem+json")
             let short = try await sluice.send(.post, "/v1/auth/signup", body: #"{"email":"s@example.test","password":"short","tenantName":"x"}"#)
@@ -80,11 +84,19 @@ struct AuthTests {
             let tenantID = UUID(uuidString: account.tenantID)!
 
             let expired = try await tokens.issue(userID: userID, tenantID: tenantID, role: .owner, now: Date().addingTimeInterval(-3600))
-            let forger = try await AccessTokens(configuration: .init(
-                keys: [.init(id: TestEnvironment.jwtKey.id, secret: Array(repeating: 7, count: 32))], signingKeyID: TestEnvironment.jwtKey.id))
+            let forger = try await AccessTokens(
+                configuration: .init(
+                    keys: [.init(id: TestEnvironment.jwtKey.id, secret: Array(repeating: 7, count: 32))],
+                    signingKeyID: TestEnvironment.jwtKey.id
+                )
+            )
             let forged = try await forger.issue(userID: userID, tenantID: tenantID, role: .owner)
-            let otherKid = try await AccessTokens(configuration: .init(
-                keys: [.init(id: "unknown-kid", secret: TestEnvironment.jwtKey.secret)], signingKeyID: "unknown-kid"))
+            let otherKid = try await AccessTokens(
+                configuration: .init(
+                    keys: [.init(id: "unknown-kid", secret: TestEnvironment.jwtKey.secret)],
+                    signingKeyID: "unknown-kid"
+                )
+            )
             let wrongKid = try await otherKid.issue(userID: userID, tenantID: tenantID, role: .owner)
             // alg none: the valid token's payload, an unsigned header.
             let payload = account.token.split(separator: ".")[1]
@@ -92,7 +104,9 @@ struct AuthTests {
                 .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             let algNone = "\(noneHeader).\(payload)."
 
-            for (name, token) in [("expired", expired), ("forged", forged), ("wrong kid", wrongKid), ("alg none", algNone), ("garbage", "abc.def.ghi")] {
+            for (name, token) in [
+                ("expired", expired), ("forged", forged), ("wrong kid", wrongKid), ("alg none", algNone), ("garbage", "abc.def.ghi"),
+            ] {
                 let response = try await sluice.send(.get, "/v1/me", headers: bearer(token))
                 #expect(response.status == .unauthorized, "\(name) token was not refused")
             }
@@ -107,7 +121,10 @@ struct AuthTests {
         let old = TestEnvironment.jwtKey
         let new = AccessTokens.Key(id: "test-2", secret: Array("a brand new secret of thirty-two bytes!".utf8))
         let account = try await withSluice { try await $0.signup("rotator") }
-        try await withSluice({ $0.jwtKeys = [new, old]; $0.jwtSigningKeyID = new.id }) { sluice in
+        try await withSluice({
+            $0.jwtKeys = [new, old]
+            $0.jwtSigningKeyID = new.id
+        }) { sluice in
             #expect(try await sluice.send(.get, "/v1/me", headers: bearer(account.token)).status == .ok)
             let fresh = try await sluice.api().login(body: .json(.init(email: account.email, password: account.password))).ok.body.json
             let header = String(fresh.accessToken.split(separator: ".")[0])
@@ -156,7 +173,12 @@ struct AuthTests {
             #expect(switched.tenantId == own.tenant.id)
             // Switching to a tenant one is not a member of is 404.
             let stranger = try await sluice.signup("stranger")
-            let refused = try await sluice.send(.post, "/v1/auth/switch-tenant", body: #"{"tenantId":"\#(stranger.tenantID)"}"#, headers: bearer(member.token))
+            let refused = try await sluice.send(
+                .post,
+                "/v1/auth/switch-tenant",
+                body: #"{"tenantId":"\#(stranger.tenantID)"}"#,
+                headers: bearer(member.token)
+            )
             #expect(refused.status == .notFound)
         }
     }

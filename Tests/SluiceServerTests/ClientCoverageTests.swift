@@ -21,20 +21,24 @@ struct ClientCoverageTests {
             let tenant = try await api.getTenant().ok.body.json
             #expect(tenant.id == owner.tenantID)
 
-            let invitation = try await api.addMember(body: .json(.init(email: "later-\(UUID().uuidString.prefix(6).lowercased())@example.test", role: .viewer)))
-                .accepted.body.json
+            let invitation = try await api.addMember(
+                body: .json(.init(email: "later-\(UUID().uuidString.prefix(6).lowercased())@example.test", role: .viewer))
+            )
+            .accepted.body.json
             _ = try await api.revokeInvitation(path: .init(invitationId: invitation.value1.id)).noContent
             #expect(try await api.listInvitations().ok.body.json.items.isEmpty)
             _ = try await api.revokeInvitation(path: .init(invitationId: invitation.value1.id)).notFound
 
             #expect(try await api.listSubscriptions(path: .init(stream: stream)).ok.body.json.items.isEmpty)
             _ = try await api.registerSchema(
-                path: .init(stream: stream, eventType: "a.b"), body: .json(.init(schema: json(#"{"type": "object"}"#)))
+                path: .init(stream: stream, eventType: "a.b"),
+                body: .json(.init(schema: json(#"{"type": "object"}"#)))
             ).created
             #expect(try await api.listSchemas(path: .init(stream: stream)).ok.body.json.items.map(\.eventType) == ["a.b"])
 
             let hook = try await api.configureInstagramWebhook(
-                path: .init(stream: stream), body: .json(.init(appSecret: "client-secret", verifyToken: "client-token"))
+                path: .init(stream: stream),
+                body: .json(.init(appSecret: "client-secret", verifyToken: "client-token"))
             ).ok.body.json
             let challenge = try await harness.api().verifyInstagramWebhook(
                 path: .init(webhookId: hook.id),
@@ -42,7 +46,8 @@ struct ClientCoverageTests {
             ).ok.body.plainText
             #expect(try await String(collecting: challenge, upTo: 100) == "4242")
             _ = try await harness.api().verifyInstagramWebhook(
-                path: .init(webhookId: hook.id), query: .init(hub_mode: "subscribe", hub_verifyToken: "wrong-token", hub_challenge: "1")
+                path: .init(webhookId: hook.id),
+                query: .init(hub_mode: "subscribe", hub_verifyToken: "wrong-token", hub_challenge: "1")
             ).forbidden
 
             // Open endpoints ignore a stale or bad credential.

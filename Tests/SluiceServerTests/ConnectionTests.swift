@@ -3,9 +3,10 @@ import Glibc
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Testing
+
 @testable import SluiceJSON
 @testable import SluiceServer
-import Testing
 
 /// A raw TCP connection for what HTTP clients will not do (send half a request).
 struct RawConnection: @unchecked Sendable {
@@ -75,7 +76,10 @@ struct ConnectionTests {
 
     @Test("past the connection limit, new connections are closed at once; freed places are taken again")
     func connectionLimit() async throws {
-        try await withLiveSluice({ $0.connections.maxConnections = 3; $0.connections.headerTimeout = .seconds(30) }) { port in
+        try await withLiveSluice({
+            $0.connections.maxConnections = 3
+            $0.connections.headerTimeout = .seconds(30)
+        }) { port in
             var held: [RawConnection] = []
             for _ in 0..<3 { held.append(try RawConnection(port: port)) }
             try await Task.sleep(for: .milliseconds(300))
@@ -105,8 +109,11 @@ struct ClientAddressTests {
     static func status(_ port: Int, _ method: String, _ path: String, body: String, headers: [String] = []) async throws -> Int {
         let connection = try RawConnection(port: port)
         defer { connection.close() }
-        let head = ([ "\(method) \(path) HTTP/1.1", "Host: sluice", "Content-Type: application/json", "Content-Length: \(body.utf8.count)",
-                      "Connection: close" ] + headers).joined(separator: "\r\n")
+        let head =
+            ([
+                "\(method) \(path) HTTP/1.1", "Host: sluice", "Content-Type: application/json", "Content-Length: \(body.utf8.count)",
+                "Connection: close",
+            ] + headers).joined(separator: "\r\n")
         connection.send(head + "\r\n\r\n" + body)
         let answer = await connection.receive(within: 10).text
         return Int(answer.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -129,7 +136,13 @@ struct ClientAddressTests {
             // Another client behind the same proxy is not locked out; a spoofed hop before the client's own is not believed.
             let code3 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: 198.51.100.9"])
             #expect(code3 == 401)
-            let code4 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.7"])
+            let code4 = try await Self.status(
+                port,
+                "POST",
+                "/v1/auth/login",
+                body: Self.wrongLogin(),
+                headers: ["X-Forwarded-For: 198.51.100.1, 203.0.113.7"]
+            )
             #expect(code4 == 429)
             let code5 = try await Self.status(port, "POST", "/v1/auth/login", body: Self.wrongLogin(), headers: [#"Forwarded: for="[2001:db8::1]""#])
             #expect(code5 == 401)

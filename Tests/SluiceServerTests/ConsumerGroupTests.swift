@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 @Suite("Consumer groups")
 struct ConsumerGroupTests {
@@ -32,13 +33,15 @@ struct ConsumerGroupTests {
             #expect(earliest.partitions[0].lagSeconds > 0.05)
             #expect(earliest.state == .active)  // behind, and just made
 
-            let latest = try await api.createConsumerGroup(path: .init(stream: stream), body: .json(.init(name: "new", start: .latest))).created.body.json
+            let latest = try await api.createConsumerGroup(path: .init(stream: stream), body: .json(.init(name: "new", start: .latest))).created.body
+                .json
             #expect(latest.partitions.map(\.committedOffset) == [5])
             #expect(latest.lag == 0 && latest.partitions[0].lagSeconds == 0)
             #expect(latest.state == .idle)
 
             let timed = try await api.createConsumerGroup(
-                path: .init(stream: stream), body: .json(.init(name: "since", start: .timestamp, startAt: between))
+                path: .init(stream: stream),
+                body: .json(.init(name: "since", start: .timestamp, startAt: between))
             ).created.body.json
             #expect(timed.partitions.map(\.committedOffset) == [3])
             #expect(timed.lag == 2)
@@ -46,7 +49,9 @@ struct ConsumerGroupTests {
 
             // Behind with no commit for five minutes: stuck (the group's age moved back).
             try await asSuperuser { client in
-                _ = try await client.query("UPDATE consumer_groups SET created_at = now() - interval '6 minutes' WHERE id = \(UUID(uuidString: earliest.id)!)")
+                _ = try await client.query(
+                    "UPDATE consumer_groups SET created_at = now() - interval '6 minutes' WHERE id = \(UUID(uuidString: earliest.id)!)"
+                )
             }
             #expect(try await api.describeConsumerGroup(path: .init(stream: stream, group: "all")).ok.body.json.state == .stuck)
 
@@ -156,7 +161,9 @@ struct ConsumerGroupTests {
         }
     }
 
-    @Test("members share the partitions; one that leaves or goes silent loses them at once; fetch after committed offsets (at-least-once); commits forward only, on held partitions")
+    @Test(
+        "members share the partitions; one that leaves or goes silent loses them at once; fetch after committed offsets (at-least-once); commits forward only, on held partitions"
+    )
     func membersFetchCommit() async throws {
         try await withSluice { harness in
             let owner = try await harness.signup("members")
@@ -167,7 +174,8 @@ struct ConsumerGroupTests {
             _ = try await api.createConsumerGroup(path: .init(stream: stream), body: .json(.init(name: "g"))).created
             func join(_ member: String, timeout: Int? = nil) async throws -> [Int] {
                 try await api.joinConsumerGroup(
-                    path: .init(stream: stream, group: "g", memberId: member), body: .json(.init(sessionTimeoutMs: timeout))
+                    path: .init(stream: stream, group: "g", memberId: member),
+                    body: .json(.init(sessionTimeoutMs: timeout))
                 ).ok.body.json.partitions
             }
             #expect(try await join("a") == [0, 1, 2, 3])
@@ -183,7 +191,8 @@ struct ConsumerGroupTests {
 
             let commit = { (member: String, partition: Int, offset: Int64) in
                 try await api.commitConsumerGroup(
-                    path: .init(stream: stream, group: "g"), body: .json(.init(memberId: member, offsets: [.init(partition: partition, offset: offset)]))
+                    path: .init(stream: stream, group: "g"),
+                    body: .json(.init(memberId: member, offsets: [.init(partition: partition, offset: offset)]))
                 )
             }
             #expect(try await commit("a", 1, 1).conflict.body.applicationProblemJson._type.hasSuffix("/partition-not-held"))
@@ -222,7 +231,8 @@ struct ConsumerGroupTests {
                 for (reader, writer) in [(one, one), (two, one)] {
                     let started = ContinuousClock.now
                     async let polled = reader.api(key).fetchConsumerGroup(
-                        path: .init(stream: stream, group: "g"), body: .json(.init(memberId: "m", waitMs: 10_000))
+                        path: .init(stream: stream, group: "g"),
+                        body: .json(.init(memberId: "m", waitMs: 10_000))
                     )
                     try await Task.sleep(for: .milliseconds(300))
                     try await ingest(writer, stream, key: key, count: 1)
@@ -238,7 +248,8 @@ struct ConsumerGroupTests {
                 // Nothing new: it waits out its time.
                 let started = ContinuousClock.now
                 let empty = try await two.api(key).fetchConsumerGroup(
-                    path: .init(stream: stream, group: "g"), body: .json(.init(memberId: "m", waitMs: 400))
+                    path: .init(stream: stream, group: "g"),
+                    body: .json(.init(memberId: "m", waitMs: 400))
                 ).ok.body.json
                 #expect(empty.events.isEmpty)
                 #expect(ContinuousClock.now - started >= .milliseconds(400))

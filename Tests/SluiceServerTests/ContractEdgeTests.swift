@@ -45,7 +45,8 @@ struct ContractEdgeTests {
     @Test("credentials are checked before the body: an anonymous invalid body is 401, not 400")
     func credentialsBeforeBody() async throws {
         try await withSluice { harness in
-            let unknownMember = #"{"bogus": 1}"#, nullEvents = #"{"events": null}"#
+            let unknownMember = #"{"bogus": 1}"#
+            let nullEvents = #"{"events": null}"#
             let stream = try await harness.send(.post, "/v1/streams", body: unknownMember)
             #expect(stream.status == .unauthorized)
             let event = try await harness.send(.post, "/v1/streams/s/events", body: "not json")
@@ -89,7 +90,8 @@ struct ContractEdgeTests {
             #expect((created.problem["tenant"] as? [String: Any])?["name"] as? String == name)
             // A name with a control character, or a space at an end, is refused as the pattern says.
             for tenantName in [#"T\u0007x"#, " padded"] {
-                let body = #"{"email":"cp-\#(UUID().uuidString.prefix(6))@example.test","password":"correct horse battery","tenantName":"\#(tenantName)"}"#
+                let body =
+                    #"{"email":"cp-\#(UUID().uuidString.prefix(6))@example.test","password":"correct horse battery","tenantName":"\#(tenantName)"}"#
                 #expect(try await harness.send(.post, "/v1/auth/signup", body: body).status == .badRequest, "\(tenantName)")
             }
         }
@@ -102,12 +104,16 @@ struct ContractEdgeTests {
             let (stream, _) = try await harness.stream(owner)
             let auth: HTTPFields = [.authorization: "Bearer \(owner.token)"]
             let created = try await harness.send(
-                .post, "/v1/streams/\(stream)/subscriptions", body: #"{"name":"mixed","url":"HtTpS://example.com/hook"}"#, headers: auth
+                .post,
+                "/v1/streams/\(stream)/subscriptions",
+                body: #"{"name":"mixed","url":"HtTpS://example.com/hook"}"#,
+                headers: auth
             )
             #expect(created.status == .created)
             #expect((created.problem["subscription"] as? [String: Any])?["url"] as? String == "https://example.com/hook")
             let source = try await harness.send(
-                .post, "/v1/streams/\(stream)/sources",
+                .post,
+                "/v1/streams/\(stream)/sources",
                 body: #"{"name":"mixed","url":"HTTP://example.com/u/{entity}","mapping":{"platform":"twitter","metrics":{"followers":"/f"}}}"#,
                 headers: auth
             )

@@ -1,8 +1,9 @@
-import SluiceAPI
 import Foundation
 import HTTPTypes
-@testable import SluiceServer
+import SluiceAPI
+
 @testable import SluiceJSON
+@testable import SluiceServer
 
 /// Walks the OpenAPI document the server enforces, so that attack tests cover every
 /// operation there is, including ones added after the tests were written.
@@ -26,11 +27,15 @@ struct ContractSweep {
             for method in ["get", "put", "post", "delete", "patch"] {
                 guard let operation = item[method] else { continue }
                 let body = operation["requestBody"].map(resolve)?["content"]?["application/json"]?["schema"]
-                result.append(Operation(
-                    method: HTTPRequest.Method(method.uppercased())!, path: path, id: operation["operationId"]?.stringValue ?? path,
-                    parameters: ((item["parameters"]?.arrayValue ?? []) + (operation["parameters"]?.arrayValue ?? [])).map(resolve),
-                    body: body
-                ))
+                result.append(
+                    Operation(
+                        method: HTTPRequest.Method(method.uppercased())!,
+                        path: path,
+                        id: operation["operationId"]?.stringValue ?? path,
+                        parameters: ((item["parameters"]?.arrayValue ?? []) + (operation["parameters"]?.arrayValue ?? [])).map(resolve),
+                        body: body
+                    )
+                )
             }
         }
         return result.sorted { $0.id < $1.id }

@@ -4,8 +4,9 @@ import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// The durable ack, tested the hard way: the real `sluice` binary under load is killed with
 /// SIGKILL, and every event it acknowledged must be in the store.
@@ -28,9 +29,15 @@ struct CrashTests {
                     var acked: [(UUID, Int, Int64)] = []
                     for round in 0..<10_000 {
                         let events = (0..<20).map { index in
-                            Components.Schemas.EventInput(id: UUID().uuidString, _type: "load", key: "p\(producer)-\(index % 5)", data: json("{\"round\":\(round)}"))
+                            Components.Schemas.EventInput(
+                                id: UUID().uuidString,
+                                _type: "load",
+                                key: "p\(producer)-\(index % 5)",
+                                data: json("{\"round\":\(round)}")
+                            )
                         }
-                        guard let result = try? await client.ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok.body.json else {
+                        guard let result = try? await client.ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok.body.json
+                        else {
                             return acked  // the server is gone
                         }
                         for outcome in result.results where outcome.status == .stored {

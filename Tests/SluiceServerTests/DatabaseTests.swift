@@ -2,8 +2,9 @@ import Foundation
 import Glibc
 import Logging
 import PostgresNIO
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// `Database` against servers that misbehave, without a Sluice around it.
 @Suite("Database: deadlines and fail-fast")
@@ -21,7 +22,9 @@ struct DatabaseTests {
     }
 
     static func withDatabase<T: Sendable>(
-        port: Int, timeout: Duration, _ body: @Sendable (Database) async throws -> T
+        port: Int,
+        timeout: Duration,
+        _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
         try await withClient(.init(host: "127.0.0.1", port: port, username: "u", password: "p", database: "d", tls: .disable)) { client in
             var configuration = Database.Configuration()

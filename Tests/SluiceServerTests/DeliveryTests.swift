@@ -3,8 +3,9 @@ import Foundation
 import HTTPTypes
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// Push subscriptions end to end: real workers (in the test's process or as `sluice worker`
 /// processes) post to a Python receiver that verifies Standard Webhooks signatures.
@@ -13,24 +14,32 @@ struct DeliveryTests {
     /// Sluice with its worker pool on, leases of 2 s, webhooks to 127.0.0.1 allowed.
     func withWorkers<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {
         try await quietEarlierSubscriptions()
-        return try await withSluice({
-            $0.workers.concurrency = 8
-            $0.workers.leaseSeconds = 2
-            $0.workers.allowPrivateNetworks = true
-        }, body)
+        return try await withSluice(
+            {
+                $0.workers.concurrency = 8
+                $0.workers.leaseSeconds = 2
+                $0.workers.allowPrivateNetworks = true
+            },
+            body
+        )
     }
 
     /// Workers serve every tenant: pause what earlier tests left active.
     func quietEarlierSubscriptions() async throws { try await pauseEarlier("subscriptions") }
 
     func subscribe(
-        _ api: Client, _ stream: String, name: String = "hook", url: String, settings: Components.Schemas.SubscriptionSettings = .init(),
+        _ api: Client,
+        _ stream: String,
+        name: String = "hook",
+        url: String,
+        settings: Components.Schemas.SubscriptionSettings = .init(),
         start: Components.Schemas.CreateSubscriptionRequest.StartPayload? = nil
     ) async throws -> Components.Schemas.CreatedSubscription {
         var settings = settings
         settings.url = url
         return try await api.createSubscription(
-            path: .init(stream: stream), body: .json(.init(name: name, settings: settings, start: start))
+            path: .init(stream: stream),
+            body: .json(.init(name: name, settings: settings, start: start))
         ).created.body.json
     }
 
@@ -145,7 +154,9 @@ struct DeliveryTests {
             // Replay one by id while the endpoint still fails: a fresh series, dead again.
             try await receiver.control(["fail": [bad: -1]])
             let selection = Components.Schemas.DeadLetterSelection(ids: [entry.id])
-            #expect(try await api.replayDeadLetters(path: .init(stream: stream, subscription: "hook"), body: .json(selection)).ok.body.json.count == 1)
+            #expect(
+                try await api.replayDeadLetters(path: .init(stream: stream, subscription: "hook"), body: .json(selection)).ok.body.json.count == 1
+            )
             requests = try await receiver.wait { $0.filter { $0.id == bad && $0.status != nil }.count >= 6 }
             try await eventually {
                 let again = try await api.getDeadLetter(path: .init(stream: stream, subscription: "hook", deliveryId: entry.id)).ok.body.json
@@ -184,17 +195,21 @@ struct DeliveryTests {
                 _ = try await send(harness, stream, key: key, count: 200, keys: ["a", "b", "c", "d", "e", "f", "g", "h"])
                 // Failures are being recorded on every partition as the subscription goes.
                 try await eventually {
-                    try await api.listDeadLetters(path: .init(stream: stream, subscription: name), query: .init(status: .retrying)).ok.body.json.items.count >= 4
+                    try await api.listDeadLetters(path: .init(stream: stream, subscription: name), query: .init(status: .retrying)).ok.body.json.items
+                        .count >= 4
                 }
                 _ = try await api.deleteSubscription(path: .init(stream: stream, subscription: name)).noContent
-                if case .notFound = try await api.describeSubscription(path: .init(stream: stream, subscription: name)) {} else {
+                if case .notFound = try await api.describeSubscription(path: .init(stream: stream, subscription: name)) {
+                } else {
                     Issue.record("round \(round): the deleted subscription is still there")
                 }
                 let left = try await asSuperuser { client in
-                    try await client.query("""
+                    try await client.query(
+                        """
                         SELECT count(*) FROM consumer_groups g JOIN streams s ON s.tenant_id = g.tenant_id AND s.id = g.stream_id
                         WHERE s.name = \(stream) AND g.name = \(name)
-                        """).collect().first?.decode(Int.self) ?? -1
+                        """
+                    ).collect().first?.decode(Int.self) ?? -1
                 }
                 #expect(left == 0, "round \(round): its consumer group went with it")
             }
@@ -208,7 +223,12 @@ struct DeliveryTests {
             let owner = try await harness.signup("strict")
             let (stream, key) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            let created = try await subscribe(api, stream, url: receiver.url, settings: .init(retrySchedule: [1], maxAttempts: 4, strictOrdering: true))
+            let created = try await subscribe(
+                api,
+                stream,
+                url: receiver.url,
+                settings: .init(retrySchedule: [1], maxAttempts: 4, strictOrdering: true)
+            )
             let ids = newIDs(3)
             try await receiver.control(["secrets": [created.secret], "fail": [ids[0]: 2]])
             try await send(harness, stream, key: key, ids: ids)
@@ -227,7 +247,10 @@ struct DeliveryTests {
             let (stream, key) = try await harness.stream(owner)
             let api = harness.api(owner.token)
             let created = try await subscribe(
-                api, stream, url: receiver.url, settings: .init(retrySchedule: [600], circuitFailures: 3, circuitPeriodSeconds: 0)
+                api,
+                stream,
+                url: receiver.url,
+                settings: .init(retrySchedule: [600], circuitFailures: 3, circuitPeriodSeconds: 0)
             )
             try await receiver.control(["secrets": [created.secret], "status": 503])
             _ = try await send(harness, stream, key: key, count: 5)
@@ -266,10 +289,13 @@ struct DeliveryTests {
     /// The API in this process, without workers: `sluice worker` processes deliver.
     func withoutWorkers<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {
         try await quietEarlierSubscriptions()
-        return try await withSluice({
-            $0.workers.allowPrivateNetworks = true
-            $0.secretsKey = Self.secretsKey
-        }, body)
+        return try await withSluice(
+            {
+                $0.workers.allowPrivateNetworks = true
+                $0.secretsKey = Self.secretsKey
+            },
+            body
+        )
     }
 
     @Test("a worker killed mid-delivery: another takes the partition once the lease runs out and redelivers; nothing is lost")
@@ -379,7 +405,10 @@ struct DeliveryTests {
             let owner = try await harness.signup("subs")
             let (stream, key) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            func create(_ url: String, _ settings: Components.Schemas.SubscriptionSettings = .init()) async throws -> Operations.CreateSubscription.Output {
+            func create(
+                _ url: String,
+                _ settings: Components.Schemas.SubscriptionSettings = .init()
+            ) async throws -> Operations.CreateSubscription.Output {
                 var settings = settings
                 settings.url = url
                 return try await api.createSubscription(path: .init(stream: stream), body: .json(.init(name: "s", settings: settings)))
@@ -393,11 +422,13 @@ struct DeliveryTests {
             #expect(try await create("https://example.com/x", .init(retrySchedule: [-1])).badRequest.body.applicationProblemJson.status == 400)
             #expect(try await create("https://example.com/x", .init(maxAttempts: 0)).badRequest.body.applicationProblemJson.status == 400)
 
-            let created = try await create("https://example.com/hook", .init(eventTypes: ["a"], retrySchedule: [1, 2], circuitFailures: 3)).created.body.json
+            let created = try await create("https://example.com/hook", .init(eventTypes: ["a"], retrySchedule: [1, 2], circuitFailures: 3)).created
+                .body.json
             #expect(created.subscription.maxAttempts == 3 && created.subscription.eventTypes == ["a"])
             #expect(try await create("https://example.com/other").conflict.body.applicationProblemJson.status == 409)
             let updated = try await api.updateSubscription(
-                path: .init(stream: stream, subscription: "s"), body: .json(.init(eventTypes: [], strictOrdering: true))
+                path: .init(stream: stream, subscription: "s"),
+                body: .json(.init(eventTypes: [], strictOrdering: true))
             ).ok.body.json
             #expect(updated.eventTypes == nil && updated.strictOrdering && updated.retrySchedule == [1, 2])
 
@@ -433,7 +464,11 @@ struct DeliveryTests {
 }
 
 /// Polls `condition` every 50 ms for up to `timeout`; records a failure if it never holds.
-func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+func eventually(
+    timeout: Duration = .seconds(10),
+    _ condition: () async throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }

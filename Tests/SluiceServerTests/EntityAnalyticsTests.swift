@@ -1,7 +1,8 @@
 import Foundation
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// Leaderboards and entity activity against an oracle over the social events sent: accounts
 /// whose followers grow at different rates, posts whose counts climb, actors commenting.
@@ -49,28 +50,44 @@ struct EntityAnalyticsTests {
         var generator = SplitMix(seed: 42)
         for (accountIndex, (platform, account, base, rate)) in accounts.enumerated() {
             for hour in stride(from: 0, to: 72, by: 2) {
-                events.append(Social(
-                    at: day.addingTimeInterval(Double(hour * 3600 + 600)), platform: platform, account: account,
-                    metrics: ["followers": base + rate * hour, "following": 10]
-                ))
+                events.append(
+                    Social(
+                        at: day.addingTimeInterval(Double(hour * 3600 + 600)),
+                        platform: platform,
+                        account: account,
+                        metrics: ["followers": base + rate * hour, "following": 10]
+                    )
+                )
             }
             for post in 0..<2 {
                 let index = accountIndex * 2 + post
                 for hour in 0..<72 {
-                    events.append(Social(
-                        at: day.addingTimeInterval(Double(hour * 3600 + 1200)), platform: platform, account: account, content: "p\(index)",
-                        metrics: ["likes": (index + 1) * hour, "comments": (index % 3) * hour, "shares": hour / 2, "views": 50 * (index + 1) * hour + 1]
-                    ))
+                    events.append(
+                        Social(
+                            at: day.addingTimeInterval(Double(hour * 3600 + 1200)),
+                            platform: platform,
+                            account: account,
+                            content: "p\(index)",
+                            metrics: [
+                                "likes": (index + 1) * hour, "comments": (index % 3) * hour, "shares": hour / 2, "views": 50 * (index + 1) * hour + 1,
+                            ]
+                        )
+                    )
                 }
             }
         }
         for actor in 0..<5 {
             for comment in 0..<(actor + 1) * 3 {
                 let (platform, account, _, _) = accounts[Int(generator.next() % 4)]
-                events.append(Social(
-                    at: day.addingTimeInterval(Double(generator.next() % (72 * 3600))), platform: platform, account: account,
-                    content: "c\(actor)-\(comment)", actor: "u\(actor)"
-                ))
+                events.append(
+                    Social(
+                        at: day.addingTimeInterval(Double(generator.next() % (72 * 3600))),
+                        platform: platform,
+                        account: account,
+                        content: "c\(actor)-\(comment)",
+                        actor: "u\(actor)"
+                    )
+                )
             }
         }
         events.shuffle(using: &generator)  // out of order: the rollups must not care
@@ -107,14 +124,22 @@ struct EntityAnalyticsTests {
 
         func entities(_ kind: EntityKind, from: Date, to: Date) -> [(platform: String, entity: String)] {
             Array(Set(events.filter { $0.at >= from && $0.at < to }.compactMap { event in event.names(kind).map { "\(event.platform)|\($0)" } }))
-                .map { let parts = $0.split(separator: "|"); return (String(parts[0]), String(parts[1])) }
+                .map {
+                    let parts = $0.split(separator: "|")
+                    return (String(parts[0]), String(parts[1]))
+                }
         }
 
         /// Ranked as the server ranks: value, then events, descending; then the entity and platform.
         func ranked(_ kind: EntityKind, from: Date, to: Date, limit: Int, value: (String, String) -> Double?) -> [String] {
             entities(kind, from: from, to: to)
-                .map { (key: "\($0.platform):\($0.entity)", value: value($0.platform, $0.entity), events: count(kind, $0.platform, $0.entity, from: from, to: to),
-                        entity: $0.entity, platform: $0.platform) }
+                .map {
+                    (
+                        key: "\($0.platform):\($0.entity)", value: value($0.platform, $0.entity),
+                        events: count(kind, $0.platform, $0.entity, from: from, to: to),
+                        entity: $0.entity, platform: $0.platform
+                    )
+                }
                 .sorted { a, b in
                     if a.value != b.value { return (a.value ?? -.infinity) > (b.value ?? -.infinity) }
                     if a.events != b.events { return a.events > b.events }
@@ -128,7 +153,9 @@ struct EntityAnalyticsTests {
         board.items.map { "\($0.platform):\($0.entity)=\($0.value.map { String(format: "%.4f", $0) } ?? "nil")" }
     }
 
-    @Test("leaderboards of accounts, content and actors by events, engagement, rates and growth equal an oracle over the same events, whole days and hours alike")
+    @Test(
+        "leaderboards of accounts, content and actors by events, engagement, rates and growth equal an oracle over the same events, whole days and hours alike"
+    )
     func leaderboards() async throws {
         try await withSluice { harness in
             let owner = try await harness.signup("boards")
@@ -154,44 +181,101 @@ struct EntityAnalyticsTests {
             let api = harness.api(key)
 
             // Two ranges: whole days; and hours on both ends around a whole day.
-            for (from, to) in [(Self.day.addingTimeInterval(86_400), Self.day.addingTimeInterval(2 * 86_400)),
-                               (Self.day.addingTimeInterval(5 * 3600), Self.day.addingTimeInterval(2 * 86_400 + 7 * 3600))] {
-                func board(_ entity: Operations.GetAnalyticsLeaderboard.Input.Query.EntityPayload, _ by: String, limit: Int = 10, platform: String? = nil) async throws -> [String] {
-                    Self.ranked(try await api.getAnalyticsLeaderboard(path: .init(stream: stream), query: .init(
-                        entity: entity, by: by, from: from, to: to, platform: platform, limit: limit
-                    )).ok.body.json)
+            for (from, to) in [
+                (Self.day.addingTimeInterval(86_400), Self.day.addingTimeInterval(2 * 86_400)),
+                (Self.day.addingTimeInterval(5 * 3600), Self.day.addingTimeInterval(2 * 86_400 + 7 * 3600)),
+            ] {
+                func board(
+                    _ entity: Operations.GetAnalyticsLeaderboard.Input.Query.EntityPayload,
+                    _ by: String,
+                    limit: Int = 10,
+                    platform: String? = nil
+                ) async throws -> [String] {
+                    Self.ranked(
+                        try await api.getAnalyticsLeaderboard(
+                            path: .init(stream: stream),
+                            query: .init(
+                                entity: entity,
+                                by: by,
+                                from: from,
+                                to: to,
+                                platform: platform,
+                                limit: limit
+                            )
+                        ).ok.body.json
+                    )
                 }
                 let range = "\(from)…\(to)"
-                #expect(try await board(.account, "growth.followers") == oracle.ranked(.account, from: from, to: to, limit: 10) {
-                    oracle.growth(.account, $0, $1, "followers", from: from, to: to)
-                }, "\(range)")
-                #expect(try await board(.account, "latest.followers", limit: 2) == oracle.ranked(.account, from: from, to: to, limit: 2) {
-                    oracle.lastSnapshot(.account, $0, $1, before: to, from: from)?["followers"].map(Double.init)
-                }, "\(range)")
-                #expect(try await board(.account, "events") == oracle.ranked(.account, from: from, to: to, limit: 10) {
-                    Double(oracle.count(.account, $0, $1, from: from, to: to))
-                }, "\(range)")
-                #expect(try await board(.content, "engagement", limit: 8) == oracle.ranked(.content, from: from, to: to, limit: 8) {
-                    oracle.engagement($0, $1, from: from, to: to)
-                }, "\(range)")
-                #expect(try await board(.content, "engagementRate", limit: 5) == oracle.ranked(.content, from: from, to: to, limit: 5) { platform, content in
-                    guard let views = oracle.growth(.content, platform, content, "views", from: from, to: to), views != 0 else { return nil }
-                    return oracle.engagement(platform, content, from: from, to: to) / views
-                }, "\(range)")
+                #expect(
+                    try await board(.account, "growth.followers")
+                        == oracle.ranked(.account, from: from, to: to, limit: 10) {
+                            oracle.growth(.account, $0, $1, "followers", from: from, to: to)
+                        },
+                    "\(range)"
+                )
+                #expect(
+                    try await board(.account, "latest.followers", limit: 2)
+                        == oracle.ranked(.account, from: from, to: to, limit: 2) {
+                            oracle.lastSnapshot(.account, $0, $1, before: to, from: from)?["followers"].map(Double.init)
+                        },
+                    "\(range)"
+                )
+                #expect(
+                    try await board(.account, "events")
+                        == oracle.ranked(.account, from: from, to: to, limit: 10) {
+                            Double(oracle.count(.account, $0, $1, from: from, to: to))
+                        },
+                    "\(range)"
+                )
+                #expect(
+                    try await board(.content, "engagement", limit: 8)
+                        == oracle.ranked(.content, from: from, to: to, limit: 8) {
+                            oracle.engagement($0, $1, from: from, to: to)
+                        },
+                    "\(range)"
+                )
+                #expect(
+                    try await board(.content, "engagementRate", limit: 5)
+                        == oracle.ranked(.content, from: from, to: to, limit: 5) { platform, content in
+                            guard let views = oracle.growth(.content, platform, content, "views", from: from, to: to), views != 0 else { return nil }
+                            return oracle.engagement(platform, content, from: from, to: to) / views
+                        },
+                    "\(range)"
+                )
                 func accountEngagement(_ platform: String, _ account: String) -> Double {
-                    Set(events.filter { $0.platform == platform && $0.account == account && $0.metrics != nil && $0.content != nil }.map { $0.content! })
-                        .reduce(0) { $0 + oracle.engagement(platform, $1, from: from, to: to) }
+                    Set(
+                        events.filter { $0.platform == platform && $0.account == account && $0.metrics != nil && $0.content != nil }.map {
+                            $0.content!
+                        }
+                    )
+                    .reduce(0) { $0 + oracle.engagement(platform, $1, from: from, to: to) }
                 }
-                #expect(try await board(.account, "engagement") == oracle.ranked(.account, from: from, to: to, limit: 10) {
-                    accountEngagement($0, $1)
-                }, "\(range)")
-                #expect(try await board(.account, "engagementPerFollower") == oracle.ranked(.account, from: from, to: to, limit: 10) {
-                    accountEngagement($0, $1) / Double(oracle.lastSnapshot(.account, $0, $1, before: to)!["followers"]!)
-                }, "\(range)")
-                #expect(try await board(.actor, "events", limit: 3) == oracle.ranked(.actor, from: from, to: to, limit: 3) {
-                    Double(oracle.count(.actor, $0, $1, from: from, to: to))
-                }, "\(range)")
-                #expect(try await board(.account, "growth.followers", platform: "youtube") == ["youtube:a1=\(String(format: "%.4f", oracle.growth(.account, "youtube", "a1", "followers", from: from, to: to)!))"])
+                #expect(
+                    try await board(.account, "engagement")
+                        == oracle.ranked(.account, from: from, to: to, limit: 10) {
+                            accountEngagement($0, $1)
+                        },
+                    "\(range)"
+                )
+                #expect(
+                    try await board(.account, "engagementPerFollower")
+                        == oracle.ranked(.account, from: from, to: to, limit: 10) {
+                            accountEngagement($0, $1) / Double(oracle.lastSnapshot(.account, $0, $1, before: to)!["followers"]!)
+                        },
+                    "\(range)"
+                )
+                #expect(
+                    try await board(.actor, "events", limit: 3)
+                        == oracle.ranked(.actor, from: from, to: to, limit: 3) {
+                            Double(oracle.count(.actor, $0, $1, from: from, to: to))
+                        },
+                    "\(range)"
+                )
+                #expect(
+                    try await board(.account, "growth.followers", platform: "youtube") == [
+                        "youtube:a1=\(String(format: "%.4f", oracle.growth(.account, "youtube", "a1", "followers", from: from, to: to)!))"
+                    ]
+                )
             }
 
             // A final day is read once and kept, its daily rows and its hourly ones (for ranges that
@@ -199,14 +283,21 @@ struct EntityAnalyticsTests {
             let (from, to) = (Self.day.addingTimeInterval(86_400), Self.day.addingTimeInterval(2 * 86_400))
             let hours = (from: from.addingTimeInterval(3 * 3600), to: to)
             @Sendable func eventsBoard(_ from: Date, _ to: Date) async throws -> [String] {
-                Self.ranked(try await api.getAnalyticsLeaderboard(path: .init(stream: stream), query: .init(entity: .account, by: "events", from: from, to: to)).ok.body.json)
+                Self.ranked(
+                    try await api.getAnalyticsLeaderboard(
+                        path: .init(stream: stream),
+                        query: .init(entity: .account, by: "events", from: from, to: to)
+                    ).ok.body.json
+                )
             }
             func expected(_ from: Date, _ to: Date) -> [String] {
                 oracle.ranked(.account, from: from, to: to, limit: 10) { Double(oracle.count(.account, $0, $1, from: from, to: to)) }
             }
             #expect(try await eventsBoard(from, to) == expected(from, to))
             #expect(try await eventsBoard(hours.from, hours.to) == expected(hours.from, hours.to))
-            let a3Hour = try #require(events.first { $0.platform == "twitter" && $0.names(.account) == "a3" && $0.at >= hours.from && $0.at < to }?.at)
+            let a3Hour = try #require(
+                events.first { $0.platform == "twitter" && $0.names(.account) == "a3" && $0.at >= hours.from && $0.at < to }?.at
+            )
             try await AnalyticsTests.withConsumer(tenant: owner.tenantID) { _, client in
                 try await client.query(
                     """
@@ -220,7 +311,10 @@ struct EntityAnalyticsTests {
             #expect(try await eventsBoard(from, to) == expected(from, to))  // from memory
             #expect(try await eventsBoard(hours.from, hours.to) == expected(hours.from, hours.to))
             let rebuild = { (from: Date) in
-                _ = try await harness.api(owner.token).rebuildAnalytics(path: .init(stream: stream), body: .json(.init(from: from, to: from.addingTimeInterval(86_400)))).ok
+                _ = try await harness.api(owner.token).rebuildAnalytics(
+                    path: .init(stream: stream),
+                    body: .json(.init(from: from, to: from.addingTimeInterval(86_400)))
+                ).ok
             }
             try await rebuild(Self.day)
             for (from, to) in [(from, to), hours] {  // read again
@@ -260,9 +354,15 @@ struct EntityAnalyticsTests {
             }
 
             // Bad requests are 400, never 500.
-            for query in ["entity=actor&by=engagement", "entity=content&by=engagementPerFollower", "by=growth.", "by=nope", "limit=0",
-                          "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z"] {
-                let response = try await harness.send(.get, "/v1/streams/\(stream)/analytics/leaderboard?\(query)", headers: [.authorization: "Bearer \(key)"])
+            for query in [
+                "entity=actor&by=engagement", "entity=content&by=engagementPerFollower", "by=growth.", "by=nope", "limit=0",
+                "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+            ] {
+                let response = try await harness.send(
+                    .get,
+                    "/v1/streams/\(stream)/analytics/leaderboard?\(query)",
+                    headers: [.authorization: "Bearer \(key)"]
+                )
                 #expect(response.status == .badRequest, "\(query)")
             }
             let stranger = try await harness.signup("stranger")
@@ -287,7 +387,8 @@ struct EntityAnalyticsTests {
             ).ok.body.json
             #expect(daily.handle == "@a2")
             #expect(daily.buckets.count == 4)
-            #expect(daily.buckets.map { $0.metrics.additionalProperties["followers"] } == [1380, 2340, 3300, 3300])  // carried into the empty fourth day
+            // The last value is carried into the empty fourth day.
+            #expect(daily.buckets.map { $0.metrics.additionalProperties["followers"] } == [1380, 2340, 3300, 3300])
             #expect(daily.buckets.map { $0.growth.additionalProperties["followers"] } == [880, 960, 960, nil])
             for (index, bucket) in daily.buckets.enumerated() {
                 let start = Self.day.addingTimeInterval(Double(index * 86_400))
@@ -297,26 +398,35 @@ struct EntityAnalyticsTests {
             // Hourly, from the middle of the second day: the value before the range is the baseline.
             let hourly = try await api.getEntityActivity(
                 path: .init(stream: stream, kind: .account, entityId: "a2"),
-                query: .init(resolution: ._1h, from: Self.day.addingTimeInterval(30 * 3600), to: Self.day.addingTimeInterval(34 * 3600), platform: "twitter")
+                query: .init(
+                    resolution: ._1h,
+                    from: Self.day.addingTimeInterval(30 * 3600),
+                    to: Self.day.addingTimeInterval(34 * 3600),
+                    platform: "twitter"
+                )
             ).ok.body.json
             #expect(hourly.buckets.map { $0.metrics.additionalProperties["followers"] } == [1700, 1700, 1780, 1780])
             #expect(hourly.buckets.map { $0.growth.additionalProperties["followers"] } == [80, nil, 80, nil])
 
             // A post's likes; an actor's comments.
             let post = try await api.getEntityActivity(
-                path: .init(stream: stream, kind: .content, entityId: "p3"), query: .init(resolution: ._1d, from: Self.day, to: Self.day.addingTimeInterval(86_400))
+                path: .init(stream: stream, kind: .content, entityId: "p3"),
+                query: .init(resolution: ._1d, from: Self.day, to: Self.day.addingTimeInterval(86_400))
             ).ok.body.json
             #expect(post.account == "a2")
             #expect(post.buckets[0].metrics.additionalProperties["likes"] == Double(4 * 23))
             let actor = try await api.getEntityActivity(
-                path: .init(stream: stream, kind: .actor, entityId: "u4"), query: .init(resolution: ._1d, from: Self.day, to: Self.day.addingTimeInterval(3 * 86_400))
+                path: .init(stream: stream, kind: .actor, entityId: "u4"),
+                query: .init(resolution: ._1d, from: Self.day, to: Self.day.addingTimeInterval(3 * 86_400))
             ).ok.body.json
             #expect(actor.buckets.reduce(0) { $0 + $1.events } == 15)
 
             _ = try await api.getEntityActivity(path: .init(stream: stream, kind: .account, entityId: "nobody"), query: .init()).notFound
-            _ = try await api.getEntityActivity(path: .init(stream: stream, kind: .account, entityId: "a2"), query: .init(platform: "instagram")).notFound
+            _ = try await api.getEntityActivity(path: .init(stream: stream, kind: .account, entityId: "a2"), query: .init(platform: "instagram"))
+                .notFound
             let stranger = try await harness.signup("stranger")
-            _ = try await harness.api(stranger.token).getEntityActivity(path: .init(stream: stream, kind: .account, entityId: "a2"), query: .init()).notFound
+            _ = try await harness.api(stranger.token).getEntityActivity(path: .init(stream: stream, kind: .account, entityId: "a2"), query: .init())
+                .notFound
         }
     }
 }

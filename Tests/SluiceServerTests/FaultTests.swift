@@ -6,8 +6,9 @@ import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// A PostgreSQL cluster of the test's own, on a port of its own, to restart and stop at will
 /// (the shared one serves every other suite). Authentication is `trust` on 127.0.0.1: it lives
@@ -77,7 +78,7 @@ final class OwnPostgres: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { throw POSIXError(.ENOENT) }
         var status: Int32 = 0
@@ -109,7 +110,9 @@ struct FaultTests {
         }
     }
 
-    @Test("PostgreSQL restarted three times and stopped for 3 s under four producers: no hang, every partition back within seconds, nothing acknowledged lost or doubled, /readyz true")
+    @Test(
+        "PostgreSQL restarted three times and stopped for 3 s under four producers: no hang, every partition back within seconds, nothing acknowledged lost or doubled, /readyz true"
+    )
     func postgresRestarts() async throws {
         let postgres = try OwnPostgres()
         defer { postgres.destroy() }
@@ -131,7 +134,8 @@ struct FaultTests {
         let tenantID = try UUID(uuidString: signup.created.body.json.tenant.id)!
         let partitions = 4
         _ = try await client(token).createStream(body: .json(.init(name: "faults", partitions: partitions))).created
-        let secret = try await client(token).createApiKey(body: .json(.init(name: "producer", scopes: [.events_colon_write]))).created.body.json.value2.secret
+        let secret = try await client(token).createApiKey(body: .json(.init(name: "producer", scopes: [.events_colon_write]))).created.body.json
+            .value2.secret
         let producer = client(secret)
         // A key for each partition, to probe them one by one.
         var keys: [String] = []
@@ -176,7 +180,12 @@ struct FaultTests {
                             round += 1
                             // Every partition in each batch; a failed event is sent again with its id.
                             var pending = (0..<8).map { index in
-                                Components.Schemas.EventInput(id: UUID().uuidString, _type: "fault", key: "w\(worker)-\(round)-\(index)", data: json("{}"))
+                                Components.Schemas.EventInput(
+                                    id: UUID().uuidString,
+                                    _type: "fault",
+                                    key: "w\(worker)-\(round)-\(index)",
+                                    data: json("{}")
+                                )
                             }
                             // A steady load, not a flood: the other suites share the machine.
                             try? await Task.sleep(for: .milliseconds(20))
@@ -211,13 +220,14 @@ struct FaultTests {
         }
         @Sendable func ready() async -> (status: Int?, took: Duration) {
             let start = ContinuousClock.now
-            let status: Int? = switch try? await anonymous.getReadiness() {
-            case .ok?: 200
-            case .serviceUnavailable?: 503
-            case .some(.undocumented(let code, _)): code
-            case .some: 400
-            case nil: nil
-            }
+            let status: Int? =
+                switch try? await anonymous.getReadiness() {
+                case .ok?: 200
+                case .serviceUnavailable?: 503
+                case .some(.undocumented(let code, _)): code
+                case .some: 400
+                case nil: nil
+                }
             return (status, ContinuousClock.now - start)
         }
 
@@ -242,12 +252,18 @@ struct FaultTests {
         let failFast = ContinuousClock.now
         let refused = await send([Components.Schemas.EventInput(id: UUID().uuidString, _type: "probe", data: json("{}"))])
         let refusedIn = ContinuousClock.now - failFast
-        #expect(refused.status == 503 && refusedIn < .seconds(2), "ingest while PostgreSQL is down: \(refused.status.map(String.init) ?? "no answer") in \(refusedIn)")
+        #expect(
+            refused.status == 503 && refusedIn < .seconds(2),
+            "ingest while PostgreSQL is down: \(refused.status.map(String.init) ?? "no answer") in \(refusedIn)"
+        )
         // A lookup as much as an append: 503 with Retry-After, never a 500 (a problem document).
         var lookup = HTTPClientRequest(url: server.url.absoluteString + "/v1/streams/faults")
         lookup.headers.add(name: "authorization", value: "Bearer \(token)")
         let looked = try await HTTPClient.shared.execute(lookup, timeout: patience)
-        #expect(looked.status.code == 503 && looked.headers.first(name: "retry-after") != nil, "a stream lookup while PostgreSQL is down: \(looked.status)")
+        #expect(
+            looked.status.code == 503 && looked.headers.first(name: "retry-after") != nil,
+            "a stream lookup while PostgreSQL is down: \(looked.status)"
+        )
         #expect(looked.headers.first(name: "content-type") == "application/problem+json")
         try postgres.start()
         let back = ContinuousClock.now
@@ -296,10 +312,12 @@ struct FaultTests {
             let offsets = stored.filter { $0.1 == partition }.map(\.2).sorted()
             #expect(offsets == Array(0..<Int64(offsets.count)), "partition \(partition) has holes")
         }
-        print("""
+        print(
+            """
             FAULTS postgres restarts=3 outage=3s requests=\(requests) unavailable503=\(unavailable) hung=\(hung) \
             slowest=\(slowest) recoveries=\(recoveries) readyAgain=\(readyAgain.map { "\($0)" } ?? "never") \
             readyzDuringOutage=\(outage.map(\.took)) acknowledged=\(acknowledged.count) stored=\(stored.count) lost=\(lost.count) rollupsDrainedIn=\(drainedIn)
-            """)
+            """
+        )
     }
 }

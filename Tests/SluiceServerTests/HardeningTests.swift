@@ -3,9 +3,10 @@ import Glibc
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Testing
+
 @testable import SluiceJSON
 @testable import SluiceServer
-import Testing
 
 /// Attacks tried across the whole contract: every operation the OpenAPI document lists, so
 /// that an endpoint added later is tried too.
@@ -28,7 +29,8 @@ struct HardeningTests {
                 let high = schema["maximum"] ?? schema["exclusiveMaximum"]
                 // Bounds past 2^53 cannot be told apart as JSON numbers (doubles).
                 if low == nil || high == nil || abs(low?.numberValue?.double ?? 0) > 9.007199254740991e15
-                    || abs(high?.numberValue?.double ?? 0) > 9.007199254740991e15 {
+                    || abs(high?.numberValue?.double ?? 0) > 9.007199254740991e15
+                {
                     unbounded.append("\(operation.method) \(operation.path) \(name)")
                 }
             }
@@ -46,14 +48,24 @@ struct HardeningTests {
             return (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]) ?? [:]
         }
         _ = try await post("/v1/streams", #"{"name":"s","partitions":2}"#)
-        _ = try await post("/v1/streams/s/events/batch", #"{"events":[{"type":"t","key":"a","data":{}},{"type":"t","key":"b","data":{}},{"type":"t","key":"c","data":{}}]}"#)
+        _ = try await post(
+            "/v1/streams/s/events/batch",
+            #"{"events":[{"type":"t","key":"a","data":{}},{"type":"t","key":"b","data":{}},{"type":"t","key":"c","data":{}}]}"#
+        )
         _ = try await post("/v1/streams/s/consumer-groups", #"{"name":"g"}"#)
         _ = try await post("/v1/streams/s/consumer-groups/g/members/m", "{}", method: .put)
         _ = try await post("/v1/streams/s/consumer-groups/g/fetch", #"{"memberId":"m","maxEvents":10}"#)
-        _ = try await sluice.send(.post, "/v1/streams/s/consumer-groups/g/commit",
-                                  body: #"{"memberId":"m","offsets":[{"partition":0,"offset":1},{"partition":1,"offset":1}]}"#, headers: auth)
+        _ = try await sluice.send(
+            .post,
+            "/v1/streams/s/consumer-groups/g/commit",
+            body: #"{"memberId":"m","offsets":[{"partition":0,"offset":1},{"partition":1,"offset":1}]}"#,
+            headers: auth
+        )
         _ = try await post("/v1/streams/s/subscriptions", #"{"name":"sub","url":"https://example.com/hook"}"#)
-        _ = try await post("/v1/streams/s/sources", #"{"name":"src","url":"https://example.com/{entity}","mapping":{"platform":"instagram","kind":"account","metrics":{"followers":"/f"}},"entities":["e"]}"#)
+        _ = try await post(
+            "/v1/streams/s/sources",
+            #"{"name":"src","url":"https://example.com/{entity}","mapping":{"platform":"instagram","kind":"account","metrics":{"followers":"/f"}},"entities":["e"]}"#
+        )
         _ = try await post("/v1/streams/s/schemas/t/versions", #"{"schema":{"type":"object"}}"#)
         let key = try await post("/v1/api-keys", #"{"name":"k","scopes":["admin"]}"#)
         let path = [
@@ -116,7 +128,9 @@ struct HardeningTests {
                     let response = try await sluice.send(operation.method, uri, body: body, headers: bearer(token))
                     tried += 1
                     if response.status.code >= 500 {
-                        failures.append("\(operation.method) \(uri) \(body ?? ""): \(response.status.code) \(String(buffer: response.body).prefix(200))")
+                        failures.append(
+                            "\(operation.method) \(uri) \(body ?? ""): \(response.status.code) \(String(buffer: response.body).prefix(200))"
+                        )
                     }
                 }
                 #expect(try await sluice.send(.get, "/healthz").status == .ok, "after \(operation.id)")
@@ -155,14 +169,18 @@ struct HardeningTests {
                 #expect(response.status == .ok, "\(body): \(String(buffer: response.body))")
             }
             let limits = "/v1/api-keys/\(path["keyId"]!)/rate-limits"
-            for body in [#"{"requests":{"perSecond":1e-300,"burst":1}}"#, #"{"requests":{"perSecond":0,"burst":1}}"#,
-                         #"{"requests":{"perSecond":1,"burst":1e300}}"#, #"{"events":null}"#] {
+            for body in [
+                #"{"requests":{"perSecond":1e-300,"burst":1}}"#, #"{"requests":{"perSecond":0,"burst":1}}"#,
+                #"{"requests":{"perSecond":1,"burst":1e300}}"#, #"{"events":null}"#,
+            ] {
                 #expect(try await sluice.send(.put, limits, body: body, headers: bearer(token)).status == .badRequest, "\(body)")
             }
         }
     }
 
-    @Test("U+0000 in any path or query parameter of any operation, or in a body: 400 naming it, never a 500; every answer carries no-store and nosniff")
+    @Test(
+        "U+0000 in any path or query parameter of any operation, or in a body: 400 naming it, never a 500; every answer carries no-store and nosniff"
+    )
     func nullCharacters() async throws {
         let sweep = try ContractSweep()
         try await withSluice { sluice in
@@ -172,7 +190,8 @@ struct HardeningTests {
                 let body = operation.body.map { sweep.sample($0).jsonText }
                 for parameter in operation.parameters {
                     guard let name = parameter["name"]?.stringValue, let location = parameter["in"]?.stringValue,
-                          location == "path" || location == "query" else { continue }
+                        location == "path" || location == "query"
+                    else { continue }
                     var values = path
                     var query = ""
                     if location == "path" { values[name] = "a%00b" } else { query = "\(name)=a%00b" }
@@ -197,7 +216,11 @@ struct HardeningTests {
                 let response = try await sluice.send(.post, uri, body: body, headers: bearer(token))
                 if response.status != .badRequest { failures.append("POST \(uri) \(body): \(response.status)") }
             }
-            let signup = try await sluice.send(.post, "/v1/auth/signup", body: #"{"email":"a@b.test","password":"abcdefghijkl\u0000","tenantName":"t"}"#)
+            let signup = try await sluice.send(
+                .post,
+                "/v1/auth/signup",
+                body: #"{"email":"a@b.test","password":"abcdefghijkl\u0000","tenantName":"t"}"#
+            )
             if signup.status != .badRequest { failures.append("signup with U+0000: \(signup.status)") }
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         }

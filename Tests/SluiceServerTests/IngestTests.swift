@@ -6,12 +6,18 @@ import NIOCore
 import OpenAPIRuntime
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 @Suite("Ingest")
 struct IngestTests {
-    static func event(_ type: String = "post.liked", id: String? = nil, key: String? = nil, data: OpenAPIValueContainer = json(#"{"likes":1}"#))
+    static func event(
+        _ type: String = "post.liked",
+        id: String? = nil,
+        key: String? = nil,
+        data: OpenAPIValueContainer = json(#"{"likes":1}"#)
+    )
         -> Components.Schemas.EventInput
     {
         .init(id: id, _type: type, key: key, data: data)
@@ -25,8 +31,12 @@ struct IngestTests {
             let api = harness.api(key)
             let id = UUID().uuidString.lowercased()
             let input = Components.Schemas.EventInput(
-                id: id, _type: "post.liked", source: "twitter", key: "account-1",
-                occurredAt: Date(timeIntervalSince1970: 1_790_000_000.25), data: json(#"{"post":"p1","likes":3,"tags":["a","b"]}"#)
+                id: id,
+                _type: "post.liked",
+                source: "twitter",
+                key: "account-1",
+                occurredAt: Date(timeIntervalSince1970: 1_790_000_000.25),
+                data: json(#"{"post":"p1","likes":3,"tags":["a","b"]}"#)
             )
             let stored = try await api.ingestEvent(path: .init(stream: stream), body: .json(input)).created.body.json
             #expect(stored.status == .stored)
@@ -87,14 +97,17 @@ struct IngestTests {
             let owner = try await harness.signup("dense")
             let (stream, key) = try await harness.stream(owner, partitions: 4)
             let api = harness.api(key)
-            let producers = 8, batches = 12, perBatch = 25
+            let producers = 8
+            let batches = 12
+            let perBatch = 25
             let acks = try await withThrowingTaskGroup(of: [Components.Schemas.IngestResult].self) { group in
                 // A reader follows partition 0 while producers write: each page must start exactly
                 // where the last one ended, or an offset committed after a higher one was skipped.
                 group.addTask {
                     var next: Int64 = 0
                     for _ in 0..<200 {
-                        let page = try await api.readPartition(path: .init(stream: stream, partition: 0), query: .init(fromOffset: next, limit: 1000)).ok.body.json
+                        let page = try await api.readPartition(path: .init(stream: stream, partition: 0), query: .init(fromOffset: next, limit: 1000))
+                            .ok.body.json
                         for (position, event) in page.items.enumerated() { #expect(event.offset == next + Int64(position)) }
                         next += Int64(page.items.count)
                         try await Task.sleep(for: .milliseconds(5))
@@ -140,7 +153,8 @@ struct IngestTests {
                 for copy in 0..<20 {
                     group.addTask {
                         let response = try await api.ingestBatch(
-                            path: .init(stream: stream), body: .json(.init(events: [Self.event(id: id, key: "copy-\(copy)")]))
+                            path: .init(stream: stream),
+                            body: .json(.init(events: [Self.event(id: id, key: "copy-\(copy)")]))
                         )
                         return try response.ok.body.json.results[0].status
                     }
@@ -167,8 +181,13 @@ struct IngestTests {
             let (stream, key) = try await harness.stream(owner)
             let api = harness.api(key)
             let event = Components.Schemas.CloudEvent(
-                specversion: ._1_0, id: "tweet-123", source: "https://api.x.com", _type: "com.x.tweet.created",
-                subject: "user-9", time: Date(timeIntervalSince1970: 1_790_000_000), data: json(#"{"text":"hello"}"#),
+                specversion: ._1_0,
+                id: "tweet-123",
+                source: "https://api.x.com",
+                _type: "com.x.tweet.created",
+                subject: "user-9",
+                time: Date(timeIntervalSince1970: 1_790_000_000),
+                data: json(#"{"text":"hello"}"#),
                 additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: ["traceparent": "00-abc-def-01"])
             )
             let stored = try await api.ingestEvent(path: .init(stream: stream), body: .applicationCloudeventsJson(event)).created.body.json
@@ -186,8 +205,12 @@ struct IngestTests {
             #expect(read.attributes?.additionalProperties.value["id"] as? String == "tweet-123")
 
             let wrongVersion = #"{"specversion":"0.3","id":"1","source":"s","type":"t"}"#
-            let response = try await harness.send(.post, "/v1/streams/\(stream)/events", body: wrongVersion,
-                                                  headers: [.authorization: "Bearer \(key)", .contentType: "application/cloudevents+json"])
+            let response = try await harness.send(
+                .post,
+                "/v1/streams/\(stream)/events",
+                body: wrongVersion,
+                headers: [.authorization: "Bearer \(key)", .contentType: "application/cloudevents+json"]
+            )
             #expect(response.status == .unprocessableContent)
             #expect((response.problem["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/specversion")
         }
@@ -201,23 +224,45 @@ struct IngestTests {
             let other = try await harness.signup("othertenant")
             let (otherStream, _) = try await harness.stream(other)
             let auth: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
-            let single = "/v1/streams/\(stream)/events", batch = "/v1/streams/\(stream)/events/batch"
+            let single = "/v1/streams/\(stream)/events"
+            let batch = "/v1/streams/\(stream)/events/batch"
 
-            func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            func expectProblem(
+                _ response: TestResponse,
+                _ status: HTTPResponse.Status,
+                _ fragment: String,
+                sourceLocation: SourceLocation = #_sourceLocation
+            ) {
                 #expect(response.status == status, sourceLocation: sourceLocation)
                 #expect(response.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
                 #expect((response.problem["detail"] as? String ?? "").contains(fragment), "\(response.problem)", sourceLocation: sourceLocation)
             }
             expectProblem(try await harness.send(.post, single, body: #"{"type":"a","data":"#, headers: auth), .badRequest, "Malformed JSON")
-            expectProblem(try await harness.send(.post, single, body: #"{"type":"a","data":1,"data":2}"#, headers: auth), .badRequest, "duplicate member")
+            expectProblem(
+                try await harness.send(.post, single, body: #"{"type":"a","data":1,"data":2}"#, headers: auth),
+                .badRequest,
+                "duplicate member"
+            )
             expectProblem(try await harness.send(.post, single, body: #"{"type":"a","data":"\u0000"}"#, headers: auth), .badRequest, "u0000")
-            expectProblem(try await harness.send(.post, single, body: #"{"type":"a","data":1} x"#, headers: auth), .badRequest, "after the JSON value")
+            expectProblem(
+                try await harness.send(.post, single, body: #"{"type":"a","data":1} x"#, headers: auth),
+                .badRequest,
+                "after the JSON value"
+            )
             expectProblem(try await harness.send(.post, single, body: #"{"type":7,"data":1}"#, headers: auth), .unprocessableContent, "string")
-            expectProblem(try await harness.send(.post, single, body: #"{"type":"a","data":1,"occurredAt":"yesterday"}"#, headers: auth), .unprocessableContent, "RFC 3339")
+            expectProblem(
+                try await harness.send(.post, single, body: #"{"type":"a","data":1,"occurredAt":"yesterday"}"#, headers: auth),
+                .unprocessableContent,
+                "RFC 3339"
+            )
             let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
             expectProblem(try await harness.send(.post, single, body: #"{"type":"a","data":\#(deep)}"#, headers: auth), .badRequest, "nesting")
             let deepButParsable = String(repeating: "[", count: 33) + String(repeating: "]", count: 33)
-            expectProblem(try await harness.send(.post, single, body: #"{"type":"a","data":\#(deepButParsable)}"#, headers: auth), .unprocessableContent, "deeper than 32")
+            expectProblem(
+                try await harness.send(.post, single, body: #"{"type":"a","data":\#(deepButParsable)}"#, headers: auth),
+                .unprocessableContent,
+                "deeper than 32"
+            )
             let invalidUTF8 = Array(#"{"type":"a","data":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
             expectProblem(try await harness.send(.post, single, bytes: invalidUTF8, headers: auth), .badRequest, "UTF-8")
             let tooMany = #"{"events":[\#(Array(repeating: #"{"type":"a","data":1}"#, count: 1001).joined(separator: ","))]}"#
@@ -225,7 +270,11 @@ struct IngestTests {
             expectProblem(try await harness.send(.post, batch, body: #"{"events":[]}"#, headers: auth), .badRequest, "empty")
             let huge = #"{"type":"a","data":"\#(String(repeating: "x", count: 1 << 20))"}"#
             #expect(try await harness.send(.post, single, body: huge, headers: auth).status == .contentTooLarge)
-            expectProblem(try await harness.send(.post, single, body: "type=a", headers: [.authorization: "Bearer \(key)", .contentType: "text/plain"]), .unsupportedMediaType, "application/json")
+            expectProblem(
+                try await harness.send(.post, single, body: "type=a", headers: [.authorization: "Bearer \(key)", .contentType: "text/plain"]),
+                .unsupportedMediaType,
+                "application/json"
+            )
             var gzipHeaders = auth
             gzipHeaders[.contentEncoding] = "gzip"
             expectProblem(try await harness.send(.post, single, bytes: Array("not gzip".utf8), headers: gzipHeaders), .badRequest, "gzip")
@@ -237,8 +286,16 @@ struct IngestTests {
             let bomb = try zeros.compress(with: .gzip)
             expectProblem(try await harness.send(.post, single, bytes: Array(buffer: bomb), headers: gzipHeaders), .contentTooLarge, "inflates")
 
-            expectProblem(try await harness.send(.post, "/v1/streams/nope/events", body: #"{"type":"a","data":1}"#, headers: auth), .notFound, "not found")
-            expectProblem(try await harness.send(.post, "/v1/streams/\(otherStream)/events", body: #"{"type":"a","data":1}"#, headers: auth), .notFound, "not found")
+            expectProblem(
+                try await harness.send(.post, "/v1/streams/nope/events", body: #"{"type":"a","data":1}"#, headers: auth),
+                .notFound,
+                "not found"
+            )
+            expectProblem(
+                try await harness.send(.post, "/v1/streams/\(otherStream)/events", body: #"{"type":"a","data":1}"#, headers: auth),
+                .notFound,
+                "not found"
+            )
             #expect(try await harness.send(.post, single, body: #"{"type":"a","data":1}"#).status == .unauthorized)
 
             let state = try await harness.api(owner.token).getStream(path: .init(stream: stream)).ok.body.json
@@ -260,12 +317,24 @@ struct IngestTests {
             let elsewhere = try await harness.createKey(owner, scopes: [.events_colon_write], streams: ["another"]).value2.secret
             let writer = try await harness.createKey(owner, scopes: [.events_colon_write]).value2.secret
             let body = Components.Schemas.EventInput(_type: "a", data: json("1"))
-            #expect(try await harness.api(reader).ingestEvent(path: .init(stream: stream), body: .json(body)).forbidden.body.applicationProblemJson.status == 403)
-            #expect(try await harness.api(elsewhere).ingestEvent(path: .init(stream: stream), body: .json(body)).notFound.body.applicationProblemJson.status == 404)
-            #expect(try await harness.api(writer).readPartition(path: .init(stream: stream, partition: 0)).forbidden.body.applicationProblemJson.status == 403)
+            #expect(
+                try await harness.api(reader).ingestEvent(path: .init(stream: stream), body: .json(body)).forbidden.body.applicationProblemJson.status
+                    == 403
+            )
+            #expect(
+                try await harness.api(elsewhere).ingestEvent(path: .init(stream: stream), body: .json(body)).notFound.body.applicationProblemJson
+                    .status == 404
+            )
+            #expect(
+                try await harness.api(writer).readPartition(path: .init(stream: stream, partition: 0)).forbidden.body.applicationProblemJson.status
+                    == 403
+            )
             _ = try await harness.api(writer).ingestEvent(path: .init(stream: stream), body: .json(body)).created
             _ = try await harness.api(owner.token).deleteStream(path: .init(stream: stream)).noContent
-            #expect(try await harness.api(writer).ingestEvent(path: .init(stream: stream), body: .json(body)).notFound.body.applicationProblemJson.status == 404)
+            #expect(
+                try await harness.api(writer).ingestEvent(path: .init(stream: stream), body: .json(body)).notFound.body.applicationProblemJson.status
+                    == 404
+            )
         }
     }
 

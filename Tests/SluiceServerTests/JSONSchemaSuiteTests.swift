@@ -21,7 +21,10 @@ struct JSONSchemaSuiteTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
         for file in files {
             var tally = Tally()
-            let groups = try JSONParser.parse(Array(try Data(contentsOf: directory.appendingPathComponent(file))), limits: .init(maxDepth: 200, allowsNullCharacter: true))
+            let groups = try JSONParser.parse(
+                Array(try Data(contentsOf: directory.appendingPathComponent(file))),
+                limits: .init(maxDepth: 200, allowsNullCharacter: true)
+            )
             for group in groups.arrayValue ?? [] {
                 let schemaValue = group["schema"]!
                 let tests = group["tests"]?.arrayValue ?? []
@@ -32,7 +35,9 @@ struct JSONSchemaSuiteTests {
                     tally.outOfScope += tests.count
                     continue
                 } catch {
-                    tally.failed += tests.map { "\(file): \(group["description"]!.stringValue!) / \($0["description"]!.stringValue!): schema refused: \(error)" }
+                    tally.failed += tests.map {
+                        "\(file): \(group["description"]!.stringValue!) / \($0["description"]!.stringValue!): schema refused: \(error)"
+                    }
                     continue
                 }
                 for test in tests {
@@ -57,7 +62,9 @@ struct JSONSchemaSuiteTests {
         let outOfScope = tallies.values.map(\.outOfScope).reduce(0, +)
         print("JSON Schema Test Suite draft2020-12: \(passed) passed, \(failed.count) failed, \(outOfScope) out of scope (remote refs, meta-schemas)")
         for failure in failed { print("  FAIL \(failure)") }
-        for (file, tally) in tallies.sorted(by: { $0.key < $1.key }) where tally.outOfScope > 0 { print("  out of scope: \(file) \(tally.outOfScope)") }
+        for (file, tally) in tallies.sorted(by: { $0.key < $1.key }) where tally.outOfScope > 0 {
+            print("  out of scope: \(file) \(tally.outOfScope)")
+        }
         #expect(passed >= 1246, "fewer tests pass than the 1,246 the README reports")
         #expect(failed.isEmpty, "\(failed.count) failures")
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Glibc
 import PostgresNIO
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// Start-up and shutdown order of the real binary.
 @Suite("Lifecycle: nothing runs before the schema, everything stops in order")

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import SluiceJSON
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 @Suite("Patterns: ECMA-262 in linear time")
 struct LinearRegexTests {
@@ -15,7 +16,8 @@ struct LinearRegexTests {
             ("^(?:ab)+$", "ababab", true), ("^(?<n>x)y$", "xy", true), ("\\bfoo\\b", "a foo b", true), ("\\bfoo\\b", "afoob", false),
             ("^\\w+@\\w+\\.\\w+$", "me@example.com", true), ("^\\s*$", " \t\n", true), ("^.$", "\n", false), ("^.$", "é", true),
             ("^\\u00e9$", "é", true), ("^\\u{1F600}$", "😀", true), ("^[\\d-]+$", "1-2", true), ("^a|b$", "xb", true), ("x{", "x{", true),
-            ("^$", "", true), ("[]", "a", false), ("^[\\w.-]{1,100}$", "stream.name-1", true), ("^\\p{Letter}+$", "Hπ", true), ("^\\p{L}+$", "12", false),
+            ("^$", "", true), ("[]", "a", false), ("^[\\w.-]{1,100}$", "stream.name-1", true), ("^\\p{Letter}+$", "Hπ", true),
+            ("^\\p{L}+$", "12", false),
             ("^[\\p{Lu}\\d]+$", "A1", true), ("^\\P{L}$", "1", true), ("^\\P{L}$", "a", false),
         ]
         for (pattern, text, expected) in cases {
@@ -54,7 +56,9 @@ struct LinearRegexTests {
 
 @Suite("Patterns through the API: a pathological one costs its budget, not the server")
 struct PatternAPITests {
-    @Test("a key with events:read tests ^(a+)+$ on forty 20,000-character samples, and an enforcing stream validates such an event: both answered, the server stays responsive")
+    @Test(
+        "a key with events:read tests ^(a+)+$ on forty 20,000-character samples, and an enforcing stream validates such an event: both answered, the server stays responsive"
+    )
     func pathologicalOverHTTP() async throws {
         try await withSluice { sluice in
             let owner = try await sluice.signup("redos")
@@ -65,7 +69,9 @@ struct PatternAPITests {
             let samples = Array(repeating: #"{"name":"\#(attack)"}"#, count: 40).joined(separator: ",")
             let started = ContinuousClock.now
             async let compatibility = sluice.send(
-                .post, "/v1/streams/\(stream)/schemas/profile/compatibility", body: #"{"schema":\#(schema),"samples":[\#(samples)]}"#,
+                .post,
+                "/v1/streams/\(stream)/schemas/profile/compatibility",
+                body: #"{"schema":\#(schema),"samples":[\#(samples)]}"#,
                 headers: bearer(reader)
             )
             // Meanwhile another request is answered.
@@ -75,10 +81,21 @@ struct PatternAPITests {
             let errors = (report.problem["samples"] as? [Any])?.count
             #expect(errors == 40, "every sample reported")
 
-            #expect(try await sluice.send(.post, "/v1/streams/\(stream)/schemas/profile/versions", body: #"{"schema":\#(schema)}"#, headers: bearer(owner.token)).status == .created)
-            #expect(try await sluice.send(.patch, "/v1/streams/\(stream)", body: #"{"schemaMode":"enforce"}"#, headers: bearer(owner.token)).status == .ok)
+            #expect(
+                try await sluice.send(
+                    .post,
+                    "/v1/streams/\(stream)/schemas/profile/versions",
+                    body: #"{"schema":\#(schema)}"#,
+                    headers: bearer(owner.token)
+                ).status == .created
+            )
+            #expect(
+                try await sluice.send(.patch, "/v1/streams/\(stream)", body: #"{"schemaMode":"enforce"}"#, headers: bearer(owner.token)).status == .ok
+            )
             let event = try await sluice.send(
-                .post, "/v1/streams/\(stream)/events", body: #"{"type":"profile","data":{"name":"\#(attack)"}}"#,
+                .post,
+                "/v1/streams/\(stream)/events",
+                body: #"{"type":"profile","data":{"name":"\#(attack)"}}"#,
                 headers: bearer(key)
             )
             #expect(event.status == .unprocessableContent, "refused by the pattern: \(String(buffer: event.body).prefix(300))")

@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import NIOCore
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// Requests made on a tenant's behalf (webhooks, pull sources) never reach the operator's
 /// network, whatever the spelling of the address and whatever a name resolves to.
@@ -54,7 +55,10 @@ struct OutboundGuardTests {
         let guarded = OutboundHTTPClient(allowPrivateNetworks: false)
         let open = OutboundHTTPClient(allowPrivateNetworks: true)
         defer {
-            Task { try? await guarded.shutdown(); try? await open.shutdown() }
+            Task {
+                try? await guarded.shutdown()
+                try? await open.shutdown()
+            }
         }
         func post(_ client: OutboundHTTPClient, _ host: String) async throws -> Int {
             var request = HTTPClientRequest(url: "http://\(host):\(receiver.port)/hook")
@@ -84,11 +88,15 @@ struct OutboundGuardTests {
             #expect(try await sluice.send(.post, "/v1/streams", body: #"{"name":"s"}"#, headers: auth).status == .created)
             for host in Self.deniedHosts {
                 let hook = try await sluice.send(
-                    .post, "/v1/streams/s/subscriptions", body: #"{"name":"h","url":"http://\#(host):8080/x"}"#, headers: auth
+                    .post,
+                    "/v1/streams/s/subscriptions",
+                    body: #"{"name":"h","url":"http://\#(host):8080/x"}"#,
+                    headers: auth
                 )
                 #expect(hook.status == .badRequest, "webhook \(host)")
                 let source = try await sluice.send(
-                    .post, "/v1/streams/s/sources",
+                    .post,
+                    "/v1/streams/s/sources",
                     body: #"{"name":"p","url":"http://\#(host)/{entity}","mapping":{"platform":"instagram","kind":"account","metrics":{"f":"/f"}}}"#,
                     headers: auth
                 )

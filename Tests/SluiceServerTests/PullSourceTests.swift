@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// Pull sources against a fake platform API (`Fixtures/platform/fake_api.py`, Python, apart
 /// from Sluice) that can answer slowly, fail, refuse, send garbage and rate-limit.
@@ -31,10 +32,13 @@ struct PullSourceTests {
     /// Sluice with its pull worker on, sources allowed to reach 127.0.0.1.
     func withPuller<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {
         try await quietEarlierSources()
-        return try await withSluice({
-            $0.pull.concurrency = 16
-            $0.workers.allowPrivateNetworks = true
-        }, body)
+        return try await withSluice(
+            {
+                $0.pull.concurrency = 16
+                $0.workers.allowPrivateNetworks = true
+            },
+            body
+        )
     }
 
     static let followers = Components.Schemas.PullMapping(
@@ -44,13 +48,19 @@ struct PullSourceTests {
     )
 
     func create(
-        _ api: Client, _ stream: String, name: String, url: String, entities: [String], settings: Components.Schemas.PullSourceSettings
+        _ api: Client,
+        _ stream: String,
+        name: String,
+        url: String,
+        entities: [String],
+        settings: Components.Schemas.PullSourceSettings
     ) async throws -> Components.Schemas.PullSource {
         var settings = settings
         settings.url = url
         if settings.mapping == nil { settings.mapping = Self.followers }
         return try await api.createSource(
-            path: .init(stream: stream), body: .json(.init(name: name, entities: entities, settings: settings))
+            path: .init(stream: stream),
+            body: .json(.init(name: name, entities: entities, settings: settings))
         ).created.body.json
     }
 
@@ -67,10 +77,19 @@ struct PullSourceTests {
             let (stream, _) = try await harness.stream(owner, partitions: 2)
             let api = harness.api(owner.token)
             let entities = ["alice", "bob", "c/../d"]
-            let source = try await create(api, stream, name: "followers", url: platform.url, entities: entities, settings: .init(
-                headers: .init(additionalProperties: ["X-Client": "sluice-test"]),
-                secretHeaders: .init(additionalProperties: ["Authorization": "Bearer tok-1"]), intervalSeconds: 1, jitterSeconds: 0
-            ))
+            let source = try await create(
+                api,
+                stream,
+                name: "followers",
+                url: platform.url,
+                entities: entities,
+                settings: .init(
+                    headers: .init(additionalProperties: ["X-Client": "sluice-test"]),
+                    secretHeaders: .init(additionalProperties: ["Authorization": "Bearer tok-1"]),
+                    intervalSeconds: 1,
+                    jitterSeconds: 0
+                )
+            )
             #expect(source.secretHeaders == ["Authorization"] && source.entities == 3 && source.state == .active)
 
             try await eventually(timeout: .seconds(20)) {
@@ -127,9 +146,18 @@ struct PullSourceTests {
             let owner = try await harness.signup("pullstop")
             let (stream, _) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            _ = try await create(api, stream, name: "stopping", url: platform.url, entities: ["a", "b", "c", "d"], settings: .init(
-                headers: .init(additionalProperties: ["Authorization": "Bearer tok-stop"]), intervalSeconds: 1, jitterSeconds: 0
-            ))
+            _ = try await create(
+                api,
+                stream,
+                name: "stopping",
+                url: platform.url,
+                entities: ["a", "b", "c", "d"],
+                settings: .init(
+                    headers: .init(additionalProperties: ["Authorization": "Bearer tok-stop"]),
+                    intervalSeconds: 1,
+                    jitterSeconds: 0
+                )
+            )
             let worker = try WorkerProcess(environment: ["SLUICE_PULL_CONCURRENCY": "4", "SLUICE_WORKER_CONCURRENCY": "0"])
             try await eventually(timeout: .seconds(20)) { try await !platform.requests().isEmpty }
             worker.stop()  // SIGTERM with polls in flight
@@ -157,10 +185,21 @@ struct PullSourceTests {
             let owner = try await harness.signup("moods")
             let (stream, _) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            _ = try await create(api, stream, name: "moody", url: platform.url, entities: ["flaky", "slow", "broken", "missing-1", "nometrics"], settings: .init(
-                headers: .init(additionalProperties: ["Authorization": "Bearer t"]), intervalSeconds: 60, jitterSeconds: 0, timeoutMs: 500,
-                requestsPerMinute: 6000, retryInitialSeconds: 1
-            ))
+            _ = try await create(
+                api,
+                stream,
+                name: "moody",
+                url: platform.url,
+                entities: ["flaky", "slow", "broken", "missing-1", "nometrics"],
+                settings: .init(
+                    headers: .init(additionalProperties: ["Authorization": "Bearer t"]),
+                    intervalSeconds: 60,
+                    jitterSeconds: 0,
+                    timeoutMs: 500,
+                    requestsPerMinute: 6000,
+                    retryInitialSeconds: 1
+                )
+            )
             try await eventually(timeout: .seconds(20)) {
                 try await runs(api, stream, "moody", entity: "flaky").contains { $0.outcome == .ok }
             }
@@ -171,7 +210,8 @@ struct PullSourceTests {
             #expect(gaps.count == 2 && gaps[0] >= 0.85 && gaps[1] >= 1.75 && gaps[1] > gaps[0], "backoff doubles: \(gaps)")
 
             try await eventually(timeout: .seconds(10)) {
-                let entities = try await api.listSourceEntities(path: .init(stream: stream, source: "moody"), query: .init(failing: true)).ok.body.json.items
+                let entities = try await api.listSourceEntities(path: .init(stream: stream, source: "moody"), query: .init(failing: true)).ok.body
+                    .json.items
                 return Set(entities.map(\.entity)) == ["slow", "broken", "missing-1"]
             }
             let all = try await runs(api, stream, "moody")
@@ -180,14 +220,23 @@ struct PullSourceTests {
             #expect(all.contains { $0.entity == "missing-1" && $0.outcome == .failed && $0.httpStatus == 404 })
             // "nometrics" maps fine (the fake answers every user alike) — it is here as a control.
             #expect(all.contains { $0.entity == "nometrics" && $0.outcome == .ok })
-            let entities = try await api.listSourceEntities(path: .init(stream: stream, source: "moody"), query: .init(failing: true)).ok.body.json.items
+            let entities = try await api.listSourceEntities(path: .init(stream: stream, source: "moody"), query: .init(failing: true)).ok.body.json
+                .items
             #expect(entities.first { $0.entity == "missing-1" }?.lastStatus == 404)
             #expect(entities.allSatisfy { $0.failures >= 1 && $0.lastError != nil })
 
             // A mapping that points at nothing fails with the pointer.
-            _ = try await api.updateSource(path: .init(stream: stream, source: "moody"), body: .json(.init(mapping: .init(
-                platform: .instagram, metrics: .init(additionalProperties: ["followers": "/no/such/field"])
-            )))).ok
+            _ = try await api.updateSource(
+                path: .init(stream: stream, source: "moody"),
+                body: .json(
+                    .init(
+                        mapping: .init(
+                            platform: .instagram,
+                            metrics: .init(additionalProperties: ["followers": "/no/such/field"])
+                        )
+                    )
+                )
+            ).ok
             _ = try await api.pollSource(path: .init(stream: stream, source: "moody"), body: .json(.init(entity: "nometrics"))).ok
             try await eventually(timeout: .seconds(10)) {
                 try await runs(api, stream, "moody", entity: "nometrics").first?.error?.contains("/no/such/field") == true
@@ -206,9 +255,18 @@ struct PullSourceTests {
             let owner = try await harness.signup("limited")
             let (stream, _) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            _ = try await create(api, stream, name: "limited", url: platform.url, entities: ["r1", "r2", "r3"], settings: .init(
-                headers: .init(additionalProperties: ["Authorization": "Bearer t"]), intervalSeconds: 1, jitterSeconds: 0
-            ))
+            _ = try await create(
+                api,
+                stream,
+                name: "limited",
+                url: platform.url,
+                entities: ["r1", "r2", "r3"],
+                settings: .init(
+                    headers: .init(additionalProperties: ["Authorization": "Bearer t"]),
+                    intervalSeconds: 1,
+                    jitterSeconds: 0
+                )
+            )
             try await eventually { try await platform.requests().count >= 3 }
             try await platform.control(["limit": ["count": 1, "retryAfter": "2"]])
             try await eventually { try await platform.requests().contains { $0.status == 429 } }
@@ -240,12 +298,34 @@ struct PullSourceTests {
             let workers = [try WorkerProcess(environment: environment), try WorkerProcess(environment: environment)]
             defer { for worker in workers { worker.stop() } }
             let headers = Components.Schemas.PullSourceSettings.HeadersPayload(additionalProperties: ["Authorization": "Bearer t"])
-            _ = try await create(api, stream, name: "wide", url: platform.url, entities: (0..<12).map { "w\($0)" }, settings: .init(
-                headers: headers, intervalSeconds: 1, jitterSeconds: 0, concurrency: 3, requestsPerMinute: 6000
-            ))
-            _ = try await create(api, stream, name: "paced", url: platform.url, entities: (0..<10).map { "p\($0)" }, settings: .init(
-                headers: headers, intervalSeconds: 1, jitterSeconds: 0, concurrency: 10, requestsPerMinute: 60
-            ))
+            _ = try await create(
+                api,
+                stream,
+                name: "wide",
+                url: platform.url,
+                entities: (0..<12).map { "w\($0)" },
+                settings: .init(
+                    headers: headers,
+                    intervalSeconds: 1,
+                    jitterSeconds: 0,
+                    concurrency: 3,
+                    requestsPerMinute: 6000
+                )
+            )
+            _ = try await create(
+                api,
+                stream,
+                name: "paced",
+                url: platform.url,
+                entities: (0..<10).map { "p\($0)" },
+                settings: .init(
+                    headers: headers,
+                    intervalSeconds: 1,
+                    jitterSeconds: 0,
+                    concurrency: 10,
+                    requestsPerMinute: 60
+                )
+            )
             try await Task.sleep(for: .seconds(6))
             _ = try await api.pauseSource(path: .init(stream: stream, source: "wide")).ok
             _ = try await api.pauseSource(path: .init(stream: stream, source: "paced")).ok
@@ -254,10 +334,12 @@ struct PullSourceTests {
 
             Self.checkTwoWorkers(requests)
             let pollers = try await asSuperuser { client in
-                try await client.query("""
+                try await client.query(
+                    """
                     SELECT count(DISTINCT r.worker) FROM pull_runs r JOIN pull_sources s ON s.tenant_id = r.tenant_id AND s.id = r.source_id
                     JOIN streams st ON st.tenant_id = s.tenant_id AND st.id = s.stream_id WHERE st.name = \(stream) AND s.name = 'wide'
-                    """).collect().first?.decode(Int.self) ?? 0
+                    """
+                ).collect().first?.decode(Int.self) ?? 0
             }
             #expect(pollers == 2, "both workers polled the wide source")
         }
@@ -293,7 +375,12 @@ struct PullSourceTests {
             let owner = try await harness.signup("sources")
             let (stream, key) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            func create(_ url: String, _ settings: Components.Schemas.PullSourceSettings = .init(), name: String = "s", entities: [String] = ["e"]) async throws -> Operations.CreateSource.Output {
+            func create(
+                _ url: String,
+                _ settings: Components.Schemas.PullSourceSettings = .init(),
+                name: String = "s",
+                entities: [String] = ["e"]
+            ) async throws -> Operations.CreateSource.Output {
                 var settings = settings
                 settings.url = url
                 if settings.mapping == nil { settings.mapping = Self.followers }
@@ -303,8 +390,10 @@ struct PullSourceTests {
                 try output.badRequest.body.applicationProblemJson.errors?.first?.pointer
             }
             let good = "https://api.example.com/v1/users/{entity}"
-            for url in ["http://127.0.0.1/v1/{entity}", "http://localhost/{entity}", "http://169.254.169.254/{entity}", "https://{entity}.example.com/x",
-                        "https://api.example.com/v1/users", "ftp://example.com/{entity}"] {
+            for url in [
+                "http://127.0.0.1/v1/{entity}", "http://localhost/{entity}", "http://169.254.169.254/{entity}", "https://{entity}.example.com/x",
+                "https://api.example.com/v1/users", "ftp://example.com/{entity}",
+            ] {
                 #expect(try pointer(try await create(url)) == "/url", "\(url)")
             }
             #expect(try pointer(try await create(good, .init(intervalSeconds: 0))) == "/intervalSeconds")
@@ -313,22 +402,44 @@ struct PullSourceTests {
             #expect(try pointer(try await create(good, .init(concurrency: 0))) == "/concurrency")
             #expect(try pointer(try await create(good, .init(requestsPerMinute: 0))) == "/requestsPerMinute")
             #expect(try pointer(try await create(good, .init(headers: .init(additionalProperties: ["Host": "x"])))) == "/headers/Host")
-            #expect(try pointer(try await create(good, .init(secretHeaders: .init(additionalProperties: ["X-Key": "a\r\nb"])))) == "/secretHeaders/X-Key")
-            #expect(try pointer(try await create(good, .init(mapping: .init(platform: .twitter, metrics: .init(additionalProperties: [:]))))) == "/mapping/metrics")
-            #expect(try pointer(try await create(good, .init(mapping: .init(platform: .twitter, metrics: .init(additionalProperties: ["x": "nope"]))))) == "/mapping/metrics/x")
-            #expect(try pointer(try await create(good, .init(mapping: .init(platform: .youtube, kind: .post, metrics: .init(additionalProperties: ["views": "/v"]))))) == "/mapping/account")
+            #expect(
+                try pointer(try await create(good, .init(secretHeaders: .init(additionalProperties: ["X-Key": "a\r\nb"])))) == "/secretHeaders/X-Key"
+            )
+            #expect(
+                try pointer(try await create(good, .init(mapping: .init(platform: .twitter, metrics: .init(additionalProperties: [:])))))
+                    == "/mapping/metrics"
+            )
+            #expect(
+                try pointer(try await create(good, .init(mapping: .init(platform: .twitter, metrics: .init(additionalProperties: ["x": "nope"])))))
+                    == "/mapping/metrics/x"
+            )
+            #expect(
+                try pointer(
+                    try await create(
+                        good,
+                        .init(mapping: .init(platform: .youtube, kind: .post, metrics: .init(additionalProperties: ["views": "/v"])))
+                    )
+                ) == "/mapping/account"
+            )
             #expect(try pointer(try await create(good, entities: ["ok", ""])) == "/entities/1")
             #expect(try await create(good, name: "Bad Name").badRequest.body.applicationProblemJson.status == 400)
 
-            let created = try await create(good, .init(secretHeaders: .init(additionalProperties: ["Authorization": "Bearer tok-very-secret"])), entities: ["a", "b", "a"]).created.body.json
-            #expect(created.entities == 2 && created.secretHeaders == ["Authorization"] && created.intervalSeconds == 300 && created.jitterSeconds == 30)
+            let created = try await create(
+                good,
+                .init(secretHeaders: .init(additionalProperties: ["Authorization": "Bearer tok-very-secret"])),
+                entities: ["a", "b", "a"]
+            ).created.body.json
+            #expect(
+                created.entities == 2 && created.secretHeaders == ["Authorization"] && created.intervalSeconds == 300 && created.jitterSeconds == 30
+            )
             #expect(try await create(good).conflict.body.applicationProblemJson.status == 409)
 
             // Entities: add, replace, remove.
             let path = Operations.AddSourceEntities.Input.Path(stream: stream, source: "s")
             let added = try await api.addSourceEntities(path: path, body: .json(.init(entities: ["b", "c"]))).ok.body.json
             #expect((added.added, added.removed, added.total) == (1, 0, 3))
-            let replaced = try await api.replaceSourceEntities(path: .init(stream: stream, source: "s"), body: .json(.init(entities: ["c", "d"]))).ok.body.json
+            let replaced = try await api.replaceSourceEntities(path: .init(stream: stream, source: "s"), body: .json(.init(entities: ["c", "d"]))).ok
+                .body.json
             #expect((replaced.added, replaced.removed, replaced.total) == (1, 2, 2))
             _ = try await api.removeSourceEntity(path: .init(stream: stream, source: "s", entity: "d")).noContent
             _ = try await api.removeSourceEntity(path: .init(stream: stream, source: "s", entity: "d")).notFound
@@ -352,9 +463,12 @@ struct PullSourceTests {
 
             // The secret is sealed in the database and in no audit entry; every change is audited.
             let (sealed, leaked, actions) = try await asSuperuser { client in
-                let sealed = try await client.query("SELECT secret_headers_sealed FROM pull_sources WHERE name = 's' AND id = \(UUID(uuidString: created.id)!)")
-                    .collect().first?.decode(ByteBuffer.self)
-                let leaked = try await client.query("SELECT count(*) FROM audit_log WHERE details::text LIKE '%tok-very-secret%'").collect().first?.decode(Int.self)
+                let sealed = try await client.query(
+                    "SELECT secret_headers_sealed FROM pull_sources WHERE name = 's' AND id = \(UUID(uuidString: created.id)!)"
+                )
+                .collect().first?.decode(ByteBuffer.self)
+                let leaked = try await client.query("SELECT count(*) FROM audit_log WHERE details::text LIKE '%tok-very-secret%'").collect().first?
+                    .decode(Int.self)
                 var actions: [String] = []
                 for try await action in try await client.query(
                     "SELECT action FROM audit_log WHERE target_id = \(created.id) ORDER BY seq"
@@ -364,7 +478,12 @@ struct PullSourceTests {
             let bytes = try #require(sealed).readableBytesView
             #expect(!String(decoding: bytes, as: UTF8.self).contains("tok-very-secret") && bytes.count > 20)
             #expect(leaked == 0)
-            #expect(actions == ["source.created", "source.entities.changed", "source.entities.changed", "source.entities.changed", "source.updated", "source.paused", "source.resumed"])
+            #expect(
+                actions == [
+                    "source.created", "source.entities.changed", "source.entities.changed", "source.entities.changed", "source.updated",
+                    "source.paused", "source.resumed",
+                ]
+            )
             _ = try await api.deleteSource(path: .init(stream: stream, source: "s")).noContent
             _ = try await api.describeSource(path: .init(stream: stream, source: "s")).notFound
         }

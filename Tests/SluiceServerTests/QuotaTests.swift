@@ -3,9 +3,10 @@ import HTTPTypes
 import HummingbirdTesting
 import Redis
 import SluiceClient
-@testable import SluiceServer
 import Synchronization
 import Testing
+
+@testable import SluiceServer
 
 /// Per-key overrides, monthly quotas and usage, login throttling across nodes, fairness.
 @Suite("Quotas and overrides")
@@ -46,7 +47,8 @@ struct QuotaTests {
             #expect(keys.allSatisfy { $0.rateLimits?.requests.source == .plan && $0.rateLimits?.requests.burst == 5 })
 
             let updated = try await harness.api(owner.token).setApiKeyRateLimits(
-                path: .init(keyId: tightID), body: .json(.init(requests: .init(perSecond: 0.5, burst: 2)))
+                path: .init(keyId: tightID),
+                body: .json(.init(requests: .init(perSecond: 0.5, burst: 2)))
             ).ok.body.json
             #expect(updated.rateLimits?.requests == .init(perSecond: 0.5, burst: 2, source: .key))
             #expect(updated.rateLimits?.events.source == .plan)
@@ -66,13 +68,17 @@ struct QuotaTests {
 
             // Above the plan: refused with a pointer.
             let above = try await harness.send(
-                .put, "/v1/api-keys/\(tightID)/rate-limits", body: #"{"requests":{"perSecond":1,"burst":6}}"#,
+                .put,
+                "/v1/api-keys/\(tightID)/rate-limits",
+                body: #"{"requests":{"perSecond":1,"burst":6}}"#,
                 headers: [.authorization: "Bearer \(owner.token)"]
             )
             #expect(above.status == .badRequest)
             #expect((above.problem["errors"] as? [[String: String]])?.first?["pointer"] == "/requests/burst")
             let negative = try await harness.send(
-                .put, "/v1/api-keys/\(tightID)/rate-limits", body: #"{"events":{"perSecond":0,"burst":1}}"#,
+                .put,
+                "/v1/api-keys/\(tightID)/rate-limits",
+                body: #"{"events":{"perSecond":0,"burst":1}}"#,
                 headers: [.authorization: "Bearer \(owner.token)"]
             )
             #expect(negative.status == .badRequest)
@@ -114,13 +120,17 @@ struct QuotaTests {
         }
     }
 
-    @Test("monthly quota: exhausted (429 quota-exceeded until the month's end), refunds for what was not stored, renewed at the period boundary; usage per month and key")
+    @Test(
+        "monthly quota: exhausted (429 quota-exceeded until the month's end), refunds for what was not stored, renewed at the period boundary; usage per month and key"
+    )
     func quotaAndPeriods() async throws {
         // 2026-11-30 23:59:00 UTC, moved by the test.
         let now = Mutex(Date(timeIntervalSince1970: 1_796_083_140))
         try await withSluice({ configuration in
             RateLimitTests.configure(
-                TestEnvironment.redisURL, requests: RateLimit(perSecond: 1000, burst: 1000), events: RateLimit(perSecond: 1000, burst: 1000),
+                TestEnvironment.redisURL,
+                requests: RateLimit(perSecond: 1000, burst: 1000),
+                events: RateLimit(perSecond: 1000, burst: 1000),
                 monthly: 10
             )(&configuration)
             configuration.clock = { now.withLock { $0 } }
@@ -144,7 +154,9 @@ struct QuotaTests {
             #expect(single.status == .tooManyRequests)
             // Members' ingest counts too.
             let member = try await harness.send(
-                .post, "/v1/streams/\(stream)/events", body: #"{"type":"a","data":1}"#,
+                .post,
+                "/v1/streams/\(stream)/events",
+                body: #"{"type":"a","data":1}"#,
                 headers: [.authorization: "Bearer \(owner.token)", .contentType: "application/json"]
             )
             #expect(member.status == .tooManyRequests)
@@ -153,7 +165,9 @@ struct QuotaTests {
             now.withLock { $0 = $0.addingTimeInterval(120) }
             #expect(try await harness.send(.post, path, body: Self.batch(7), headers: write).status == .ok)
             let member2 = try await harness.send(
-                .post, "/v1/streams/\(stream)/events", body: #"{"type":"a","data":1}"#,
+                .post,
+                "/v1/streams/\(stream)/events",
+                body: #"{"type":"a","data":1}"#,
                 headers: [.authorization: "Bearer \(owner.token)", .contentType: "application/json"]
             )
             #expect(member2.status == .created)
@@ -175,7 +189,11 @@ struct QuotaTests {
             let viewer = try await harness.member(of: owner, role: .viewer)
             #expect(try await harness.api(viewer.token).getUsage().ok.body.json.periods.first?.events == 8)
             let stranger = try await harness.signup("stranger")
-            #expect(try await harness.api(stranger.token).getUsage().ok.body.json.periods.allSatisfy { $0.events == 0 && $0.keys.allSatisfy { $0.principal == .members } })
+            #expect(
+                try await harness.api(stranger.token).getUsage().ok.body.json.periods.allSatisfy {
+                    $0.events == 0 && $0.keys.allSatisfy { $0.principal == .members }
+                }
+            )
             let bad = try await harness.send(.get, "/v1/usage?months=25", headers: [.authorization: "Bearer \(owner.token)"])
             #expect(bad.status == .badRequest)
         }
@@ -184,7 +202,9 @@ struct QuotaTests {
     @Test("a quota holds across two nodes and survives the loss of its Redis counter (rebuilt from PostgreSQL)")
     func quotaSurvivesRedisLoss() async throws {
         let configure = RateLimitTests.configure(
-            TestEnvironment.redisURL, requests: RateLimit(perSecond: 1000, burst: 1000), events: RateLimit(perSecond: 1000, burst: 1000),
+            TestEnvironment.redisURL,
+            requests: RateLimit(perSecond: 1000, burst: 1000),
+            events: RateLimit(perSecond: 1000, burst: 1000),
             monthly: 10
         )
         try await withSluice(configure) { one in
@@ -213,7 +233,9 @@ struct QuotaTests {
         }
     }
 
-    @Test("quota and usage count what was stored: the counter within one lease under steady load, exact after SIGTERM, within one lease after SIGKILL; usage exact after SIGKILL")
+    @Test(
+        "quota and usage count what was stored: the counter within one lease under steady load, exact after SIGTERM, within one lease after SIGKILL; usage exact after SIGKILL"
+    )
     func quotaCountsStored() async throws {
         // Request and event rates too low to lease: every request goes to Redis, as on the free
         // plan. The monthly quota of a million leases 1,000 at a time.
@@ -225,12 +247,15 @@ struct QuotaTests {
         let first = try await ServerProcess(environment: environment)
         defer { first.kill() }
         let email = "counted-\(UUID().uuidString.prefix(8).lowercased())@example.test"
-        let signup = try await first.client().signup(body: .json(.init(email: email, password: "correct horse battery staple", tenantName: "counted")))
+        let signup = try await first.client().signup(
+            body: .json(.init(email: email, password: "correct horse battery staple", tenantName: "counted"))
+        )
         let account = try signup.created.body.json
         let token = account.tokens.accessToken
         let stream = "s-\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await first.client(token).createStream(body: .json(.init(name: stream))).created
-        let secret = try await first.client(token).createApiKey(body: .json(.init(name: "producer", scopes: [.events_colon_write]))).created.body.json.value2.secret
+        let secret = try await first.client(token).createApiKey(body: .json(.init(name: "producer", scopes: [.events_colon_write]))).created.body.json
+            .value2.secret
         let redis = RedisClient(configuration: try RedisConfiguration(url: TestEnvironment.redisURL), logger: TestEnvironment.logger)
         let counter = "sluice:quota:\(account.tenant.id.lowercased()):\(UsagePeriod(containing: Date()).label)"
 
@@ -270,7 +295,8 @@ struct QuotaTests {
         let inStore = try await asSuperuser { client in
             var count = 0
             for try await (n) in try await client.query(
-                "SELECT count(*)::int8 FROM events WHERE tenant_id = \(UUID(uuidString: account.tenant.id)!)", logger: TestEnvironment.logger
+                "SELECT count(*)::int8 FROM events WHERE tenant_id = \(UUID(uuidString: account.tenant.id)!)",
+                logger: TestEnvironment.logger
             ).decode(Int64.self) { count = Int(n) }
             return count
         }
@@ -279,7 +305,14 @@ struct QuotaTests {
 
     @Test("the operator's plan and quota override apply to the tenant's limits")
     func operatorOverride() async throws {
-        try await withSluice(RateLimitTests.configure(TestEnvironment.redisURL, requests: RateLimit(perSecond: 1000, burst: 1000), events: RateLimit(perSecond: 1000, burst: 1000), monthly: 100)) { harness in
+        try await withSluice(
+            RateLimitTests.configure(
+                TestEnvironment.redisURL,
+                requests: RateLimit(perSecond: 1000, burst: 1000),
+                events: RateLimit(perSecond: 1000, burst: 1000),
+                monthly: 100
+            )
+        ) { harness in
             let owner = try await harness.signup("operator")
             let (stream, key) = try await harness.stream(owner)
             let plans = ["free": Plan.builtIn["free"]!, "team": Plan.builtIn["team"]!]
@@ -293,7 +326,14 @@ struct QuotaTests {
                 }
             }
             // A fresh node reads the tenant's plan (nodes cache it for ten seconds).
-            try await withSluice(RateLimitTests.configure(TestEnvironment.redisURL, requests: RateLimit(perSecond: 1000, burst: 1000), events: RateLimit(perSecond: 1000, burst: 1000), monthly: 100)) { fresh in
+            try await withSluice(
+                RateLimitTests.configure(
+                    TestEnvironment.redisURL,
+                    requests: RateLimit(perSecond: 1000, burst: 1000),
+                    events: RateLimit(perSecond: 1000, burst: 1000),
+                    monthly: 100
+                )
+            ) { fresh in
                 let write: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
                 let refused = try await fresh.send(.post, "/v1/streams/\(stream)/events/batch", body: Self.batch(3), headers: write)
                 #expect(refused.status == .tooManyRequests)
@@ -327,7 +367,10 @@ struct QuotaTests {
         }
     }
 
-    @Test("a burst of concurrent guesses is cut at the limit before any hash: of 40 wrong passwords at once, 5 are evaluated", arguments: [false, true])
+    @Test(
+        "a burst of concurrent guesses is cut at the limit before any hash: of 40 wrong passwords at once, 5 are evaluated",
+        arguments: [false, true]
+    )
     func concurrentGuesses(redis: Bool) async throws {
         try await withSluice({ if redis { $0.redisURL = TestEnvironment.redisURL } }) { sluice in
             let account = try await sluice.signup("burst")
@@ -345,9 +388,13 @@ struct QuotaTests {
 
     @Test("fairness: tenant A far over its limit does not slow tenant B, whose p99 stays within 5x (+50 ms) of its unloaded p99")
     func fairness() async throws {
-        try await withSluice(RateLimitTests.configure(
-            TestEnvironment.redisURL, requests: RateLimit(perSecond: 10_000, burst: 10_000), events: RateLimit(perSecond: 200, burst: 400)
-        )) { harness in
+        try await withSluice(
+            RateLimitTests.configure(
+                TestEnvironment.redisURL,
+                requests: RateLimit(perSecond: 10_000, burst: 10_000),
+                events: RateLimit(perSecond: 200, burst: 400)
+            )
+        ) { harness in
             let a = try await harness.signup("flooder")
             let (streamA, keyA) = try await harness.stream(a)
             let b = try await harness.signup("steady")
@@ -359,7 +406,12 @@ struct QuotaTests {
                 var latencies: [Duration] = []
                 for index in 0..<count {
                     let start = ContinuousClock.now
-                    let response = try await harness.send(.post, "/v1/streams/\(streamB)/events", body: #"{"type":"b","data":\#(index)}"#, headers: writeB)
+                    let response = try await harness.send(
+                        .post,
+                        "/v1/streams/\(streamB)/events",
+                        body: #"{"type":"b","data":\#(index)}"#,
+                        headers: writeB
+                    )
                     latencies.append(ContinuousClock.now - start)
                     #expect(response.status == .created)
                 }

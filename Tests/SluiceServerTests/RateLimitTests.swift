@@ -4,9 +4,10 @@ import HummingbirdTesting
 import Logging
 import Redis
 import SluiceClient
-@testable import SluiceServer
 import Synchronization
 import Testing
+
+@testable import SluiceServer
 
 @Suite("Rate limits", .serialized)
 struct RateLimitTests {
@@ -73,7 +74,9 @@ struct RateLimitTests {
 
     /// Redis at `redisURL` and a free plan of `requests` and `events` (and `monthly` events).
     static func configure(
-        _ redisURL: String?, requests: RateLimit = RateLimit(perSecond: 1, burst: 5), events: RateLimit = RateLimit(perSecond: 1, burst: 10),
+        _ redisURL: String?,
+        requests: RateLimit = RateLimit(perSecond: 1, burst: 5),
+        events: RateLimit = RateLimit(perSecond: 1, burst: 10),
         monthly: Int? = nil
     ) -> @Sendable (inout SluiceConfiguration) -> Void {
         { configuration in
@@ -87,7 +90,9 @@ struct RateLimitTests {
         // Slow refills (one request every 20 s, one event every 10 s), so that a loaded machine
         // taking seconds between requests does not refill the bucket under the test's feet.
         let configure = Self.configure(
-            TestEnvironment.redisURL, requests: RateLimit(perSecond: 0.05, burst: 5), events: RateLimit(perSecond: 0.1, burst: 10)
+            TestEnvironment.redisURL,
+            requests: RateLimit(perSecond: 0.05, burst: 5),
+            events: RateLimit(perSecond: 0.1, burst: 10)
         )
         try await withSluice(configure) { harness in
             try await withSluice(configure) { other in

@@ -3,8 +3,9 @@ import HTTPTypes
 import OpenAPIRuntime
 import SluiceClient
 import SluiceJSON
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 @Suite("Schema registry")
 struct SchemaRegistryTests {
@@ -15,16 +16,23 @@ struct SchemaRegistryTests {
         return try SchemaRegistry.violations(of: schema(new), against: [version], mode: mode).map { String($0.detail.prefix { $0 != " " }) }
     }
 
-    static let base = #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a","n"]}"#
+    static let base =
+        #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a","n"]}"#
 
     @Test("each mode accepts the changes it should and refuses the others, naming the rule")
     func modes() throws {
-        let droppedRequired = #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a"]}"#
-        let addedRequired = #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a","n","kind"]}"#
-        let widened = #"{"type":"object","properties":{"a":{"type":"string","maxLength":20},"n":{"type":"number"},"kind":{"enum":["x","y","z"]}},"required":["a","n"]}"#
-        let narrowed = #"{"type":"object","properties":{"a":{"type":"string","maxLength":5},"n":{"type":"integer"},"kind":{"enum":["x"]}},"required":["a","n"]}"#
-        let described = #"{"type":"object","description":"same","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a","n"]}"#
-        let newConstrained = #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]},"extra":{"type":"string"}},"required":["a","n"]}"#
+        let droppedRequired =
+            #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a"]}"#
+        let addedRequired =
+            #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a","n","kind"]}"#
+        let widened =
+            #"{"type":"object","properties":{"a":{"type":"string","maxLength":20},"n":{"type":"number"},"kind":{"enum":["x","y","z"]}},"required":["a","n"]}"#
+        let narrowed =
+            #"{"type":"object","properties":{"a":{"type":"string","maxLength":5},"n":{"type":"integer"},"kind":{"enum":["x"]}},"required":["a","n"]}"#
+        let described =
+            #"{"type":"object","description":"same","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]}},"required":["a","n"]}"#
+        let newConstrained =
+            #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"},"kind":{"enum":["x","y"]},"extra":{"type":"string"}},"required":["a","n"]}"#
 
         // BACKWARD: the new schema must read what the old one accepted.
         #expect(try Self.rules(droppedRequired, after: Self.base, .backward).isEmpty)
@@ -60,16 +68,27 @@ struct SchemaRegistryTests {
             let same = try await api.registerSchema(path: path, body: .json(.init(schema: json(Self.base)))).ok.body.json
             #expect(same.version == 1)
             let refused = try await api.registerSchema(
-                path: path, body: .json(.init(schema: json(#"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"}},"required":["a","n","kind"]}"#)))
+                path: path,
+                body: .json(
+                    .init(
+                        schema: json(
+                            #"{"type":"object","properties":{"a":{"type":"string","maxLength":10},"n":{"type":"integer"}},"required":["a","n","kind"]}"#
+                        )
+                    )
+                )
             ).conflict.body.applicationProblemJson
             #expect(refused.errors?.map(\.pointer) == ["/schema/required"])
             #expect(refused.errors?.first?.detail.contains("REQUIRED_PROPERTY_ADDED against version 1: 'kind' is now required") == true)
             let v2 = try await api.registerSchema(
-                path: path, body: .json(.init(schema: json(#"{"type":"object","properties":{"a":{"type":"string"},"n":{"type":"number"}},"required":["a"]}"#)))
+                path: path,
+                body: .json(.init(schema: json(#"{"type":"object","properties":{"a":{"type":"string"},"n":{"type":"number"}},"required":["a"]}"#)))
             ).created.body.json
             #expect(v2.version == 2)
 
-            let bad = try await api.registerSchema(path: path, body: .json(.init(schema: json(#"{"type":"object","properties":{"a":{"$ref":"https://example.com/remote.json"}}}"#))))
+            let bad = try await api.registerSchema(
+                path: path,
+                body: .json(.init(schema: json(#"{"type":"object","properties":{"a":{"$ref":"https://example.com/remote.json"}}}"#)))
+            )
             #expect(try bad.badRequest.body.applicationProblemJson.errors?.first?.pointer == "/schema/properties/a/$ref")
             let notASchema = try await api.registerSchema(path: path, body: .json(.init(schema: json("42"))))
             #expect(try notASchema.badRequest.body.applicationProblemJson.status == 400)
@@ -79,7 +98,10 @@ struct SchemaRegistryTests {
             _ = try await api.deleteSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 2)).noContent
             #expect(try await api.listSchemaVersions(path: .init(stream: stream, eventType: "post.liked")).ok.body.json.items.map(\.version) == [1])
             #expect(try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 2)).ok.body.json.deleted)
-            #expect(try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 9)).notFound.body.applicationProblemJson.status == 404)
+            #expect(
+                try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 9)).notFound.body.applicationProblemJson
+                    .status == 404
+            )
 
             // Transitive: v3 widens v1 only; against the deleted v2 it is not checked.
             _ = try await api.updateStream(path: .init(stream: stream), body: .json(.init(compatibility: .backwardTransitive))).ok
@@ -126,9 +148,13 @@ struct SchemaRegistryTests {
         try await withSluice { harness in
             let owner = try await harness.signup("modes")
             let (stream, key) = try await harness.stream(owner, schemaMode: .warn)
-            let admin = harness.api(owner.token), producer = harness.api(key)
+            let admin = harness.api(owner.token)
+            let producer = harness.api(key)
             let schemaPath = Operations.RegisterSchema.Input.Path(stream: stream, eventType: "post.liked")
-            _ = try await admin.registerSchema(path: schemaPath, body: .json(.init(schema: json(#"{"type":"object","properties":{"likes":{"type":"integer","minimum":0}},"required":["likes"]}"#)))).created
+            _ = try await admin.registerSchema(
+                path: schemaPath,
+                body: .json(.init(schema: json(#"{"type":"object","properties":{"likes":{"type":"integer","minimum":0}},"required":["likes"]}"#)))
+            ).created
 
             let invalid = Components.Schemas.EventInput(id: UUID().uuidString, _type: "post.liked", data: json(#"{"likes":-1}"#))
             let warned = try await producer.ingestEvent(path: .init(stream: stream), body: .json(invalid)).created.body.json
@@ -140,19 +166,25 @@ struct SchemaRegistryTests {
             #expect(try await producer.ingestEvent(path: .init(stream: stream), body: .json(valid)).created.body.json.warnings == nil)
 
             _ = try await admin.updateStream(path: .init(stream: stream), body: .json(.init(schemaMode: .enforce))).ok
-            let batch = try await producer.ingestBatch(path: .init(stream: stream), body: .json(.init(events: [
-                .init(id: UUID().uuidString, _type: "post.liked", data: json(#"{"likes":"many"}"#)),
-                valid,
-                .init(_type: "unregistered", data: json("{}")),
-                .init(_type: "post.liked", schemaVersion: 7, data: json(#"{"likes":1}"#)),
-            ]))).ok.body.json
+            let batch = try await producer.ingestBatch(
+                path: .init(stream: stream),
+                body: .json(
+                    .init(events: [
+                        .init(id: UUID().uuidString, _type: "post.liked", data: json(#"{"likes":"many"}"#)),
+                        valid,
+                        .init(_type: "unregistered", data: json("{}")),
+                        .init(_type: "post.liked", schemaVersion: 7, data: json(#"{"likes":1}"#)),
+                    ])
+                )
+            ).ok.body.json
             #expect(batch.results.map(\.status) == [.rejected, .stored, .rejected, .rejected])
             #expect(batch.results[0].errors?.map(\.pointer) == ["/events/0/data/likes"])
             #expect(batch.results[2].errors?.map(\.pointer) == ["/events/2/type"])
             #expect(batch.results[3].errors?.map(\.pointer) == ["/events/3/schemaVersion"])
             let quarantineID = try #require(batch.results[0].quarantineId)
 
-            let single = try await producer.ingestEvent(path: .init(stream: stream), body: .json(invalid)).unprocessableContent.body.applicationProblemJson
+            let single = try await producer.ingestEvent(path: .init(stream: stream), body: .json(invalid)).unprocessableContent.body
+                .applicationProblemJson
             #expect(single.errors?.map(\.pointer) == ["/data/likes"])
 
             let held = try await admin.listQuarantine(path: .init(stream: stream)).ok.body.json.items
@@ -164,19 +196,32 @@ struct SchemaRegistryTests {
             #expect(try again.unprocessableContent.body.applicationProblemJson.status == 422)
             // The schema is fixed (a new version), and the replay stores it once.
             _ = try await admin.updateStream(path: .init(stream: stream), body: .json(.init(compatibility: Components.Schemas.Compatibility.none))).ok
-            _ = try await admin.registerSchema(path: schemaPath, body: .json(.init(schema: json(#"{"type":"object","properties":{"likes":{"type":["integer","string"]}}}"#)))).created
+            _ = try await admin.registerSchema(
+                path: schemaPath,
+                body: .json(.init(schema: json(#"{"type":"object","properties":{"likes":{"type":["integer","string"]}}}"#)))
+            ).created
             let replayed = try await admin.replayQuarantined(path: .init(stream: stream, quarantineId: quarantineID)).ok.body.json
             #expect(replayed.status == .stored)
             #expect(replayed.schemaVersion == 2)
-            #expect(try await admin.replayQuarantined(path: .init(stream: stream, quarantineId: quarantineID)).conflict.body.applicationProblemJson.status == 409)
+            #expect(
+                try await admin.replayQuarantined(path: .init(stream: stream, quarantineId: quarantineID)).conflict.body.applicationProblemJson.status
+                    == 409
+            )
             let other = try #require(batch.results[2].quarantineId)
             _ = try await admin.discardQuarantined(path: .init(stream: stream, quarantineId: other)).noContent
-            #expect(try await admin.listQuarantine(path: .init(stream: stream), query: .init(status: .replayed)).ok.body.json.items.map(\.id) == [quarantineID])
+            #expect(
+                try await admin.listQuarantine(path: .init(stream: stream), query: .init(status: .replayed)).ok.body.json.items.map(\.id) == [
+                    quarantineID
+                ]
+            )
             #expect(try await admin.listQuarantine(path: .init(stream: stream)).ok.body.json.items.count == 2)
             let actions = try await admin.listAuditLog(query: .init(action: "quarantine.*")).ok.body.json.items.map(\.action)
             #expect(actions == ["quarantine.discarded", "quarantine.replayed"])
             // A producer key can neither replay nor discard.
-            #expect(try await producer.discardQuarantined(path: .init(stream: stream, quarantineId: other)).forbidden.body.applicationProblemJson.status == 403)
+            #expect(
+                try await producer.discardQuarantined(path: .init(stream: stream, quarantineId: other)).forbidden.body.applicationProblemJson.status
+                    == 403
+            )
         }
     }
 }

@@ -31,7 +31,11 @@ final class SlowProxy: @unchecked Sendable {
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
-            guard connected == 0 else { close(client); close(server); continue }
+            guard connected == 0 else {
+                close(client)
+                close(server)
+                continue
+            }
             let delay = self.delay
             Thread { Self.pipe(from: client, to: server, delay: delay) }.start()
             Thread { Self.pipe(from: server, to: client, delay: 0) }.start()
@@ -47,7 +51,10 @@ final class SlowProxy: @unchecked Sendable {
             var sent = 0
             while sent < count {
                 let written = buffer.withUnsafeBytes { send(destination, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL)) }
-                guard written > 0 else { shutdown(source, Int32(SHUT_RDWR)); return }
+                guard written > 0 else {
+                    shutdown(source, Int32(SHUT_RDWR))
+                    return
+                }
                 sent += written
             }
         }

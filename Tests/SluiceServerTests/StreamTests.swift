@@ -2,8 +2,9 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 @Suite("Streams")
 struct StreamTests {
@@ -12,9 +13,17 @@ struct StreamTests {
         try await withSluice { harness in
             let owner = try await harness.signup("streams")
             let api = harness.api(owner.token)
-            let created = try await api.createStream(body: .json(.init(
-                name: "posts", description: "social posts", partitions: 3, retentionSeconds: 86400, schemaMode: .warn
-            ))).created.body.json
+            let created = try await api.createStream(
+                body: .json(
+                    .init(
+                        name: "posts",
+                        description: "social posts",
+                        partitions: 3,
+                        retentionSeconds: 86400,
+                        schemaMode: .warn
+                    )
+                )
+            ).created.body.json
             #expect(created.partitions == 3)
             #expect(created.nextOffsets == [0, 0, 0])
             #expect(created.retentionSeconds == 86400)
@@ -79,7 +88,9 @@ struct StreamTests {
             let stranger = try await harness.signup("stranger")
             _ = try await harness.api(developer.token).createStream(body: .json(.init(name: "a"))).created
             _ = try await harness.api(developer.token).createStream(body: .json(.init(name: "b"))).created
-            #expect(try await harness.api(viewer.token).createStream(body: .json(.init(name: "c"))).forbidden.body.applicationProblemJson.status == 403)
+            #expect(
+                try await harness.api(viewer.token).createStream(body: .json(.init(name: "c"))).forbidden.body.applicationProblemJson.status == 403
+            )
             #expect(try await harness.api(viewer.token).listStreams().ok.body.json.items.count == 2)
             #expect(try await harness.api(stranger.token).getStream(path: .init(stream: "a")).notFound.body.applicationProblemJson.status == 404)
             #expect(try await harness.api(stranger.token).deleteStream(path: .init(stream: "a")).notFound.body.applicationProblemJson.status == 404)

@@ -9,8 +9,9 @@ import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import PostgresNIO
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// Integration tests run against the real PostgreSQL that scripts/services.sh starts;
 /// scripts/test.sh exports its URL. Suites do not share tenants or users, so they run in
@@ -48,7 +49,9 @@ enum TestEnvironment {
 
     static func configuration() -> SluiceConfiguration {
         var configuration = SluiceConfiguration(
-            databaseURL: databaseURL, jwtKeys: [jwtKey], jwtSigningKeyID: jwtKey.id,
+            databaseURL: databaseURL,
+            jwtKeys: [jwtKey],
+            jwtSigningKeyID: jwtKey.id,
             migrationsDirectory: repositoryRoot.appendingPathComponent("migrations").path
         )
         configuration.databasePoolSize = 4
@@ -62,7 +65,11 @@ enum TestEnvironment {
         configuration.signupsPerAddress = 1_000_000
         // Suites that do not test limits must not meet them; RateLimitTests sets its own.
         configuration.rateLimits.plans = [
-            "free": Plan(requests: RateLimit(perSecond: 100_000, burst: 100_000), events: RateLimit(perSecond: 1_000_000, burst: 1_000_000), monthlyEvents: nil)
+            "free": Plan(
+                requests: RateLimit(perSecond: 100_000, burst: 100_000),
+                events: RateLimit(perSecond: 1_000_000, burst: 1_000_000),
+                monthlyEvents: nil
+            )
         ]
         return configuration
     }
@@ -83,7 +90,10 @@ struct TestClientTransport: ClientTransport {
         var buffer: ByteBuffer?
         if let body { buffer = ByteBuffer(bytes: try await [UInt8](collecting: body, upTo: 16 << 20)) }
         let response = try await client.executeRequest(
-            uri: request.path ?? "/", method: request.method, headers: request.headerFields, body: buffer
+            uri: request.path ?? "/",
+            method: request.method,
+            headers: request.headerFields,
+            body: buffer
         )
         return (HTTPResponse(status: response.status, headerFields: response.headers), HTTPBody(Array(buffer: response.body)))
     }
@@ -96,7 +106,9 @@ struct Harness {
     /// The generated client, anonymous or with a bearer credential.
     func api(_ credential: String? = nil) -> Client {
         Client(
-            serverURL: URL(string: "http://localhost")!, configuration: .sluice, transport: TestClientTransport(client: raw),
+            serverURL: URL(string: "http://localhost")!,
+            configuration: .sluice,
+            transport: TestClientTransport(client: raw),
             middlewares: credential.map { [BearerAuthentication($0)] } ?? []
         )
     }
@@ -117,7 +129,11 @@ struct Harness {
         return Account(email: user.email, password: user.password, userID: user.userID, tenantID: owner.tenantID, tokens: tokens)
     }
 
-    func createKey(_ account: Account, scopes: [Components.Schemas.ApiKeyScope], streams: [String]? = nil) async throws
+    func createKey(
+        _ account: Account,
+        scopes: [Components.Schemas.ApiKeyScope],
+        streams: [String]? = nil
+    ) async throws
         -> Components.Schemas.CreatedApiKey
     {
         try await api(account.token).createApiKey(body: .json(.init(name: "test key", scopes: scopes, streams: streams))).created.body.json
@@ -145,7 +161,9 @@ extension Harness {
 
     /// A stream in `account`'s tenant and a key that may write and read it.
     func stream(
-        _ account: Account, partitions: Int = 1, schemaMode: Components.Schemas.SchemaMode? = nil
+        _ account: Account,
+        partitions: Int = 1,
+        schemaMode: Components.Schemas.SchemaMode? = nil
     ) async throws -> (name: String, key: String) {
         let name = "s-\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await api(account.token).createStream(body: .json(.init(name: name, partitions: partitions, schemaMode: schemaMode))).created
@@ -165,7 +183,8 @@ struct Account {
 
 /// Builds the real application against the test database and runs `body` with it.
 func withSluice<T: Sendable>(
-    _ configure: (inout SluiceConfiguration) -> Void = { _ in }, _ body: @Sendable (Harness) async throws -> T
+    _ configure: (inout SluiceConfiguration) -> Void = { _ in },
+    _ body: @Sendable (Harness) async throws -> T
 ) async throws -> T {
     var configuration = TestEnvironment.configuration()
     configure(&configuration)
@@ -178,13 +197,15 @@ func withSluice<T: Sendable>(
 /// first test runs before any migration: then there is nothing to pause.)
 func pauseEarlier(_ table: String) async throws {
     _ = try await asSuperuser { client in
-        try await client.query("""
+        try await client.query(
+            """
             DO $$ BEGIN
                 IF to_regclass('\(unescaped: table)') IS NOT NULL THEN
                     UPDATE \(unescaped: table) SET state = 'paused' WHERE state = 'active';
                 END IF;
             END $$
-            """)
+            """
+        )
     }
 }
 
@@ -214,7 +235,8 @@ extension PostgresClient {
 
 /// Runs `body` with a started client of `configuration`, stopped after it.
 func withClient<T: Sendable>(
-    _ configuration: PostgresClient.Configuration, _ body: @Sendable (PostgresClient) async throws -> T
+    _ configuration: PostgresClient.Configuration,
+    _ body: @Sendable (PostgresClient) async throws -> T
 ) async throws -> T {
     let client = PostgresClient(configuration: configuration)
     return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -305,7 +327,9 @@ final class ServerProcess: @unchecked Sendable {
     /// The generated client over HTTP, anonymous or with a bearer credential.
     func client(_ credential: String? = nil) -> Client {
         Client(
-            serverURL: url, configuration: .sluice, transport: AsyncHTTPClientTransport(),
+            serverURL: url,
+            configuration: .sluice,
+            transport: AsyncHTTPClientTransport(),
             middlewares: credential.map { [BearerAuthentication($0)] } ?? []
         )
     }
@@ -452,8 +476,15 @@ extension Components.Schemas.CreateSubscriptionRequest {
     /// A create request from the settings the update request also takes.
     init(name: String, settings s: Components.Schemas.SubscriptionSettings, start: StartPayload? = nil) {
         self.init(
-            name: name, start: start, url: s.url ?? "", eventTypes: s.eventTypes, timeoutMs: s.timeoutMs, retrySchedule: s.retrySchedule,
-            maxAttempts: s.maxAttempts, strictOrdering: s.strictOrdering, circuitFailures: s.circuitFailures,
+            name: name,
+            start: start,
+            url: s.url ?? "",
+            eventTypes: s.eventTypes,
+            timeoutMs: s.timeoutMs,
+            retrySchedule: s.retrySchedule,
+            maxAttempts: s.maxAttempts,
+            strictOrdering: s.strictOrdering,
+            circuitFailures: s.circuitFailures,
             circuitPeriodSeconds: s.circuitPeriodSeconds
         )
     }
@@ -463,11 +494,18 @@ extension Components.Schemas.CreatePullSourceRequest {
     /// A create request from the settings the update request also takes.
     init(name: String, entities: [String]?, settings s: Components.Schemas.PullSourceSettings) {
         self.init(
-            name: name, entities: entities, url: s.url ?? "",
+            name: name,
+            entities: entities,
+            url: s.url ?? "",
             headers: s.headers.map { .init(additionalProperties: $0.additionalProperties) },
             secretHeaders: s.secretHeaders.map { .init(additionalProperties: $0.additionalProperties) },
-            intervalSeconds: s.intervalSeconds, jitterSeconds: s.jitterSeconds, timeoutMs: s.timeoutMs, concurrency: s.concurrency,
-            requestsPerMinute: s.requestsPerMinute, retryInitialSeconds: s.retryInitialSeconds, mapping: s.mapping ?? .init(platform: .twitter, metrics: .init())
+            intervalSeconds: s.intervalSeconds,
+            jitterSeconds: s.jitterSeconds,
+            timeoutMs: s.timeoutMs,
+            concurrency: s.concurrency,
+            requestsPerMinute: s.requestsPerMinute,
+            retryInitialSeconds: s.retryInitialSeconds,
+            mapping: s.mapping ?? .init(platform: .twitter, metrics: .init())
         )
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 import SluiceClient
-@testable import SluiceServer
 import Testing
+
+@testable import SluiceServer
 
 /// Two `sluice serve` processes sharing one PostgreSQL and one Redis, as two nodes behind a
 /// load balancer would.
@@ -21,18 +22,24 @@ struct TwoNodeTests {
     @Test("a key revoked on one node is refused by the other within a second; its limits and the tenant's quota hold across both")
     func revocationAndLimits() async throws {
         let (one, two) = try await Self.nodes()
-        defer { one.kill(); two.kill() }
+        defer {
+            one.kill()
+            two.kill()
+        }
         let email = "nodes-\(UUID().uuidString.prefix(8).lowercased())@example.test"
         let signup = try await one.client().signup(body: .json(.init(email: email, password: "correct horse battery staple", tenantName: "nodes")))
         let token = try signup.created.body.json.tokens.accessToken
         let stream = "s-\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await two.client(token).createStream(body: .json(.init(name: stream))).created
-        let created = try await one.client(token).createApiKey(body: .json(.init(name: "node key", scopes: [.events_colon_write, .events_colon_read]))).created.body.json
+        let created = try await one.client(token).createApiKey(
+            body: .json(.init(name: "node key", scopes: [.events_colon_write, .events_colon_read]))
+        ).created.body.json
         let keyID = created.value1.id
         let secret = created.value2.secret
 
         // Limits: three requests in all, spent on either node.
-        _ = try await one.client(token).setApiKeyRateLimits(path: .init(keyId: keyID), body: .json(.init(requests: .init(perSecond: 0.01, burst: 3)))).ok
+        _ = try await one.client(token).setApiKeyRateLimits(path: .init(keyId: keyID), body: .json(.init(requests: .init(perSecond: 0.01, burst: 3))))
+            .ok
         var statuses: [Int] = []
         for node in [two, one, two, one] {
             switch try await node.client(secret).getStream(path: .init(stream: stream)) {

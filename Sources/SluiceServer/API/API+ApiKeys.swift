@@ -13,7 +13,10 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let identity = try RequestScope.identity()
         let request = ApiKeyService.NewKey(
-            name: body.name, scopes: body.scopes.map(\.domain), streams: body.streams, expiresAt: body.expiresAt
+            name: body.name,
+            scopes: body.scopes.map(\.domain),
+            streams: body.streams,
+            expiresAt: body.expiresAt
         )
         let (key, secret) = try await apiKeys.create(identity: identity, request, origin: Self.origin())
         let plan = try await limits.plans.limits(for: identity.tenantID).plan
@@ -56,14 +59,21 @@ extension APIImplementation {
             let keys = rows.filter { $0.period == period }.map { row in
                 let isMembers = row.keyID == UsageRecorder.members
                 return Components.Schemas.KeyUsage(
-                    principal: isMembers ? .members : .apiKey, keyId: isMembers ? nil : row.keyID.lowercased, name: row.keyName,
-                    events: Int64(row.counts.events), requests: Int64(row.counts.requests)
+                    principal: isMembers ? .members : .apiKey,
+                    keyId: isMembers ? nil : row.keyID.lowercased,
+                    name: row.keyName,
+                    events: Int64(row.counts.events),
+                    requests: Int64(row.counts.requests)
                 )
             }
             return Components.Schemas.UsagePeriod(
-                period: period.label, start: period.start, end: period.end,
-                events: keys.reduce(0) { $0 + $1.events }, requests: keys.reduce(0) { $0 + $1.requests },
-                quota: tenant.monthlyEvents.map(Int64.init), keys: keys
+                period: period.label,
+                start: period.start,
+                end: period.end,
+                events: keys.reduce(0) { $0 + $1.events },
+                requests: keys.reduce(0) { $0 + $1.requests },
+                quota: tenant.monthlyEvents.map(Int64.init),
+                keys: keys
             )
         }
         return .ok(.init(body: .json(.init(plan: tenant.planName, periods: report))))

@@ -26,6 +26,18 @@ extension APIImplementation {
         let identity = try RequestScope.identity()
         try identity.require(.auditRead)
         let result = try await audit.verify(tenantID: identity.tenantID)
-        return .ok(.init(body: .json(.init(valid: result.valid, checked: result.checked, firstBrokenSeq: result.firstBrokenSeq, reason: result.reason, keyed: result.keyed))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        valid: result.valid,
+                        checked: result.checked,
+                        firstBrokenSeq: result.firstBrokenSeq,
+                        reason: result.reason,
+                        keyed: result.keyed
+                    )
+                )
+            )
+        )
     }
 }

@@ -5,7 +5,11 @@ extension APIImplementation {
     func signup(_ input: Operations.Signup.Input) async throws -> Operations.Signup.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let (user, tenant, pair) = try await auth.signup(
-            email: body.email, password: body.password, name: body.name, tenantName: body.tenantName, origin: Self.origin()
+            email: body.email,
+            password: body.password,
+            name: body.name,
+            tenantName: body.tenantName,
+            origin: Self.origin()
         )
         return .created(.init(body: .json(.init(user: .init(user), tenant: .init(tenant), tokens: .init(pair)))))
     }
@@ -53,13 +57,17 @@ extension APIImplementation {
                 let user = try await users.find(id: id, on: connection)
                 let all = try await memberships.memberships(userID: id, on: connection)
                 return .init(
-                    principal: .init(_type: .user, id: id.lowercased, label: email), user: user.map(Components.Schemas.User.init),
-                    tenant: .init(tenant), role: .init(role), permissions: permissions,
+                    principal: .init(_type: .user, id: id.lowercased, label: email),
+                    user: user.map(Components.Schemas.User.init),
+                    tenant: .init(tenant),
+                    role: .init(role),
+                    permissions: permissions,
                     memberships: all.map { .init(tenant: .init($0.0), role: .init($0.1)) }
                 )
             case .apiKey(let id, let name, let scopes, _):
                 return .init(
-                    principal: .init(_type: .apiKey, id: id.lowercased, label: name), tenant: .init(tenant),
+                    principal: .init(_type: .apiKey, id: id.lowercased, label: name),
+                    tenant: .init(tenant),
                     scopes: scopes.sorted { $0.rawValue < $1.rawValue }.map(Components.Schemas.ApiKeyScope.init),
                     permissions: permissions
                 )

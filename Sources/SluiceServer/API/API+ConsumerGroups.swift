@@ -18,7 +18,11 @@ extension APIImplementation {
         case (.latest, nil): start = .latest
         }
         let state = try await consumerGroups.create(
-            identity: RequestScope.identity(), stream: input.path.stream, group: body.name, start: start, origin: Self.origin()
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            group: body.name,
+            start: start,
+            origin: Self.origin()
         )
         return .created(.init(body: .json(.init(state))))
     }
@@ -41,22 +45,36 @@ extension APIImplementation {
             guard let value else { throw SluiceError.badRequest("to '\(body.to.rawValue)' needs \(member).", pointer: "/\(member)") }
             return value
         }
-        let target: OffsetReset = switch body.to {
-        case .earliest: .earliest
-        case .latest: .latest
-        case .offset: .offset(try required(body.offset, "offset"))
-        case .shift: .shift(try required(body.shift, "shift"))
-        case .datetime: .datetime(try required(body.datetime, "datetime"))
-        case .duration: .duration(TimeInterval(try required(body.durationSeconds, "durationSeconds")))
-        }
+        let target: OffsetReset =
+            switch body.to {
+            case .earliest: .earliest
+            case .latest: .latest
+            case .offset: .offset(try required(body.offset, "offset"))
+            case .shift: .shift(try required(body.shift, "shift"))
+            case .datetime: .datetime(try required(body.datetime, "datetime"))
+            case .duration: .duration(TimeInterval(try required(body.durationSeconds, "durationSeconds")))
+            }
         let dryRun = body.dryRun ?? false
         let moves = try await consumerGroups.reset(
-            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, to: target,
-            partitions: body.partitions, dryRun: dryRun, force: body.force ?? false, origin: Self.origin()
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            group: input.path.group,
+            to: target,
+            partitions: body.partitions,
+            dryRun: dryRun,
+            force: body.force ?? false,
+            origin: Self.origin()
         )
-        return .ok(.init(body: .json(.init(
-            applied: !dryRun, moves: moves.map { .init(partition: $0.partition, from: $0.from, to: $0.to) }
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        applied: !dryRun,
+                        moves: moves.map { .init(partition: $0.partition, from: $0.from, to: $0.to) }
+                    )
+                )
+            )
+        )
     }
 }
 
@@ -65,16 +83,32 @@ extension APIImplementation {
         var timeout: Int?
         if case .json(let body) = input.body { timeout = body.sessionTimeoutMs }
         let membership = try await consumerGroups.join(
-            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: input.path.memberId,
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            group: input.path.group,
+            member: input.path.memberId,
             sessionTimeoutMilliseconds: timeout
         )
-        return .ok(.init(body: .json(.init(
-            memberId: membership.memberID, partitions: membership.partitions, sessionTimeoutMs: membership.sessionTimeoutMilliseconds
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        memberId: membership.memberID,
+                        partitions: membership.partitions,
+                        sessionTimeoutMs: membership.sessionTimeoutMilliseconds
+                    )
+                )
+            )
+        )
     }
 
     func leaveConsumerGroup(_ input: Operations.LeaveConsumerGroup.Input) async throws -> Operations.LeaveConsumerGroup.Output {
-        try await consumerGroups.leave(identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: input.path.memberId)
+        try await consumerGroups.leave(
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            group: input.path.group,
+            member: input.path.memberId
+        )
         return .noContent(.init())
     }
 
@@ -83,18 +117,34 @@ extension APIImplementation {
         let wait = body.waitMs ?? 0
         guard (0...30_000).contains(wait) else { throw SluiceError.badRequest("waitMs is 0 to 30,000.", pointer: "/waitMs") }
         let (membership, stream, events) = try await consumerGroups.fetch(
-            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: body.memberId,
-            sessionTimeoutMilliseconds: body.sessionTimeoutMs, maxEvents: body.maxEvents ?? 100, wait: .milliseconds(wait)
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            group: input.path.group,
+            member: body.memberId,
+            sessionTimeoutMilliseconds: body.sessionTimeoutMs,
+            maxEvents: body.maxEvents ?? 100,
+            wait: .milliseconds(wait)
         )
-        return .ok(.init(body: .json(.init(
-            memberId: membership.memberID, partitions: membership.partitions, events: try events.map { try .init($0, stream: stream.name) }
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        memberId: membership.memberID,
+                        partitions: membership.partitions,
+                        events: try events.map { try .init($0, stream: stream.name) }
+                    )
+                )
+            )
+        )
     }
 
     func commitConsumerGroup(_ input: Operations.CommitConsumerGroup.Input) async throws -> Operations.CommitConsumerGroup.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         try await consumerGroups.commit(
-            identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, member: body.memberId,
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            group: input.path.group,
+            member: body.memberId,
             offsets: body.offsets.map { (partition: $0.partition, offset: $0.offset) }
         )
         return .noContent(.init())
@@ -105,13 +155,21 @@ extension Components.Schemas.ConsumerGroup {
     init(_ state: ConsumerGroupState) {
         let startAt: Date? = if case .timestamp(let date) = state.group.start { date } else { nil }
         self.init(
-            id: state.group.id.lowercased, name: state.group.name, stream: state.stream,
-            start: .init(rawValue: state.group.start.name)!, startAt: startAt, state: .init(rawValue: state.state.rawValue)!,
+            id: state.group.id.lowercased,
+            name: state.group.name,
+            stream: state.stream,
+            start: .init(rawValue: state.group.start.name)!,
+            startAt: startAt,
+            state: .init(rawValue: state.state.rawValue)!,
             lag: state.partitions.reduce(0) { $0 + $1.lag },
             partitions: state.partitions.map {
                 .init(
-                    partition: $0.partition, committedOffset: $0.committedOffset, endOffset: $0.endOffset, lag: $0.lag,
-                    lagSeconds: $0.lagSeconds, committedAt: $0.committedAt
+                    partition: $0.partition,
+                    committedOffset: $0.committedOffset,
+                    endOffset: $0.endOffset,
+                    lag: $0.lag,
+                    lagSeconds: $0.lagSeconds,
+                    committedAt: $0.committedAt
                 )
             },
             members: state.members.map { .init(memberId: $0.id, partitions: $0.partitions) },

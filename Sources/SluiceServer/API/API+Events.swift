@@ -18,14 +18,24 @@ extension APIImplementation {
         let limit = input.query.limit ?? 100
         guard (1...1000).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 1,000.", pointer: "/limit") }
         let query = EventReader.Browse(
-            from: input.query.from, to: input.query.to, type: input.query._type, key: input.query.key,
-            after: try input.query.cursor.map(BrowseCursor.parse), limit: limit
+            from: input.query.from,
+            to: input.query.to,
+            type: input.query._type,
+            key: input.query.key,
+            after: try input.query.cursor.map(BrowseCursor.parse),
+            limit: limit
         )
         let events = try await reader.browse(stream: stream, query)
-        return .ok(.init(body: .json(.init(
-            items: try events.map { try .init($0, stream: stream.name) },
-            nextCursor: events.count == limit ? events.last.map { BrowseCursor.make($0.occurredAt, $0.id) } : nil
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: try events.map { try .init($0, stream: stream.name) },
+                        nextCursor: events.count == limit ? events.last.map { BrowseCursor.make($0.occurredAt, $0.id) } : nil
+                    )
+                )
+            )
+        )
     }
 
     func readPartition(_ input: Operations.ReadPartition.Input) async throws -> Operations.ReadPartition.Output {
@@ -37,11 +47,17 @@ extension APIImplementation {
         let from = input.query.fromOffset ?? 0
         guard from >= 0 else { throw SluiceError.badRequest("fromOffset is not negative.", pointer: "/fromOffset") }
         let events = try await reader.read(stream: stream, partition: partition, from: from, limit: limit)
-        return .ok(.init(body: .json(.init(
-            items: try events.map { try .init($0, stream: stream.name) },
-            nextOffset: events.last.map { $0.offset + 1 } ?? from,
-            endOffset: max(stream.nextOffsets[partition], events.last.map { $0.offset + 1 } ?? 0)
-        ))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: try events.map { try .init($0, stream: stream.name) },
+                        nextOffset: events.last.map { $0.offset + 1 } ?? from,
+                        endOffset: max(stream.nextOffsets[partition], events.last.map { $0.offset + 1 } ?? 0)
+                    )
+                )
+            )
+        )
     }
 }
 
@@ -49,8 +65,15 @@ extension Components.Schemas.Event {
     init(_ event: StoredEvent, stream: String) throws {
         let decoder = JSONDecoder()
         self.init(
-            id: event.id.lowercased, stream: stream, partition: event.partition, offset: event.offset, _type: event.type,
-            source: event.source, key: event.key, occurredAt: event.occurredAt, receivedAt: event.receivedAt,
+            id: event.id.lowercased,
+            stream: stream,
+            partition: event.partition,
+            offset: event.offset,
+            _type: event.type,
+            source: event.source,
+            key: event.key,
+            occurredAt: event.occurredAt,
+            receivedAt: event.receivedAt,
             schemaVersion: event.schemaVersion,
             schemaErrors: try event.schemaErrors.map { try decoder.decode([Components.Schemas.FieldError].self, from: Data($0.utf8)) },
             attributes: try event.attributes.map { try decoder.decode(Components.Schemas.Event.AttributesPayload.self, from: Data($0.utf8)) },

@@ -9,14 +9,22 @@ extension APIImplementation {
 
     func addMember(_ input: Operations.AddMember.Input) async throws -> Operations.AddMember.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
-        let (invitation, token) = try await members.add(identity: RequestScope.identity(), email: body.email, role: body.role.domain, origin: Self.origin())
+        let (invitation, token) = try await members.add(
+            identity: RequestScope.identity(),
+            email: body.email,
+            role: body.role.domain,
+            origin: Self.origin()
+        )
         return .accepted(.init(body: .json(.init(value1: .init(invitation), value2: .init(token: token)))))
     }
 
     func updateMember(_ input: Operations.UpdateMember.Input) async throws -> Operations.UpdateMember.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let member = try await members.changeRole(
-            identity: RequestScope.identity(), userID: Self.uuid(input.path.userId, "Member"), to: body.role.domain, origin: Self.origin()
+            identity: RequestScope.identity(),
+            userID: Self.uuid(input.path.userId, "Member"),
+            to: body.role.domain,
+            origin: Self.origin()
         )
         return .ok(.init(body: .json(.init(member))))
     }
@@ -33,7 +41,9 @@ extension APIImplementation {
 
     func revokeInvitation(_ input: Operations.RevokeInvitation.Input) async throws -> Operations.RevokeInvitation.Output {
         try await members.revokeInvitation(
-            identity: RequestScope.identity(), id: Self.uuid(input.path.invitationId, "Invitation"), origin: Self.origin()
+            identity: RequestScope.identity(),
+            id: Self.uuid(input.path.invitationId, "Invitation"),
+            origin: Self.origin()
         )
         return .noContent(.init())
     }

@@ -16,7 +16,10 @@ extension APIImplementation {
     func configureInstagramWebhook(_ input: Operations.ConfigureInstagramWebhook.Input) async throws -> Operations.ConfigureInstagramWebhook.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let id = try await webhooks.configure(
-            identity: RequestScope.identity(), streamName: input.path.stream, appSecret: body.appSecret, verifyToken: body.verifyToken,
+            identity: RequestScope.identity(),
+            streamName: input.path.stream,
+            appSecret: body.appSecret,
+            verifyToken: body.verifyToken,
             origin: Self.origin()
         )
         return .ok(.init(body: .json(.init(id: id.lowercased, callbackPath: PlatformWebhooks.callbackPath(id)))))
@@ -29,8 +32,10 @@ extension APIImplementation {
 
     func verifyInstagramWebhook(_ input: Operations.VerifyInstagramWebhook.Input) async throws -> Operations.VerifyInstagramWebhook.Output {
         let challenge = try await webhooks.verify(
-            id: Self.uuid(input.path.webhookId, "Webhook"), mode: input.query.hub_mode,
-            token: input.query.hub_verifyToken, challenge: input.query.hub_challenge
+            id: Self.uuid(input.path.webhookId, "Webhook"),
+            mode: input.query.hub_mode,
+            token: input.query.hub_verifyToken,
+            challenge: input.query.hub_challenge
         )
         return .ok(.init(body: .plainText(.init(challenge))))
     }

@@ -11,9 +11,14 @@ extension APIImplementation {
     func createStream(_ input: Operations.CreateStream.Input) async throws -> Operations.CreateStream.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let settings = StreamService.Change(
-            description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
-            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain,
-            allowedLatenessSeconds: body.allowedLatenessSeconds, dimensions: body.dimensions?.additionalProperties
+            description: body.description,
+            partitions: body.partitions,
+            retentionSeconds: body.retentionSeconds,
+            dedupeWindowSeconds: body.dedupeWindowSeconds,
+            schemaMode: body.schemaMode?.domain,
+            compatibility: body.compatibility?.domain,
+            allowedLatenessSeconds: body.allowedLatenessSeconds,
+            dimensions: body.dimensions?.additionalProperties
         )
         let stream = try await streams.create(identity: RequestScope.identity(), name: body.name, settings, origin: Self.origin())
         return .created(.init(body: .json(.init(stream))))
@@ -26,9 +31,14 @@ extension APIImplementation {
     func updateStream(_ input: Operations.UpdateStream.Input) async throws -> Operations.UpdateStream.Output {
         guard case .json(let body) = input.body else { throw SluiceError.badRequest("Send JSON.") }
         let change = StreamService.Change(
-            description: body.description, partitions: body.partitions, retentionSeconds: body.retentionSeconds,
-            dedupeWindowSeconds: body.dedupeWindowSeconds, schemaMode: body.schemaMode?.domain, compatibility: body.compatibility?.domain,
-            allowedLatenessSeconds: body.allowedLatenessSeconds, dimensions: body.dimensions?.additionalProperties
+            description: body.description,
+            partitions: body.partitions,
+            retentionSeconds: body.retentionSeconds,
+            dedupeWindowSeconds: body.dedupeWindowSeconds,
+            schemaMode: body.schemaMode?.domain,
+            compatibility: body.compatibility?.domain,
+            allowedLatenessSeconds: body.allowedLatenessSeconds,
+            dimensions: body.dimensions?.additionalProperties
         )
         let stream = try await streams.update(identity: RequestScope.identity(), name: input.path.stream, change, origin: Self.origin())
         return .ok(.init(body: .json(.init(stream))))
@@ -43,11 +53,19 @@ extension APIImplementation {
 extension Components.Schemas.Stream {
     init(_ stream: Stream) {
         self.init(
-            id: stream.id.lowercased, name: stream.name, description: stream.description, partitions: stream.partitions,
-            retentionSeconds: stream.retentionSeconds, dedupeWindowSeconds: stream.dedupeWindowSeconds,
-            schemaMode: .init(rawValue: stream.schemaMode.rawValue)!, compatibility: .init(rawValue: stream.compatibility.rawValue)!,
-            allowedLatenessSeconds: stream.allowedLatenessSeconds, dimensions: .init(additionalProperties: stream.dimensions),
-            createdAt: stream.createdAt, updatedAt: stream.updatedAt, nextOffsets: stream.nextOffsets
+            id: stream.id.lowercased,
+            name: stream.name,
+            description: stream.description,
+            partitions: stream.partitions,
+            retentionSeconds: stream.retentionSeconds,
+            dedupeWindowSeconds: stream.dedupeWindowSeconds,
+            schemaMode: .init(rawValue: stream.schemaMode.rawValue)!,
+            compatibility: .init(rawValue: stream.compatibility.rawValue)!,
+            allowedLatenessSeconds: stream.allowedLatenessSeconds,
+            dimensions: .init(additionalProperties: stream.dimensions),
+            createdAt: stream.createdAt,
+            updatedAt: stream.updatedAt,
+            nextOffsets: stream.nextOffsets
         )
     }
 }

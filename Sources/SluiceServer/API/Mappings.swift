@@ -27,8 +27,13 @@ extension Components.Schemas.ApiKeyScope {
 extension Components.Schemas.TokenPair {
     init(_ pair: TokenPair) {
         self.init(
-            accessToken: pair.accessToken, tokenType: .bearer, expiresIn: pair.expiresIn, refreshToken: pair.refreshToken,
-            refreshExpiresIn: pair.refreshExpiresIn, tenantId: pair.tenantID.lowercased, role: .init(pair.role)
+            accessToken: pair.accessToken,
+            tokenType: .bearer,
+            expiresIn: pair.expiresIn,
+            refreshToken: pair.refreshToken,
+            refreshExpiresIn: pair.refreshExpiresIn,
+            tenantId: pair.tenantID.lowercased,
+            role: .init(pair.role)
         )
     }
 }
@@ -41,8 +46,13 @@ extension Components.Schemas.Member {
 
 extension Components.Schemas.Invitation {
     init(_ invitation: Invitation) {
-        self.init(id: invitation.id.lowercased, email: invitation.email, role: .init(invitation.role),
-                  createdAt: invitation.createdAt, expiresAt: invitation.expiresAt)
+        self.init(
+            id: invitation.id.lowercased,
+            email: invitation.email,
+            role: .init(invitation.role),
+            createdAt: invitation.createdAt,
+            expiresAt: invitation.expiresAt
+        )
     }
 }
 
@@ -60,10 +70,16 @@ extension Components.Schemas.ApiKey {
             return .init(perSecond: limit.perSecond, burst: limit.burst, source: own == nil ? .plan : .key)
         }
         self.init(
-            id: key.id.lowercased, name: key.name, prefix: key.prefix, scopes: key.scopes.map(Components.Schemas.ApiKeyScope.init),
+            id: key.id.lowercased,
+            name: key.name,
+            prefix: key.prefix,
+            scopes: key.scopes.map(Components.Schemas.ApiKeyScope.init),
             streams: key.streams,
             createdBy: .init(_type: .init(rawValue: key.createdByType) ?? .system, id: key.createdByID),
-            createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, expiresAt: key.expiresAt, revokedAt: key.revokedAt,
+            createdAt: key.createdAt,
+            lastUsedAt: key.lastUsedAt,
+            expiresAt: key.expiresAt,
+            revokedAt: key.revokedAt,
             rateLimits: .init(requests: effective(key.limits.requests, plan.requests), events: effective(key.limits.events, plan.events))
         )
     }
@@ -72,10 +88,15 @@ extension Components.Schemas.ApiKey {
 extension Components.Schemas.AuditEntry {
     init(_ entry: AuditEntry) {
         self.init(
-            seq: entry.seq, occurredAt: entry.occurredAt,
+            seq: entry.seq,
+            occurredAt: entry.occurredAt,
             actor: .init(entry.actor),
-            action: entry.action, targetType: entry.targetType, targetId: entry.targetID,
-            details: .init(additionalProperties: entry.details), clientIp: entry.clientIP, requestId: entry.requestID,
+            action: entry.action,
+            targetType: entry.targetType,
+            targetId: entry.targetID,
+            details: .init(additionalProperties: entry.details),
+            clientIp: entry.clientIP,
+            requestId: entry.requestID,
             hash: entry.hash.hex
         )
     }

@@ -1,7 +1,7 @@
-import SluiceAPI
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceAPI
 
 /// What a series or a distribution measures.
 enum AnalyticsMetric: Sendable, Equatable {
@@ -113,9 +113,17 @@ struct AnalyticsService: Sendable {
     /// `resolution` in seconds (300, 3600 or 86400). Buckets from the one holding `from` up to
     /// `to` (exclusive), empty ones filled (0, or none for a rate); each says whether it is
     /// final (wholly before the stream's watermark).
-    func series(identity: Identity, stream name: String, metric: AnalyticsMetric, resolution: Int, filter: AnalyticsFilter) async throws -> AnalyticsSeries {
+    func series(
+        identity: Identity,
+        stream name: String,
+        metric: AnalyticsMetric,
+        resolution: Int,
+        filter: AnalyticsFilter
+    ) async throws -> AnalyticsSeries {
         try identity.require(.eventsRead)
-        guard RollupConsumer.resolutions.contains(resolution) else { throw SluiceError.badRequest("resolution is 5m, 1h or 1d.", pointer: "/resolution") }
+        guard RollupConsumer.resolutions.contains(resolution) else {
+            throw SluiceError.badRequest("resolution is 5m, 1h or 1d.", pointer: "/resolution")
+        }
         let start = Self.floor(filter.from, resolution)
         let count = try Self.bucketCount(from: start, to: filter.to, resolution: resolution)
         return try await client.withConnection { connection in
@@ -123,22 +131,30 @@ struct AnalyticsService: Sendable {
             let status = try await self.status(of: stream, on: connection)
             var values: [Date: Double?] = [:]
             for try await (bucket, value) in try await connection.query(
-                Self.aggregate(metric, key: "bucket", stream: stream, resolution: resolution, from: start, filter: filter), logger: logger
+                Self.aggregate(metric, key: "bucket", stream: stream, resolution: resolution, from: start, filter: filter),
+                logger: logger
             ).decode((Date, Double?).self) { values[bucket] = value }
             var total: Double?
             for try await value in try await connection.query(
-                Self.aggregate(metric, key: nil, stream: stream, resolution: resolution, from: start, filter: filter), logger: logger
+                Self.aggregate(metric, key: nil, stream: stream, resolution: resolution, from: start, filter: filter),
+                logger: logger
             ).decode(Double?.self) { total = value }
             let empty: Double? = metric == .engagementRate ? nil : 0
             let buckets = (0..<count).map { index in
                 let bucketStart = start.addingTimeInterval(Double(index * resolution))
                 return AnalyticsSeries.Bucket(
-                    start: bucketStart, value: values[bucketStart] ?? empty,
+                    start: bucketStart,
+                    value: values[bucketStart] ?? empty,
                     final: status.watermark.map { bucketStart.addingTimeInterval(Double(resolution)) <= $0 } ?? false
                 )
             }
             return AnalyticsSeries(
-                resolution: resolution, from: start, to: filter.to, watermark: status.watermark, buckets: buckets, total: total ?? empty
+                resolution: resolution,
+                from: start,
+                to: filter.to,
+                watermark: status.watermark,
+                buckets: buckets,
+                total: total ?? empty
             )
         }
     }
@@ -147,7 +163,14 @@ struct AnalyticsService: Sendable {
     /// dimensions, largest first. The range's ends go to 5-minute boundaries; it is read from
     /// daily rows for its whole days, hourly rows for its whole hours beside them, and
     /// 5-minute rows at the ends.
-    func distribution(identity: Identity, stream name: String, by: String, metric: AnalyticsMetric, filter: AnalyticsFilter, limit: Int) async throws -> AnalyticsDistribution {
+    func distribution(
+        identity: Identity,
+        stream name: String,
+        by: String,
+        metric: AnalyticsMetric,
+        filter: AnalyticsFilter,
+        limit: Int
+    ) async throws -> AnalyticsDistribution {
         try identity.require(.eventsRead)
         guard (1...1000).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 1,000.", pointer: "/limit") }
         let from = Self.floor(filter.from, 300)
@@ -162,7 +185,8 @@ struct AnalyticsService: Sendable {
             default:
                 guard stream.dimensions[by] != nil else {
                     throw SluiceError.badRequest(
-                        "by is type, platform or one of the stream's dimensions (\(stream.dimensions.keys.sorted().joined(separator: ", ")))", pointer: "/by"
+                        "by is type, platform or one of the stream's dimensions (\(stream.dimensions.keys.sorted().joined(separator: ", ")))",
+                        pointer: "/by"
                     )
                 }
                 key = "coalesce(dimensions->>\(Self.literal(by)), '')"
@@ -173,7 +197,14 @@ struct AnalyticsService: Sendable {
             var items: [AnalyticsDistribution.Item] = []
             for try await (value, amount, events) in try await connection.query(
                 Self.aggregate(
-                    metric, key: key, stream: stream, resolution: 300, from: from, filter: range, withEvents: true, limit: limit,
+                    metric,
+                    key: key,
+                    stream: stream,
+                    resolution: 300,
+                    from: from,
+                    filter: range,
+                    withEvents: true,
+                    limit: limit,
                     segments: Self.segments(from: from, to: to)
                 ),
                 logger: logger
@@ -193,7 +224,10 @@ struct AnalyticsService: Sendable {
 
     private func status(of stream: Stream, on connection: PostgresConnection) async throws -> AnalyticsStatus {
         var status = AnalyticsStatus(
-            allowedLatenessSeconds: stream.allowedLatenessSeconds, lateApplied: 0, lateDropped: 0, lag: stream.nextOffsets
+            allowedLatenessSeconds: stream.allowedLatenessSeconds,
+            lateApplied: 0,
+            lateDropped: 0,
+            lag: stream.nextOffsets
         )
         for try await (time, watermark, applied, dropped) in try await connection.query(
             """
@@ -221,7 +255,13 @@ struct AnalyticsService: Sendable {
     /// those days' rollups and aggregates again the events the consumer had applied (those
     /// before its offsets, less the late ones). Ingest goes on; the consumer waits and then
     /// carries on where it was, so nothing is counted twice. Audited.
-    func rebuild(identity: Identity, stream name: String, from: Date, to: Date, origin: RequestOrigin) async throws -> (from: Date, to: Date, events: Int64) {
+    func rebuild(
+        identity: Identity,
+        stream name: String,
+        from: Date,
+        to: Date,
+        origin: RequestOrigin
+    ) async throws -> (from: Date, to: Date, events: Int64) {
         try identity.require(.streamsManage)
         let start = Self.floor(from, 86_400)
         let end = Self.floor(to.addingTimeInterval(86_399.999), 86_400)
@@ -262,7 +302,9 @@ struct AnalyticsService: Sendable {
                 logger: logger
             )
             let statements = RollupSQL.upserts(
-                tenant: tenant, stream: streamID, dimensions: stream.dimensions,
+                tenant: tenant,
+                stream: streamID,
+                dimensions: stream.dimensions,
                 source: """
                     FROM events e
                     JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
@@ -285,8 +327,13 @@ struct AnalyticsService: Sendable {
             ).decode(Int64.self) { events = count }
             try await audit.append(
                 AuditRecord(
-                    tenantID: tenant, actor: identity.auditActor, action: "analytics.rebuilt", targetType: "stream", targetID: streamID.lowercased,
-                    details: ["name": stream.name, "from": RFC3339.format(start), "to": RFC3339.format(end), "events": String(events)], origin: origin
+                    tenantID: tenant,
+                    actor: identity.auditActor,
+                    action: "analytics.rebuilt",
+                    targetType: "stream",
+                    targetID: streamID.lowercased,
+                    details: ["name": stream.name, "from": RFC3339.format(start), "to": RFC3339.format(end), "events": String(events)],
+                    origin: origin
                 ),
                 on: connection
             )
@@ -329,20 +376,28 @@ struct AnalyticsService: Sendable {
     /// The metric per `key` (a column expression; none: over everything) of the rollups at
     /// `resolution` in [from, filter.to) matching the filter. Rows: (key, value[, events]).
     static func aggregate(
-        _ metric: AnalyticsMetric, key: String?, stream: Stream, resolution: Int, from: Date, filter: AnalyticsFilter,
-        withEvents: Bool = false, limit: Int? = nil, segments: [(resolution: Int, start: Date, end: Date)]? = nil
+        _ metric: AnalyticsMetric,
+        key: String?,
+        stream: Stream,
+        resolution: Int,
+        from: Date,
+        filter: AnalyticsFilter,
+        withEvents: Bool = false,
+        limit: Int? = nil,
+        segments: [(resolution: Int, start: Date, end: Date)]? = nil
     ) -> PostgresQuery {
         func sum(_ name: String) -> String {
             "sum(CASE WHEN jsonb_typeof(metrics->\(literal(name))) = 'number' THEN (metrics->>\(literal(name)))::numeric END)"
         }
         let engagement = "coalesce(\(sum("likes")), 0) + coalesce(\(sum("comments")), 0) + coalesce(\(sum("shares")), 0)"
-        let value = switch metric {
-        case .events: "sum(events)::float8"
-        case .actors: "hll_cardinality(hll_union_agg(actors))::float8"
-        case .engagement: "(\(engagement))::float8"
-        case .engagementRate: "((\(engagement)) / nullif(\(sum("views")), 0))::float8"
-        case .sum(let name): "coalesce(\(sum(name)), 0)::float8"
-        }
+        let value =
+            switch metric {
+            case .events: "sum(events)::float8"
+            case .actors: "hll_cardinality(hll_union_agg(actors))::float8"
+            case .engagement: "(\(engagement))::float8"
+            case .engagementRate: "((\(engagement)) / nullif(\(sum("views")), 0))::float8"
+            case .sum(let name): "coalesce(\(sum(name)), 0)::float8"
+            }
         var bindings = PostgresBindings()
         bindings.append(stream.tenantID)
         bindings.append(stream.id)
@@ -354,12 +409,14 @@ struct AnalyticsService: Sendable {
         bindings.append(filter.dimensionsJSON)
         var range = "resolution = $3 AND bucket >= $4 AND bucket < $5"
         if let segments {
-            range = "(" + segments.enumerated().map { index, segment in
-                bindings.append(Int32(segment.resolution))
-                bindings.append(segment.start)
-                bindings.append(segment.end)
-                return "(resolution = $\(9 + index * 3) AND bucket >= $\(10 + index * 3) AND bucket < $\(11 + index * 3))"
-            }.joined(separator: " OR ") + ") AND $3::int4 IS NOT NULL AND $4::timestamptz IS NOT NULL AND $5::timestamptz IS NOT NULL"
+            range =
+                "("
+                + segments.enumerated().map { index, segment in
+                    bindings.append(Int32(segment.resolution))
+                    bindings.append(segment.start)
+                    bindings.append(segment.end)
+                    return "(resolution = $\(9 + index * 3) AND bucket >= $\(10 + index * 3) AND bucket < $\(11 + index * 3))"
+                }.joined(separator: " OR ") + ") AND $3::int4 IS NOT NULL AND $4::timestamptz IS NOT NULL AND $5::timestamptz IS NOT NULL"
         }
         let sql = """
             SELECT \(key.map { "\($0), " } ?? "")\(value)\(withEvents ? ", sum(events)::int8" : "")

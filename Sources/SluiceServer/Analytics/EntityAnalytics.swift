@@ -28,7 +28,9 @@ enum LeaderboardMetric: Sendable, Equatable {
     init(_ text: String, kind: EntityKind) throws {
         func name(_ prefix: String) throws -> String {
             let name = String(text.unicodeScalars.dropFirst(prefix.unicodeScalars.count))
-            guard (1...100).contains(name.unicodeScalars.count) else { throw SluiceError.badRequest("\(prefix)<name> needs a metric name.", pointer: "/by") }
+            guard (1...100).contains(name.unicodeScalars.count) else {
+                throw SluiceError.badRequest("\(prefix)<name> needs a metric name.", pointer: "/by")
+            }
             return name
         }
         switch text {
@@ -40,7 +42,8 @@ enum LeaderboardMetric: Sendable, Equatable {
         case _ where text.unicodeScalars.starts(with: "latest.".unicodeScalars): self = .latest(try name("latest."))
         default:
             throw SluiceError.badRequest(
-                "by is events, engagement, engagementRate, engagementPerFollower, growth.<metric> or latest.<metric>.", pointer: "/by"
+                "by is events, engagement, engagementRate, engagementPerFollower, growth.<metric> or latest.<metric>.",
+                pointer: "/by"
             )
         }
         if kind == .actor && self != .events {
@@ -116,7 +119,12 @@ extension AnalyticsService {
     /// Every read is in one repeatable-read snapshot, so the days, the hours at the ends and
     /// the watermark agree.
     func leaderboard(
-        identity: Identity, stream name: String, kind: EntityKind, metric: LeaderboardMetric, filter: AnalyticsFilter, limit: Int
+        identity: Identity,
+        stream name: String,
+        kind: EntityKind,
+        metric: LeaderboardMetric,
+        filter: AnalyticsFilter,
+        limit: Int
     ) async throws -> Leaderboard {
         try identity.require(.eventsRead)
         guard (1...100).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 100.", pointer: "/limit") }
@@ -140,8 +148,14 @@ extension AnalyticsService {
             let range = try await widened(requested, kinds: kinds, stream: stream, on: connection)
             func reader(_ kind: EntityKind, _ metrics: [String]) -> EntityColumnReader {
                 EntityColumnReader(
-                    connection: connection, cache: cache, scope: EntityScope(tenant: stream.tenantID, stream: stream.id, kind: kind),
-                    metrics: metrics, watermark: watermark, generation: generation, batches: batches, logger: logger
+                    connection: connection,
+                    cache: cache,
+                    scope: EntityScope(tenant: stream.tenantID, stream: stream.id, kind: kind),
+                    metrics: metrics,
+                    watermark: watermark,
+                    generation: generation,
+                    batches: batches,
+                    logger: logger
                 )
             }
             let engagementMetrics = ["likes", "comments", "shares", "views"]
@@ -161,7 +175,12 @@ extension AnalyticsService {
                 ranked = LeaderboardRanking.top(limit, names: names, totals: totals) { totals.growth($0, 0) }
                 namesKind = kind
             case .engagement, .engagementRate, .engagementPerFollower:
-                let (content, contentNames) = try await totals(reader(.content, engagementMetrics), range: range, platform: filter.platform, baseline: true)
+                let (content, contentNames) = try await totals(
+                    reader(.content, engagementMetrics),
+                    range: range,
+                    platform: filter.platform,
+                    baseline: true
+                )
                 if !ofContent {
                     ranked = LeaderboardRanking.top(limit, names: contentNames, totals: content) { entity in
                         metric == .engagement ? content.engagement(entity) : content.engagementRate(entity)
@@ -173,16 +192,25 @@ extension AnalyticsService {
                 // Per follower, an account with content in the range but no snapshot of its own
                 // there counts the followers it had before.
                 let (accounts, accountNames) = try await totals(
-                    reader(.account, followers ? ["followers"] : []), range: range, platform: filter.platform, baseline: followers,
+                    reader(.account, followers ? ["followers"] : []),
+                    range: range,
+                    platform: filter.platform,
+                    baseline: followers,
                     also: followers ? LeaderboardRanking.accountKeys(content: content, contentNames: contentNames) : []
                 )
                 ranked = LeaderboardRanking.accounts(
-                    limit, metric: metric, content: content, contentNames: contentNames, accounts: accounts, accountNames: accountNames
+                    limit,
+                    metric: metric,
+                    content: content,
+                    contentNames: contentNames,
+                    accounts: accounts,
+                    accountNames: accountNames
                 )
                 namesKind = .account
             }
             return Leaderboard(
-                from: requested.from, to: requested.to,
+                from: requested.from,
+                to: requested.to,
                 items: try await named(ranked, kind: namesKind, withAccount: !ofContent, stream: stream, on: connection)
             )
         }
@@ -212,7 +240,11 @@ extension AnalyticsService {
     /// A scope's entities over the range (and, with `baseline`, the last snapshot before it of
     /// each one seen or named in `also`), with the scope's names.
     private func totals(
-        _ reader: EntityColumnReader, range: EntityRange, platform: String?, baseline: Bool, also: [(platform: String, entity: String)] = []
+        _ reader: EntityColumnReader,
+        range: EntityRange,
+        platform: String?,
+        baseline: Bool,
+        also: [(platform: String, entity: String)] = []
     ) async throws -> (EntityTotals, EntityNames) {
         var columns: [EntityRows] = []
         if range.dayStart == range.dayEnd {
@@ -266,7 +298,11 @@ extension AnalyticsService {
     /// first row of a backward scan of `entity_rollups_by_entity`. (Ordered hours first, every
     /// row of each entity was read and sorted: 22 ms for ten accounts at 10 M events, 0.7 ms so.)
     private func named(
-        _ ranked: [LeaderboardRanking.Entry], kind: EntityKind, withAccount: Bool, stream: Stream, on connection: PostgresConnection
+        _ ranked: [LeaderboardRanking.Entry],
+        kind: EntityKind,
+        withAccount: Bool,
+        stream: Stream,
+        on connection: PostgresConnection
     ) async throws -> [Leaderboard.Item] {
         var names: [String: (String?, String?)] = [:]
         for try await (platform, entity, handle, account) in try await connection.query(
@@ -283,13 +319,27 @@ extension AnalyticsService {
         ).decode((String, String, String?, String?).self) { names[EntityNames.key(platform, entity)] = (handle, account) }
         return ranked.map { entry in
             let (handle, account) = names[EntityNames.key(entry.platform, entry.entity)] ?? (nil, nil)
-            return .init(entity: entry.entity, platform: entry.platform, handle: handle, account: withAccount ? account : nil, events: entry.events, value: entry.value)
+            return .init(
+                entity: entry.entity,
+                platform: entry.platform,
+                handle: handle,
+                account: withAccount ? account : nil,
+                events: entry.events,
+                value: entry.value
+            )
         }
     }
 
     /// One entity's events and metrics per hour or day, with growth. Needs `events:read`.
     func activity(
-        identity: Identity, stream name: String, kind: EntityKind, entity: String, platform: String?, resolution: Int, from: Date, to: Date
+        identity: Identity,
+        stream name: String,
+        kind: EntityKind,
+        entity: String,
+        platform: String?,
+        resolution: Int,
+        from: Date,
+        to: Date
     ) async throws -> EntityActivity {
         try identity.require(.eventsRead)
         guard resolution == 3600 || resolution == 86_400 else { throw SluiceError.badRequest("resolution is 1h or 1d.", pointer: "/resolution") }
@@ -319,26 +369,34 @@ extension AnalyticsService {
                 logger: logger
             ).decode(String.self) { current = Self.numbers(text) }
 
-            struct Row { var events: Int64 = 0, at: Date?, event: String = "", metrics: [String: Double]?, firstAt: Date?, firstEvent = "", first: [String: Double]? }
+            struct Row {
+                var events: Int64 = 0, at: Date?, event: String = "", metrics: [String: Double]?, firstAt: Date?, firstEvent = "",
+                    first: [String: Double]?
+            }
             var rows: [Date: Row] = [:]
-            var handle: String?, account: String?
-            for try await (bucket, events, rowHandle, rowAccount, lastAt, lastEvent, metrics, firstAt, firstEvent, first) in try await connection.query(
-                """
-                SELECT bucket, events, handle, account, last_at, last_event, last_metrics::text, first_at, first_event, first_metrics::text FROM entity_rollups
-                WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND kind = \(kindText) AND (\(platform)::text IS NULL OR platform = \(platform))
-                  AND entity = \(entity) AND resolution = \(Int32(resolution)) AND bucket >= \(start) AND bucket < \(to)
-                ORDER BY bucket
-                """,
-                logger: logger
-            ).decode((Date, Int64, String?, String?, Date?, UUID?, String?, Date?, UUID?, String?).self) {
+            var handle: String?
+            var account: String?
+            for try await (bucket, events, rowHandle, rowAccount, lastAt, lastEvent, metrics, firstAt, firstEvent, first)
+                in try await connection.query(
+                    """
+                    SELECT bucket, events, handle, account, last_at, last_event, last_metrics::text, first_at, first_event, first_metrics::text FROM entity_rollups
+                    WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND kind = \(kindText) AND (\(platform)::text IS NULL OR platform = \(platform))
+                      AND entity = \(entity) AND resolution = \(Int32(resolution)) AND bucket >= \(start) AND bucket < \(to)
+                    ORDER BY bucket
+                    """,
+                    logger: logger
+                ).decode((Date, Int64, String?, String?, Date?, UUID?, String?, Date?, UUID?, String?).self)
+            {
                 var row = rows[bucket] ?? Row()
                 row.events += events
                 if let lastAt, let lastEvent, let metrics,
-                   row.at.map({ ($0, row.event) < (lastAt, lastEvent.lowercased) }) ?? true {
+                    row.at.map({ ($0, row.event) < (lastAt, lastEvent.lowercased) }) ?? true
+                {
                     (row.at, row.event, row.metrics) = (lastAt, lastEvent.lowercased, Self.numbers(metrics))
                 }
                 if let firstAt, let firstEvent, let first,
-                   row.firstAt.map({ ($0, row.firstEvent) > (firstAt, firstEvent.lowercased) }) ?? true {
+                    row.firstAt.map({ ($0, row.firstEvent) > (firstAt, firstEvent.lowercased) }) ?? true
+                {
                     (row.firstAt, row.firstEvent, row.first) = (firstAt, firstEvent.lowercased, Self.numbers(first))
                 }
                 rows[bucket] = row
@@ -450,7 +508,12 @@ enum LeaderboardRanking {
     /// Accounts ranked by their content's engagement (metrics likes, comments, shares, views),
     /// its rate over views, or per follower (the account's metric 0 at the range's end).
     static func accounts(
-        _ limit: Int, metric: LeaderboardMetric, content: EntityTotals, contentNames: EntityNames, accounts: EntityTotals, accountNames: EntityNames
+        _ limit: Int,
+        metric: LeaderboardMetric,
+        content: EntityTotals,
+        contentNames: EntityNames,
+        accounts: EntityTotals,
+        accountNames: EntityNames
     ) -> [Entry] {
         var groups: [String: (platform: String, account: String, engagement: Double, views: Double?)] = [:]
         for entity in content.seen.indices where content.seen[entity] {
@@ -465,11 +528,12 @@ enum LeaderboardRanking {
         var best = Best(limit: limit)
         for (key, group) in groups {
             let index = accountNames.index[key].map(Int.init).flatMap { $0 < accounts.seen.count ? $0 : nil }
-            let value: Double? = switch metric {
-            case .engagementRate: group.views.flatMap { $0 == 0 ? nil : group.engagement / $0 }
-            case .engagementPerFollower: index.flatMap { accounts.closing($0, 0) }.flatMap { $0 == 0 ? nil : group.engagement / $0 }
-            default: group.engagement
-            }
+            let value: Double? =
+                switch metric {
+                case .engagementRate: group.views.flatMap { $0 == 0 ? nil : group.engagement / $0 }
+                case .engagementPerFollower: index.flatMap { accounts.closing($0, 0) }.flatMap { $0 == 0 ? nil : group.engagement / $0 }
+                default: group.engagement
+                }
             best.offer(Entry(platform: group.platform, entity: group.account, events: index.map { accounts.events[$0] } ?? 0, value: value))
         }
         return best.entries

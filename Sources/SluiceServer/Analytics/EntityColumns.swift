@@ -30,7 +30,13 @@ final class EntityColumn: Sendable {
     let metricCount: Int
 
     init(
-        buckets: [Double], entities: [Int32], events: [Int64], firstAt: [Double], lastAt: [Double], first: [Double], last: [Double],
+        buckets: [Double],
+        entities: [Int32],
+        events: [Int64],
+        firstAt: [Double],
+        lastAt: [Double],
+        first: [Double],
+        last: [Double],
         metricCount: Int
     ) {
         (self.buckets, self.entities, self.events, self.firstAt, self.lastAt, self.first, self.last, self.metricCount) =
@@ -80,7 +86,14 @@ final class EntityColumn: Sendable {
             }
         }
         return EntityColumn(
-            buckets: buckets, entities: entities, events: events, firstAt: firstAt, lastAt: lastAt, first: first, last: last, metricCount: m
+            buckets: buckets,
+            entities: entities,
+            events: events,
+            firstAt: firstAt,
+            lastAt: lastAt,
+            first: first,
+            last: last,
+            metricCount: m
         )
     }
 }
@@ -173,8 +186,10 @@ final class EntityColumnCache: Sendable {
         var outcomes: [Outcome: Prometheus.Counter] = [:]
         for outcome in [Outcome.hit, .miss, .refresh] {
             outcomes[outcome] = metrics?.makeCounter(
-                name: "sluice_analytics_cache_requests_total", labels: [("outcome", outcome.rawValue)],
-                help: "Days of entity rollups the leaderboards found in memory (hit), read from PostgreSQL (miss), or brought up to date with the rows of later batches (refresh)."
+                name: "sluice_analytics_cache_requests_total",
+                labels: [("outcome", outcome.rawValue)],
+                help:
+                    "Days of entity rollups the leaderboards found in memory (hit), read from PostgreSQL (miss), or brought up to date with the rows of later batches (refresh)."
             )
         }
         self.outcomes = outcomes
@@ -342,7 +357,9 @@ struct EntityColumnReader {
         for (index, metric) in metrics.enumerated() {
             bindings.append(metric)
             for side in ["first", "last"] {
-                values.append("CASE WHEN jsonb_typeof(\(side)_metrics -> $\(7 + index)) = 'number' THEN (\(side)_metrics ->> $\(7 + index))::float8 END")
+                values.append(
+                    "CASE WHEN jsonb_typeof(\(side)_metrics -> $\(7 + index)) = 'number' THEN (\(side)_metrics ->> $\(7 + index))::float8 END"
+                )
             }
         }
         let sql = """
@@ -351,7 +368,12 @@ struct EntityColumnReader {
             WHERE tenant_id = $1 AND stream_id = $2 AND resolution = $3 AND kind = $4 AND bucket >= $5 AND bucket < $6\(after.map { " AND batch > \($0)" } ?? "")
             """
         var names: [(platform: String, entity: String, account: String?)] = []
-        var buckets: [Double] = [], events: [Int64] = [], firstAt: [Double] = [], lastAt: [Double] = [], first: [Double] = [], last: [Double] = []
+        var buckets: [Double] = []
+        var events: [Int64] = []
+        var firstAt: [Double] = []
+        var lastAt: [Double] = []
+        var first: [Double] = []
+        var last: [Double] = []
         for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) {
             let cells = row.makeRandomAccess()
             names.append((try cells[0].decode(String.self), try cells[1].decode(String.self), try cells[2].decode(String?.self)))
@@ -365,7 +387,13 @@ struct EntityColumnReader {
             }
         }
         return EntityColumn(
-            buckets: buckets, entities: cache.intern(scope, names), events: events, firstAt: firstAt, lastAt: lastAt, first: first, last: last,
+            buckets: buckets,
+            entities: cache.intern(scope, names),
+            events: events,
+            firstAt: firstAt,
+            lastAt: lastAt,
+            first: first,
+            last: last,
             metricCount: metrics.count
         )
     }
@@ -405,7 +433,8 @@ struct EntityTotals {
             guard included(entity) else { continue }
             seen[entity] = true
             events[entity] += column.events[row]
-            let firstAt = column.firstAt[row], lastAt = column.lastAt[row]
+            let firstAt = column.firstAt[row]
+            let lastAt = column.lastAt[row]
             if firstAt < earliestAt[entity] {
                 earliestAt[entity] = firstAt
                 for k in 0..<m { earliest[entity * m + k] = column.first[row * m + k] }
@@ -431,7 +460,8 @@ struct EntityTotals {
             let column = rows.column
             var found: [Int] = []
             for row in 0..<column.count where rows.contains(row) {
-                let entity = Int(column.entities[row]), at = column.lastAt[row]
+                let entity = Int(column.entities[row])
+                let at = column.lastAt[row]
                 guard entity < wanted.count, wanted[entity], !closed[entity], !at.isNaN else { continue }
                 if beforeAt[entity].isNaN { found.append(entity) } else if at <= beforeAt[entity] { continue }
                 beforeAt[entity] = at

@@ -32,10 +32,18 @@ struct LateEvents: Sendable {
             """,
             logger: logger
         ).decode((UUID, Int16, Int64, UUID, String, Date, Date, Date).self) {
-            records.append(.init(
-                id: id, partition: Int(partition), offset: offset, eventID: eventID, eventType: type, occurredAt: occurredAt,
-                watermark: watermark, recordedAt: recordedAt
-            ))
+            records.append(
+                .init(
+                    id: id,
+                    partition: Int(partition),
+                    offset: offset,
+                    eventID: eventID,
+                    eventType: type,
+                    occurredAt: occurredAt,
+                    watermark: watermark,
+                    recordedAt: recordedAt
+                )
+            )
         }
         return records
     }

@@ -53,14 +53,21 @@ extension AnalyticsService {
     static let maxBucketsPerTick = 500
 
     /// Checks access at once; then a tick a second, `ticks` times, until the consumer stops.
-    func live(identity: Identity, stream name: String, lastEventID: String?, ticks: Int) async throws -> AsyncThrowingStream<(id: String, tick: LiveTick), any Error> {
+    func live(
+        identity: Identity,
+        stream name: String,
+        lastEventID: String?,
+        ticks: Int
+    ) async throws -> AsyncThrowingStream<(id: String, tick: LiveTick), any Error> {
         try identity.require(.eventsRead)
         guard (1...86_400).contains(ticks) else { throw SluiceError.badRequest("ticks is 1 to 86,400.", pointer: "/ticks") }
         // An id this feed did not send (another server's, a mangled one) starts it afresh, as
         // a first connection would: EventSource clients resend whatever they last saw.
         let resumed = lastEventID.flatMap { try? LiveCursor(id: $0) }
         let stream = try await client.withConnection { try await streams.visible(to: identity, name: name, on: $0) }
-        let (start, startStored) = try await client.withConnection { connection in try await Self.clockAndStored(stream, on: connection, logger: logger) }
+        let (start, startStored) = try await client.withConnection { connection in
+            try await Self.clockAndStored(stream, on: connection, logger: logger)
+        }
         let (events, continuation) = AsyncThrowingStream.makeStream(of: (id: String, tick: LiveTick).self, bufferingPolicy: .bufferingNewest(10))
         let task = Task {
             var cursor = resumed ?? LiveCursor(changesSince: start.addingTimeInterval(-1), stored: startStored)
@@ -74,9 +81,12 @@ extension AnalyticsService {
                     }
                     var tick = try await self.tick(stream, since: cursor)
                     tick.rollups.removeAll { sent["\($0.bucket.timeIntervalSince1970)|\($0.eventType)|\($0.platform)"] == $0.changedAt }
-                    for bucket in tick.rollups { sent["\(bucket.bucket.timeIntervalSince1970)|\(bucket.eventType)|\(bucket.platform)"] = bucket.changedAt }
+                    for bucket in tick.rollups {
+                        sent["\(bucket.bucket.timeIntervalSince1970)|\(bucket.eventType)|\(bucket.platform)"] = bucket.changedAt
+                    }
                     cursor = LiveCursor(
-                        changesSince: tick.truncated ? (tick.rollups.last?.changedAt ?? cursor.changesSince) : tick.at, stored: tick.stored
+                        changesSince: tick.truncated ? (tick.rollups.last?.changedAt ?? cursor.changesSince) : tick.at,
+                        stored: tick.stored
                     )
                     let horizon = cursor.changesSince.addingTimeInterval(-2 * Self.liveMargin)
                     sent = sent.filter { $0.value >= horizon }
@@ -144,9 +154,16 @@ extension AnalyticsService {
                 """,
                 logger: logger
             ).decode((Date, String, String, Date, Int64, String).self) {
-                tick.rollups.append(.init(
-                    bucket: bucket, eventType: type, platform: platform, events: events, metrics: Self.numbers(metrics), changedAt: changedAt
-                ))
+                tick.rollups.append(
+                    .init(
+                        bucket: bucket,
+                        eventType: type,
+                        platform: platform,
+                        events: events,
+                        metrics: Self.numbers(metrics),
+                        changedAt: changedAt
+                    )
+                )
             }
             if tick.rollups.count > Self.maxBucketsPerTick {
                 tick.rollups.removeLast(tick.rollups.count - Self.maxBucketsPerTick)

@@ -41,7 +41,10 @@ final class RollupConsumer: Service, Sendable {
     private let late: Prometheus.Counter?
 
     init(
-        configuration: Configuration = .init(), client: Database, logger: Logger, notifier: EventNotifier,
+        configuration: Configuration = .init(),
+        client: Database,
+        logger: Logger,
+        notifier: EventNotifier,
         metrics: PrometheusCollectorRegistry? = nil
     ) {
         self.configuration = configuration
@@ -50,7 +53,8 @@ final class RollupConsumer: Service, Sendable {
         self.notifier = notifier
         let counter = { (outcome: String) in
             metrics?.makeCounter(
-                name: "sluice_rollup_events_total", labels: [("outcome", outcome)],
+                name: "sluice_rollup_events_total",
+                labels: [("outcome", outcome)],
                 help: "Events the analytics consumer applied to the rollups, or left out as later than the watermark."
             )
         }
@@ -60,12 +64,19 @@ final class RollupConsumer: Service, Sendable {
 
     /// The consumer `configuration` asks for, if any.
     static func make(
-        _ configuration: SluiceConfiguration, client: Database, logger: Logger, notifier: EventNotifier, metrics: PrometheusCollectorRegistry
+        _ configuration: SluiceConfiguration,
+        client: Database,
+        logger: Logger,
+        notifier: EventNotifier,
+        metrics: PrometheusCollectorRegistry
     ) -> RollupConsumer? {
         guard configuration.analytics.rollups else { return nil }
         return RollupConsumer(
             configuration: .init(batchSize: configuration.analytics.batchSize, tenants: configuration.analytics.tenants),
-            client: client, logger: logger, notifier: notifier, metrics: metrics
+            client: client,
+            logger: logger,
+            notifier: notifier,
+            metrics: metrics
         )
     }
 
@@ -131,10 +142,15 @@ final class RollupConsumer: Service, Sendable {
         )
         var work: [Work] = []
         for try await (tenant, stream, partition, lateness, dimensions) in rows.decode((UUID, UUID, Int16, Int32, String).self) {
-            work.append(Work(
-                tenantID: tenant, streamID: stream, partition: Int(partition), lateness: Int(lateness),
-                dimensions: StreamRepository.dimensions(json: dimensions)
-            ))
+            work.append(
+                Work(
+                    tenantID: tenant,
+                    streamID: stream,
+                    partition: Int(partition),
+                    lateness: Int(lateness),
+                    dimensions: StreamRepository.dimensions(json: dimensions)
+                )
+            )
         }
         return work
     }
@@ -277,7 +293,9 @@ final class RollupConsumer: Service, Sendable {
             }
             if !applied.isEmpty {
                 let statements = RollupSQL.upserts(
-                    tenant: tenant, stream: stream, dimensions: work.dimensions,
+                    tenant: tenant,
+                    stream: stream,
+                    dimensions: work.dimensions,
                     source: #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $4 AND e."offset" = ANY($5::bigint[])"#
                 ) {
                     $0.append(partition)
@@ -373,7 +391,11 @@ enum RollupSQL {
     /// selects. `source` is a `FROM events e …` clause that may use `$1` (tenant), `$2`
     /// (stream) and the parameters from `$4` that `binds` appends.
     static func upserts(
-        tenant: UUID, stream: UUID, dimensions: [String: String], source: String, binds: (inout PostgresBindings) -> Void
+        tenant: UUID,
+        stream: UUID,
+        dimensions: [String: String],
+        source: String,
+        binds: (inout PostgresBindings) -> Void
     ) -> [PostgresQuery] {
         var bindings = PostgresBindings()
         bindings.append(tenant)
@@ -401,43 +423,43 @@ enum RollupSQL {
 
     private static func rollups(_ source: String, dimensions: String) -> String {
         """
-            WITH e AS (
-                SELECT e.type, e.occurred_at, $3::jsonb IS NULL AS unused,
-                       coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
-                       \(dimensions) AS dimensions,
-                       coalesce(e.payload #>> '{actor,id}', e.payload #>> '{account,id}') AS actor,
-                       CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' THEN e.payload->'metrics' ELSE '{}'::jsonb END AS metrics
-                \(source)
-            ),
-            b AS (
-                SELECT r.res, date_bin(make_interval(secs => r.res), e.occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
-                       e.type, e.platform, e.dimensions, e.actor, e.metrics
-                FROM e CROSS JOIN (VALUES (300), (3600), (86400)) AS r (res)
-            ),
-            sums AS (
-                SELECT b.res, b.bucket, b.type, b.platform, b.dimensions, kv.key, sum((kv.value)::numeric) AS total
-                FROM b CROSS JOIN LATERAL jsonb_each(b.metrics) AS kv
-                WHERE jsonb_typeof(kv.value) = 'number'
-                GROUP BY 1, 2, 3, 4, 5, 6
-            ),
-            metric_objects AS (
-                SELECT res, bucket, type, platform, dimensions, jsonb_object_agg(key, total) AS metrics FROM sums GROUP BY 1, 2, 3, 4, 5
-            ),
-            groups AS (
-                SELECT res, bucket, type, platform, dimensions, count(*) AS events,
-                       coalesce(hll_add_agg(hll_hash_text(actor)) FILTER (WHERE actor IS NOT NULL), hll_empty()) AS actors
-                FROM b GROUP BY 1, 2, 3, 4, 5
-            )
-            INSERT INTO rollups (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions, events, metrics, actors)
-            SELECT $1, $2, g.res, g.bucket, g.type, g.platform, g.dimensions, g.events, coalesce(m.metrics, '{}'::jsonb), g.actors
-            FROM groups g LEFT JOIN metric_objects m USING (res, bucket, type, platform, dimensions)
-            ON CONFLICT (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions) DO UPDATE
-            SET events = rollups.events + excluded.events,
-                updated_at = clock_timestamp(),
-                actors = hll_union(rollups.actors, excluded.actors),
-                metrics = (SELECT coalesce(jsonb_object_agg(k, coalesce((rollups.metrics->>k)::numeric, 0) + coalesce((excluded.metrics->>k)::numeric, 0)), '{}'::jsonb)
-                           FROM (SELECT jsonb_object_keys(rollups.metrics) UNION SELECT jsonb_object_keys(excluded.metrics)) AS keys (k))
-            """
+        WITH e AS (
+            SELECT e.type, e.occurred_at, $3::jsonb IS NULL AS unused,
+                   coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
+                   \(dimensions) AS dimensions,
+                   coalesce(e.payload #>> '{actor,id}', e.payload #>> '{account,id}') AS actor,
+                   CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' THEN e.payload->'metrics' ELSE '{}'::jsonb END AS metrics
+            \(source)
+        ),
+        b AS (
+            SELECT r.res, date_bin(make_interval(secs => r.res), e.occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket,
+                   e.type, e.platform, e.dimensions, e.actor, e.metrics
+            FROM e CROSS JOIN (VALUES (300), (3600), (86400)) AS r (res)
+        ),
+        sums AS (
+            SELECT b.res, b.bucket, b.type, b.platform, b.dimensions, kv.key, sum((kv.value)::numeric) AS total
+            FROM b CROSS JOIN LATERAL jsonb_each(b.metrics) AS kv
+            WHERE jsonb_typeof(kv.value) = 'number'
+            GROUP BY 1, 2, 3, 4, 5, 6
+        ),
+        metric_objects AS (
+            SELECT res, bucket, type, platform, dimensions, jsonb_object_agg(key, total) AS metrics FROM sums GROUP BY 1, 2, 3, 4, 5
+        ),
+        groups AS (
+            SELECT res, bucket, type, platform, dimensions, count(*) AS events,
+                   coalesce(hll_add_agg(hll_hash_text(actor)) FILTER (WHERE actor IS NOT NULL), hll_empty()) AS actors
+            FROM b GROUP BY 1, 2, 3, 4, 5
+        )
+        INSERT INTO rollups (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions, events, metrics, actors)
+        SELECT $1, $2, g.res, g.bucket, g.type, g.platform, g.dimensions, g.events, coalesce(m.metrics, '{}'::jsonb), g.actors
+        FROM groups g LEFT JOIN metric_objects m USING (res, bucket, type, platform, dimensions)
+        ON CONFLICT (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions) DO UPDATE
+        SET events = rollups.events + excluded.events,
+            updated_at = clock_timestamp(),
+            actors = hll_union(rollups.actors, excluded.actors),
+            metrics = (SELECT coalesce(jsonb_object_agg(k, coalesce((rollups.metrics->>k)::numeric, 0) + coalesce((excluded.metrics->>k)::numeric, 0)), '{}'::jsonb)
+                       FROM (SELECT jsonb_object_keys(rollups.metrics) UNION SELECT jsonb_object_keys(excluded.metrics)) AS keys (k))
+        """
     }
 
     /// Per entity: events, and the first and last snapshot by (event time, event id), merged
@@ -454,53 +476,53 @@ enum RollupSQL {
             }.joined(separator: ",\n")
         }
         return """
-        WITH e AS (
-            SELECT e.id, e.occurred_at, $3::jsonb IS NULL AS unused,
-                   coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
-                   left(e.payload #>> '{account,id}', 200) AS account, left(e.payload #>> '{account,handle}', 200) AS account_handle,
-                   left(e.payload #>> '{content,id}', 200) AS content,
-                   left(e.payload #>> '{actor,id}', 200) AS actor, left(e.payload #>> '{actor,handle}', 200) AS actor_handle,
-                   CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' AND e.payload->'metrics' <> '{}'::jsonb THEN e.payload->'metrics' END AS metrics
-            \(source)
-        ),
-        x AS (
-            SELECT 'account' AS kind, account AS entity, NULL::text AS parent, account_handle AS handle, platform, occurred_at, id,
-                   CASE WHEN content IS NULL THEN metrics END AS metrics
-            FROM e WHERE account IS NOT NULL
-            UNION ALL
-            SELECT 'content', content, account, NULL, platform, occurred_at, id, metrics FROM e WHERE content IS NOT NULL AND actor IS NULL
-            UNION ALL
-            SELECT 'actor', actor, NULL, actor_handle, platform, occurred_at, id, NULL FROM e WHERE actor IS NOT NULL
-        ),
-        b AS (
-            SELECT r.res, date_bin(make_interval(secs => r.res), x.occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket, x.*
-            FROM x CROSS JOIN (VALUES (3600), (86400)) AS r (res)
-        ),
-        g AS (
-            SELECT res, kind, bucket, platform, entity, count(*) AS events,
-                   (array_agg(parent ORDER BY occurred_at DESC, id DESC) FILTER (WHERE parent IS NOT NULL))[1] AS parent,
-                   (array_agg(handle ORDER BY occurred_at DESC, id DESC) FILTER (WHERE handle IS NOT NULL))[1] AS handle,
-                   (array_agg(occurred_at ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_at,
-                   (array_agg(id ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_event,
-                   (array_agg(metrics ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_metrics,
-                   (array_agg(occurred_at ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_at,
-                   (array_agg(id ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_event,
-                   (array_agg(metrics ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_metrics
-            FROM b GROUP BY 1, 2, 3, 4, 5
-        )
-        INSERT INTO entity_rollups (tenant_id, stream_id, resolution, kind, bucket, platform, entity, account, handle, events,
-                                    first_at, first_event, first_metrics, last_at, last_event, last_metrics, batch)
-        SELECT $1, $2, res, kind, bucket, platform, entity, parent, handle, events,
-               first_at, first_event, first_metrics, last_at, last_event, last_metrics,
-               coalesce((SELECT batches FROM rollup_watermarks WHERE tenant_id = $1 AND stream_id = $2), 0)
-        FROM g
-        ON CONFLICT (tenant_id, stream_id, resolution, kind, bucket, platform, entity) DO UPDATE
-        SET events = entity_rollups.events + excluded.events,
-            batch = excluded.batch,
-            account = coalesce(excluded.account, entity_rollups.account),
-            handle = coalesce(excluded.handle, entity_rollups.handle),
-            \(keep("first", "<")),
-            \(keep("last", ">"))
-        """
+            WITH e AS (
+                SELECT e.id, e.occurred_at, $3::jsonb IS NULL AS unused,
+                       coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
+                       left(e.payload #>> '{account,id}', 200) AS account, left(e.payload #>> '{account,handle}', 200) AS account_handle,
+                       left(e.payload #>> '{content,id}', 200) AS content,
+                       left(e.payload #>> '{actor,id}', 200) AS actor, left(e.payload #>> '{actor,handle}', 200) AS actor_handle,
+                       CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' AND e.payload->'metrics' <> '{}'::jsonb THEN e.payload->'metrics' END AS metrics
+                \(source)
+            ),
+            x AS (
+                SELECT 'account' AS kind, account AS entity, NULL::text AS parent, account_handle AS handle, platform, occurred_at, id,
+                       CASE WHEN content IS NULL THEN metrics END AS metrics
+                FROM e WHERE account IS NOT NULL
+                UNION ALL
+                SELECT 'content', content, account, NULL, platform, occurred_at, id, metrics FROM e WHERE content IS NOT NULL AND actor IS NULL
+                UNION ALL
+                SELECT 'actor', actor, NULL, actor_handle, platform, occurred_at, id, NULL FROM e WHERE actor IS NOT NULL
+            ),
+            b AS (
+                SELECT r.res, date_bin(make_interval(secs => r.res), x.occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket, x.*
+                FROM x CROSS JOIN (VALUES (3600), (86400)) AS r (res)
+            ),
+            g AS (
+                SELECT res, kind, bucket, platform, entity, count(*) AS events,
+                       (array_agg(parent ORDER BY occurred_at DESC, id DESC) FILTER (WHERE parent IS NOT NULL))[1] AS parent,
+                       (array_agg(handle ORDER BY occurred_at DESC, id DESC) FILTER (WHERE handle IS NOT NULL))[1] AS handle,
+                       (array_agg(occurred_at ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_at,
+                       (array_agg(id ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_event,
+                       (array_agg(metrics ORDER BY occurred_at, id) FILTER (WHERE metrics IS NOT NULL))[1] AS first_metrics,
+                       (array_agg(occurred_at ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_at,
+                       (array_agg(id ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_event,
+                       (array_agg(metrics ORDER BY occurred_at DESC, id DESC) FILTER (WHERE metrics IS NOT NULL))[1] AS last_metrics
+                FROM b GROUP BY 1, 2, 3, 4, 5
+            )
+            INSERT INTO entity_rollups (tenant_id, stream_id, resolution, kind, bucket, platform, entity, account, handle, events,
+                                        first_at, first_event, first_metrics, last_at, last_event, last_metrics, batch)
+            SELECT $1, $2, res, kind, bucket, platform, entity, parent, handle, events,
+                   first_at, first_event, first_metrics, last_at, last_event, last_metrics,
+                   coalesce((SELECT batches FROM rollup_watermarks WHERE tenant_id = $1 AND stream_id = $2), 0)
+            FROM g
+            ON CONFLICT (tenant_id, stream_id, resolution, kind, bucket, platform, entity) DO UPDATE
+            SET events = entity_rollups.events + excluded.events,
+                batch = excluded.batch,
+                account = coalesce(excluded.account, entity_rollups.account),
+                handle = coalesce(excluded.handle, entity_rollups.handle),
+                \(keep("first", "<")),
+                \(keep("last", ">"))
+            """
     }
 }

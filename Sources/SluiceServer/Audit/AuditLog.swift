@@ -63,8 +63,13 @@ public struct AuditRecord: Sendable {
     public var origin: RequestOrigin
 
     public init(
-        tenantID: UUID, actor: AuditActor, action: String, targetType: String? = nil, targetID: String? = nil,
-        details: [String: String] = [:], origin: RequestOrigin
+        tenantID: UUID,
+        actor: AuditActor,
+        action: String,
+        targetType: String? = nil,
+        targetID: String? = nil,
+        details: [String: String] = [:],
+        origin: RequestOrigin
     ) {
         self.tenantID = tenantID
         self.actor = actor
@@ -145,7 +150,8 @@ public struct AuditLog: Sendable {
         for try await seq in rows.decode(Int64.self) { appended = seq }
         guard let seq = appended else { throw SluiceError.internalError }
         let stored = try await connection.query(
-            "SELECT hash FROM audit_log WHERE tenant_id = \(record.tenantID) AND seq = \(seq)", logger: logger
+            "SELECT hash FROM audit_log WHERE tenant_id = \(record.tenantID) AND seq = \(seq)",
+            logger: logger
         )
         var hash: [UInt8]?
         for try await buffer in stored.decode(ByteBuffer.self) { hash = Array(buffer: buffer) }
@@ -195,10 +201,16 @@ public struct AuditLog: Sendable {
             let details = (try? decoder.decode([String: String].self, from: Data(row.8.utf8))) ?? [:]
             entries.append(
                 AuditEntry(
-                    seq: row.0, occurredAt: row.1,
+                    seq: row.0,
+                    occurredAt: row.1,
                     actor: AuditActor(type: AuditActor.Kind(rawValue: row.2) ?? .system, id: row.3, label: row.4),
-                    action: row.5, targetType: row.6, targetID: row.7, details: details,
-                    clientIP: row.9, requestID: row.10, hash: Array(buffer: row.11)
+                    action: row.5,
+                    targetType: row.6,
+                    targetID: row.7,
+                    details: details,
+                    clientIP: row.9,
+                    requestID: row.10,
+                    hash: Array(buffer: row.11)
                 )
             )
         }
@@ -244,7 +256,13 @@ public struct AuditLog: Sendable {
                 return .init(valid: false, checked: checked, firstBrokenSeq: expectedSeq, reason: "entry \(expectedSeq) is missing", keyed: keyed)
             }
             if Array(buffer: previous) != expectedPrevious {
-                return .init(valid: false, checked: checked, firstBrokenSeq: seq, reason: "entry \(seq) does not point at its predecessor", keyed: keyed)
+                return .init(
+                    valid: false,
+                    checked: checked,
+                    firstBrokenSeq: seq,
+                    reason: "entry \(seq) does not point at its predecessor",
+                    keyed: keyed
+                )
             }
             if Array(buffer: computed) != Array(buffer: stored) {
                 return .init(valid: false, checked: checked, firstBrokenSeq: seq, reason: "entry \(seq) was altered", keyed: keyed)
@@ -253,13 +271,17 @@ public struct AuditLog: Sendable {
             expectedSeq += 1
         }
         let head = try await client.query(
-            "SELECT seq, hash FROM audit_chain_heads WHERE tenant_id = \(tenantID)", logger: logger
+            "SELECT seq, hash FROM audit_chain_heads WHERE tenant_id = \(tenantID)",
+            logger: logger
         )
         for try await (headSeq, headHash) in head.decode((Int64, ByteBuffer).self) {
             if headSeq != expectedSeq - 1 || Array(buffer: headHash) != expectedPrevious {
                 return .init(
-                    valid: false, checked: checked, firstBrokenSeq: expectedSeq,
-                    reason: "the chain ends at \(expectedSeq - 1) but its head says \(headSeq)", keyed: keyed
+                    valid: false,
+                    checked: checked,
+                    firstBrokenSeq: expectedSeq,
+                    reason: "the chain ends at \(expectedSeq - 1) but its head says \(headSeq)",
+                    keyed: keyed
                 )
             }
         }

@@ -10,11 +10,12 @@ struct ConsumerGroupRepository: Sendable {
     private static let columns = "tenant_id, id, stream_id, name, start_position, start_at, created_at"
 
     private static func group(_ row: Row) -> ConsumerGroup {
-        let start: ConsumerGroup.Start = switch row.4 {
-        case "latest": .latest
-        case "timestamp": .timestamp(row.5 ?? row.6)
-        default: .earliest
-        }
+        let start: ConsumerGroup.Start =
+            switch row.4 {
+            case "latest": .latest
+            case "timestamp": .timestamp(row.5 ?? row.6)
+            default: .earliest
+            }
         return ConsumerGroup(tenantID: row.0, id: row.1, streamID: row.2, name: row.3, start: start, createdAt: row.6)
     }
 
@@ -69,7 +70,8 @@ struct ConsumerGroupRepository: Sendable {
 
     func find(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> ConsumerGroup? {
         let rows = try await connection.query(
-            "SELECT \(unescaped: Self.columns) FROM consumer_groups WHERE tenant_id = \(tenantID) AND id = \(id)", logger: logger
+            "SELECT \(unescaped: Self.columns) FROM consumer_groups WHERE tenant_id = \(tenantID) AND id = \(id)",
+            logger: logger
         )
         for try await row in rows.decode(Row.self) { return Self.group(row) }
         return nil
@@ -99,10 +101,15 @@ struct ConsumerGroupRepository: Sendable {
         )
         var partitions: [ConsumerGroupState.Partition] = []
         for try await (partition, committed, end, committedAt, age) in rows.decode((Int16, Int64, Int64, Date?, Double).self) {
-            partitions.append(.init(
-                partition: Int(partition), committedOffset: committed, endOffset: end, lagSeconds: committed < end ? max(0, age) : 0,
-                committedAt: committedAt
-            ))
+            partitions.append(
+                .init(
+                    partition: Int(partition),
+                    committedOffset: committed,
+                    endOffset: end,
+                    lagSeconds: committed < end ? max(0, age) : 0,
+                    committedAt: committedAt
+                )
+            )
         }
         return partitions
     }
@@ -110,7 +117,10 @@ struct ConsumerGroupRepository: Sendable {
     /// Per partition: the committed offset, the first kept offset (at or after `keptSince`,
     /// else the end), the first at or after `at` (if given, else the end), and the end.
     func bounds(
-        _ group: ConsumerGroup, keptSince: Date, at: Date?, on connection: PostgresConnection
+        _ group: ConsumerGroup,
+        keptSince: Date,
+        at: Date?,
+        on connection: PostgresConnection
     ) async throws -> [(partition: Int, committed: Int64, earliest: Int64, atTime: Int64, end: Int64)] {
         let rows = try await connection.query(
             """

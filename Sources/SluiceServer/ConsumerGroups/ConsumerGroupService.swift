@@ -19,7 +19,13 @@ public struct ConsumerGroupService: Sendable {
     var groups: ConsumerGroupRepository { .init(logger: logger) }
     var streams: StreamRepository { .init(logger: logger) }
 
-    public func create(identity: Identity, stream name: String, group: String, start: ConsumerGroup.Start, origin: RequestOrigin) async throws -> ConsumerGroupState {
+    public func create(
+        identity: Identity,
+        stream name: String,
+        group: String,
+        start: ConsumerGroup.Start,
+        origin: RequestOrigin
+    ) async throws -> ConsumerGroupState {
         try identity.require(.eventsRead)
         let groupName = try StreamService.validName(group, of: "consumer group")
         if case .timestamp(let date) = start, date > Date().addingTimeInterval(86_400) {
@@ -28,20 +34,27 @@ public struct ConsumerGroupService: Sendable {
         return try await client.transaction(logger: logger) { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             let group = ConsumerGroup(tenantID: identity.tenantID, id: .v7(), streamID: stream.id, name: groupName, start: start, createdAt: Date())
-            let from: Date? = switch start {
-            case .earliest: Date().addingTimeInterval(-TimeInterval(stream.retentionSeconds))
-            case .latest: nil
-            case .timestamp(let date): date
-            }
+            let from: Date? =
+                switch start {
+                case .earliest: Date().addingTimeInterval(-TimeInterval(stream.retentionSeconds))
+                case .latest: nil
+                case .timestamp(let date): date
+                }
             do {
                 try await groups.insert(group, partitions: stream.partitions, from: from, on: connection)
             } catch let error as PSQLError where error.isUniqueViolation {
                 throw SluiceError.conflict("The stream already has a consumer group named '\(groupName)'.", kind: "consumer-group-exists")
             }
             try await audit.append(
-                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "consumergroup.created",
-                            targetType: "consumerGroup", targetID: group.id.lowercased,
-                            details: ["stream": stream.name, "name": groupName, "start": start.name], origin: origin),
+                AuditRecord(
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "consumergroup.created",
+                    targetType: "consumerGroup",
+                    targetID: group.id.lowercased,
+                    details: ["stream": stream.name, "name": groupName, "start": start.name],
+                    origin: origin
+                ),
                 on: connection
             )
             return try await state(group, stream: stream, on: connection)
@@ -77,9 +90,15 @@ public struct ConsumerGroupService: Sendable {
             }
             try await groups.delete(found, on: connection)
             try await audit.append(
-                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "consumergroup.deleted",
-                            targetType: "consumerGroup", targetID: found.id.lowercased,
-                            details: ["stream": stream.name, "name": found.name], origin: origin),
+                AuditRecord(
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "consumergroup.deleted",
+                    targetType: "consumerGroup",
+                    targetID: found.id.lowercased,
+                    details: ["stream": stream.name, "name": found.name],
+                    origin: origin
+                ),
                 on: connection
             )
         }
@@ -90,8 +109,14 @@ public struct ConsumerGroupService: Sendable {
     /// plan. Refused while the group has live members (they would commit over it) unless
     /// `force`. Needs `streams:manage`; applying is audited.
     public func reset(
-        identity: Identity, stream name: String, group: String, to target: OffsetReset, partitions chosen: [Int]?, dryRun: Bool,
-        force: Bool = false, origin: RequestOrigin
+        identity: Identity,
+        stream name: String,
+        group: String,
+        to target: OffsetReset,
+        partitions chosen: [Int]?,
+        dryRun: Bool,
+        force: Bool = false,
+        origin: RequestOrigin
     ) async throws -> [OffsetMove] {
         try identity.require(.streamsManage)
         return try await client.transaction(logger: logger) { connection in
@@ -100,23 +125,28 @@ public struct ConsumerGroupService: Sendable {
                 throw SluiceError.badRequest("The stream has no partition \(wrong); it has 0 to \(stream.partitions - 1).", pointer: "/partitions")
             }
             let now = Date()
-            let at: Date? = switch target {
-            case .datetime(let date): date
-            case .duration(let seconds): now.addingTimeInterval(-seconds)
-            default: nil
-            }
+            let at: Date? =
+                switch target {
+                case .datetime(let date): date
+                case .duration(let seconds): now.addingTimeInterval(-seconds)
+                default: nil
+                }
             let bounds = try await groups.bounds(
-                found, keptSince: now.addingTimeInterval(-TimeInterval(stream.retentionSeconds)), at: at, on: connection
+                found,
+                keptSince: now.addingTimeInterval(-TimeInterval(stream.retentionSeconds)),
+                at: at,
+                on: connection
             )
             let moves = bounds.filter { chosen?.contains($0.partition) ?? true }.map { bound in
-                let wanted: Int64 = switch target {
-                case .earliest: bound.earliest
-                case .latest: bound.end
-                case .offset(let offset): offset
-                // Saturating: the contract bounds a shift, but an offset plus it must never trap.
-                case .shift(let by): bound.committed.addingReportingOverflow(by).overflow ? (by < 0 ? .min : .max) : bound.committed + by
-                case .datetime, .duration: bound.atTime
-                }
+                let wanted: Int64 =
+                    switch target {
+                    case .earliest: bound.earliest
+                    case .latest: bound.end
+                    case .offset(let offset): offset
+                    // Saturating: the contract bounds a shift, but an offset plus it must never trap.
+                    case .shift(let by): bound.committed.addingReportingOverflow(by).overflow ? (by < 0 ? .min : .max) : bound.committed + by
+                    case .datetime, .duration: bound.atTime
+                    }
                 return OffsetMove(partition: bound.partition, from: bound.committed, to: min(max(wanted, bound.earliest), bound.end))
             }
             if !dryRun {
@@ -125,7 +155,8 @@ public struct ConsumerGroupService: Sendable {
                     let state = try await pushing.find(tenantID: found.tenantID, streamID: stream.id, name: subscription, on: connection)?.state
                     guard force || state == .paused else {
                         throw SluiceError.conflict(
-                            "Subscription '\(subscription)' is pushing this group; pause it first, or reset with force.", kind: "subscription-active"
+                            "Subscription '\(subscription)' is pushing this group; pause it first, or reset with force.",
+                            kind: "subscription-active"
                         )
                     }
                     // The workers on it start again from the new offsets.
@@ -146,11 +177,18 @@ public struct ConsumerGroupService: Sendable {
                 }
                 try await groups.move(found, moves, on: connection)
                 try await audit.append(
-                    AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "consumergroup.offsets.reset",
-                                targetType: "consumerGroup", targetID: found.id.lowercased,
-                                details: ["stream": stream.name, "name": found.name, "forced": String(force),
-                                          "moves": moves.map { "\($0.partition):\($0.from)->\($0.to)" }.joined(separator: " ")],
-                                origin: origin),
+                    AuditRecord(
+                        tenantID: identity.tenantID,
+                        actor: identity.auditActor,
+                        action: "consumergroup.offsets.reset",
+                        targetType: "consumerGroup",
+                        targetID: found.id.lowercased,
+                        details: [
+                            "stream": stream.name, "name": found.name, "forced": String(force),
+                            "moves": moves.map { "\($0.partition):\($0.from)->\($0.to)" }.joined(separator: " "),
+                        ],
+                        origin: origin
+                    ),
                     on: connection
                 )
             }
@@ -178,7 +216,13 @@ public struct ConsumerGroupService: Sendable {
 
     /// Joins the group, or heartbeats: alive for `sessionTimeoutMilliseconds` more. Members
     /// that joined, left or went silent move partitions at once.
-    public func join(identity: Identity, stream name: String, group: String, member: String?, sessionTimeoutMilliseconds: Int?) async throws -> Membership {
+    public func join(
+        identity: Identity,
+        stream name: String,
+        group: String,
+        member: String?,
+        sessionTimeoutMilliseconds: Int?
+    ) async throws -> Membership {
         try identity.require(.eventsRead)
         let (member, timeout) = try Self.validMember(member ?? "m-" + UUID().uuidString.lowercased(), sessionTimeoutMilliseconds)
         return try await client.transaction(logger: logger) { connection in
@@ -198,7 +242,12 @@ public struct ConsumerGroupService: Sendable {
     /// heartbeat too). With nothing to read, waits up to `wait` for new events, woken when they
     /// are stored (`EventNotifier`). At-least-once: what is not committed is fetched again.
     func fetch(
-        identity: Identity, stream name: String, group: String, member: String, sessionTimeoutMilliseconds: Int?, maxEvents: Int,
+        identity: Identity,
+        stream name: String,
+        group: String,
+        member: String,
+        sessionTimeoutMilliseconds: Int?,
+        maxEvents: Int,
         wait: Duration
     ) async throws -> (Membership, Stream, [StoredEvent]) {
         try identity.require(.eventsRead)
@@ -216,7 +265,10 @@ public struct ConsumerGroupService: Sendable {
             var events: [StoredEvent] = []
             for partition in membership.partitions where events.count < maxEvents {
                 events += try await reader.read(
-                    stream: stream, partition: partition, from: committed[partition] ?? 0, limit: maxEvents - events.count
+                    stream: stream,
+                    partition: partition,
+                    from: committed[partition] ?? 0,
+                    limit: maxEvents - events.count
                 )
             }
             let remaining = deadline - ContinuousClock.now
@@ -227,7 +279,13 @@ public struct ConsumerGroupService: Sendable {
 
     /// Commits the next offsets to read, per partition: forward only, on partitions the member
     /// holds, at most the partition's end. A heartbeat too.
-    public func commit(identity: Identity, stream name: String, group: String, member: String, offsets: [(partition: Int, offset: Int64)]) async throws {
+    public func commit(
+        identity: Identity,
+        stream name: String,
+        group: String,
+        member: String,
+        offsets: [(partition: Int, offset: Int64)]
+    ) async throws {
         try identity.require(.eventsRead)
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
@@ -267,7 +325,7 @@ public struct ConsumerGroupService: Sendable {
     private static func validMember(_ member: String, _ timeout: Int?) throws -> (String, Int) {
         let allowed = Set(".-_:".utf8)
         guard (1...100).contains(member.utf8.count),
-              member.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || allowed.contains($0) })
+            member.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || allowed.contains($0) })
         else { throw SluiceError.badRequest("A member id has 1 to 100 characters: letters, digits, '.', '_', '-', ':'.", pointer: "/memberId") }
         let timeout = timeout ?? Self.defaultSessionTimeout
         guard (1000...300_000).contains(timeout) else {
@@ -278,7 +336,12 @@ public struct ConsumerGroupService: Sendable {
 
     /// Joins or heartbeats `member` and answers its partitions.
     private func touch(
-        identity: Identity, stream name: String, group: String, member: String, timeout: Int, on connection: PostgresConnection
+        identity: Identity,
+        stream name: String,
+        group: String,
+        member: String,
+        timeout: Int,
+        on connection: PostgresConnection
     ) async throws -> (stream: Stream, group: ConsumerGroup, membership: Membership) {
         let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
         try await refusePushed(found, on: connection)
@@ -291,12 +354,18 @@ public struct ConsumerGroupService: Sendable {
     private func refusePushed(_ group: ConsumerGroup, on connection: PostgresConnection) async throws {
         if let subscription = try await SubscriptionRepository(logger: logger).using(group: group, on: connection) {
             throw SluiceError.conflict(
-                "Subscription '\(subscription)' pushes this group to a webhook; pull with a group of your own.", kind: "group-is-pushed"
+                "Subscription '\(subscription)' pushes this group to a webhook; pull with a group of your own.",
+                kind: "group-is-pushed"
             )
         }
     }
 
-    private func group(identity: Identity, stream name: String, name group: String, on connection: PostgresConnection) async throws -> (Stream, ConsumerGroup) {
+    private func group(
+        identity: Identity,
+        stream name: String,
+        name group: String,
+        on connection: PostgresConnection
+    ) async throws -> (Stream, ConsumerGroup) {
         let stream = try await streams.visible(to: identity, name: name, on: connection)
         guard let found = try await groups.find(tenantID: identity.tenantID, streamID: stream.id, name: group, on: connection) else {
             throw SluiceError.notFound("Consumer group '\(group.prefix(100))'")
@@ -319,8 +388,12 @@ public struct ConsumerGroupService: Sendable {
             state = Date().timeIntervalSince(lastActivity) > Self.stuckAfter ? .stuck : .active
         }
         return ConsumerGroupState(
-            group: group, stream: stream.name, partitions: partitions, state: state,
-            members: workers.isEmpty ? members.map { .init(id: $0, partitions: assigned[$0] ?? []) }
+            group: group,
+            stream: stream.name,
+            partitions: partitions,
+            state: state,
+            members: workers.isEmpty
+                ? members.map { .init(id: $0, partitions: assigned[$0] ?? []) }
                 : workers.keys.sorted().map { .init(id: $0, partitions: workers[$0] ?? []) }
         )
     }

@@ -96,13 +96,17 @@ final class EventNotifier: Service, Sendable {
 
     private func sendNotifications() async {
         let streams = state.withLock { state in
-            defer { state.unsent.removeAll(); state.sending = false }
+            defer {
+                state.unsent.removeAll()
+                state.sending = false
+            }
             return state.unsent.map(\.uuidString)
         }
         guard !streams.isEmpty else { return }
         do {
             try await client.query(
-                "SELECT pg_notify(\(Self.channel), s) FROM unnest(\(streams)::text[]) AS s", logger: logger
+                "SELECT pg_notify(\(Self.channel), s) FROM unnest(\(streams)::text[]) AS s",
+                logger: logger
             )
         } catch {
             logger.warning("could not notify other nodes of new events", metadata: ["error": "\(error)"])

@@ -69,7 +69,9 @@ final class Database: Sendable {
 
     /// Runs `body` on a pooled connection within `timeout`.
     func withConnection<Result: Sendable>(
-        timeout: Timeout = .standard, file: String = #fileID, line: Int = #line,
+        timeout: Timeout = .standard,
+        file: String = #fileID,
+        line: Int = #line,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         // A cancelled caller starts nothing (as postgres-nio's lease would refuse it); a call
@@ -78,11 +80,12 @@ final class Database: Sendable {
         try Task.checkCancellation()
         // While PostgreSQL is unreachable, one call every `probeInterval` goes through to find
         // out (the probe); the others fail at once.
-        let requested: Duration? = switch timeout {
-        case .standard: configuration.callTimeout
-        case .limit(let limit): limit
-        case .unbounded: nil
-        }
+        let requested: Duration? =
+            switch timeout {
+            case .standard: configuration.callTimeout
+            case .limit(let limit): limit
+            case .unbounded: nil
+            }
         let (failure, probing) = state.withLock { state -> (String?, Bool) in
             guard !state.reachable else { return (nil, false) }
             let now = ContinuousClock.now
@@ -137,7 +140,11 @@ final class Database: Sendable {
     /// One statement; its rows are read within the deadline.
     @discardableResult
     func query(
-        _ query: PostgresQuery, logger: Logger, timeout: Timeout = .standard, file: String = #fileID, line: Int = #line
+        _ query: PostgresQuery,
+        logger: Logger,
+        timeout: Timeout = .standard,
+        file: String = #fileID,
+        line: Int = #line
     ) async throws -> Rows {
         try await withConnection(timeout: timeout, file: file, line: line) { connection in
             Rows(rows: try await connection.query(query, logger: logger).collect())
@@ -150,7 +157,11 @@ final class Database: Sendable {
     /// again (up to `attempts` times in all), as PostgreSQL's documentation advises: nothing of it
     /// was kept.
     func transaction<Result: Sendable>(
-        logger: Logger, attempts: Int = 3, timeout: Timeout = .standard, file: String = #fileID, line: Int = #line,
+        logger: Logger,
+        attempts: Int = 3,
+        timeout: Timeout = .standard,
+        file: String = #fileID,
+        line: Int = #line,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         var attempt = 1
@@ -202,7 +213,10 @@ final class Database: Sendable {
     /// fail fast until a probe reaches it again.
     private func markUnreachable(_ reason: String) {
         let (fresh, calls) = state.withLock { state -> (Bool, [@Sendable (any Error) -> Void]) in
-            defer { state.reachable = false; state.lastFailure = reason }
+            defer {
+                state.reachable = false
+                state.lastFailure = reason
+            }
             if state.reachable { state.nextProbe = ContinuousClock.now + configuration.probeInterval }
             return state.reachable ? (true, Array(state.calls.values)) : (false, [])
         }
@@ -261,7 +275,9 @@ struct Rows: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: rows.makeIterator()) }
 
     func decode<each Column: PostgresDecodable>(
-        _ columnType: (repeat each Column).Type, file: String = #fileID, line: Int = #line
+        _ columnType: (repeat each Column).Type,
+        file: String = #fileID,
+        line: Int = #line
     ) -> AsyncThrowingMapSequence<Rows, (repeat each Column)> {
         map { try $0.decode(columnType, file: file, line: line) }
     }

@@ -29,10 +29,12 @@ struct DeliveryLeases: Sendable {
             logger: logger
         )
         try await client.query(
-            "DELETE FROM delivery_workers WHERE seen_at < clock_timestamp() - make_interval(secs => \(seconds * 3))", logger: logger
+            "DELETE FROM delivery_workers WHERE seen_at < clock_timestamp() - make_interval(secs => \(seconds * 3))",
+            logger: logger
         )
         let rows = try await client.query(
-            "SELECT count(*) FROM delivery_workers WHERE seen_at >= clock_timestamp() - make_interval(secs => \(seconds))", logger: logger
+            "SELECT count(*) FROM delivery_workers WHERE seen_at >= clock_timestamp() - make_interval(secs => \(seconds))",
+            logger: logger
         )
         for try await count in rows.decode(Int64.self) { return max(1, Int(count)) }
         return 1
@@ -53,14 +55,16 @@ struct DeliveryLeases: Sendable {
             """,
             logger: logger
         )
-        return try await keys(try await client.query(
-            """
-            UPDATE delivery_leases SET expires_at = now() + make_interval(secs => \(seconds))
-            WHERE owner = \(owner)
-            RETURNING tenant_id, subscription_id, partition
-            """,
-            logger: logger
-        ))
+        return try await keys(
+            try await client.query(
+                """
+                UPDATE delivery_leases SET expires_at = now() + make_interval(secs => \(seconds))
+                WHERE owner = \(owner)
+                RETURNING tenant_id, subscription_id, partition
+                """,
+                logger: logger
+            )
+        )
     }
 
     /// All partitions of active subscriptions on live streams: the work to share.
@@ -81,23 +85,25 @@ struct DeliveryLeases: Sendable {
     /// Takes up to `count` partitions nobody holds (or whose holder let the lease expire).
     func claim(_ count: Int) async throws -> Set<LeaseKey> {
         guard count > 0 else { return [] }
-        return try await keys(try await client.query(
-            """
-            INSERT INTO delivery_leases (tenant_id, subscription_id, partition, owner, expires_at)
-            SELECT s.tenant_id, s.id, p.partition, \(owner), now() + make_interval(secs => \(seconds))
-            FROM subscriptions s
-            JOIN streams t ON t.tenant_id = s.tenant_id AND t.id = s.stream_id AND t.deleted_at IS NULL
-            JOIN stream_partitions p ON p.tenant_id = s.tenant_id AND p.stream_id = s.stream_id
-            LEFT JOIN delivery_leases l ON l.tenant_id = s.tenant_id AND l.subscription_id = s.id AND l.partition = p.partition
-            WHERE s.state = 'active' AND (l.owner IS NULL OR l.expires_at < now())
-            ORDER BY random() LIMIT \(Int64(count))
-            ON CONFLICT (tenant_id, subscription_id, partition) DO UPDATE
-            SET owner = excluded.owner, expires_at = excluded.expires_at
-            WHERE delivery_leases.expires_at < now()
-            RETURNING tenant_id, subscription_id, partition
-            """,
-            logger: logger
-        ))
+        return try await keys(
+            try await client.query(
+                """
+                INSERT INTO delivery_leases (tenant_id, subscription_id, partition, owner, expires_at)
+                SELECT s.tenant_id, s.id, p.partition, \(owner), now() + make_interval(secs => \(seconds))
+                FROM subscriptions s
+                JOIN streams t ON t.tenant_id = s.tenant_id AND t.id = s.stream_id AND t.deleted_at IS NULL
+                JOIN stream_partitions p ON p.tenant_id = s.tenant_id AND p.stream_id = s.stream_id
+                LEFT JOIN delivery_leases l ON l.tenant_id = s.tenant_id AND l.subscription_id = s.id AND l.partition = p.partition
+                WHERE s.state = 'active' AND (l.owner IS NULL OR l.expires_at < now())
+                ORDER BY random() LIMIT \(Int64(count))
+                ON CONFLICT (tenant_id, subscription_id, partition) DO UPDATE
+                SET owner = excluded.owner, expires_at = excluded.expires_at
+                WHERE delivery_leases.expires_at < now()
+                RETURNING tenant_id, subscription_id, partition
+                """,
+                logger: logger
+            )
+        )
     }
 
     func release(_ key: LeaseKey) async throws {

@@ -1,8 +1,8 @@
-import SluiceAPI
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import SluiceAPI
 
 /// One attempt to post an event: when, how long, and how it failed (HTTP status, error, and
 /// the start of the response body).
@@ -83,14 +83,23 @@ struct DeliveryStore: Sendable {
     static func record(_ row: PostgresRow) throws -> DeliveryRecord {
         let c = row.makeRandomAccess()
         return DeliveryRecord(
-            tenantID: try c[0].decode(UUID.self), id: try c[1].decode(UUID.self), subscriptionID: try c[2].decode(UUID.self),
-            streamID: try c[3].decode(UUID.self), partition: Int(try c[4].decode(Int16.self)), offset: try c[5].decode(Int64.self),
-            eventID: try c[6].decode(UUID.self), eventType: try c[7].decode(String.self),
-            status: DeliveryRecord.Status(rawValue: try c[8].decode(String.self)) ?? .dead, series: Int(try c[9].decode(Int32.self)),
-            attemptsMade: Int(try c[10].decode(Int32.self)), nextAttemptAt: try c[11].decode(Date?.self),
+            tenantID: try c[0].decode(UUID.self),
+            id: try c[1].decode(UUID.self),
+            subscriptionID: try c[2].decode(UUID.self),
+            streamID: try c[3].decode(UUID.self),
+            partition: Int(try c[4].decode(Int16.self)),
+            offset: try c[5].decode(Int64.self),
+            eventID: try c[6].decode(UUID.self),
+            eventType: try c[7].decode(String.self),
+            status: DeliveryRecord.Status(rawValue: try c[8].decode(String.self)) ?? .dead,
+            series: Int(try c[9].decode(Int32.self)),
+            attemptsMade: Int(try c[10].decode(Int32.self)),
+            nextAttemptAt: try c[11].decode(Date?.self),
             attempts: (try? decoder.decode([DeliveryAttempt].self, from: Data(try c[12].decode(String.self).utf8))) ?? [],
-            lastStatus: try c[13].decode(Int32?.self).map(Int.init), lastError: try c[14].decode(String?.self),
-            createdAt: try c[15].decode(Date.self), deadAt: try c[16].decode(Date?.self)
+            lastStatus: try c[13].decode(Int32?.self).map(Int.init),
+            lastError: try c[14].decode(String?.self),
+            createdAt: try c[15].decode(Date.self),
+            deadAt: try c[16].decode(Date?.self)
         )
     }
 
@@ -106,7 +115,11 @@ struct DeliveryStore: Sendable {
     /// scheduled for `retryAt`, or dead if nil. An event failing again after an offset reset
     /// starts a new series on its existing row.
     func recordFailure(
-        subscription s: Subscription, event: StoredEvent, attempts: [DeliveryAttempt], retryAt: Date?, on connection: PostgresConnection
+        subscription s: Subscription,
+        event: StoredEvent,
+        attempts: [DeliveryAttempt],
+        retryAt: Date?,
+        on connection: PostgresConnection
     ) async throws {
         let last = attempts.last
         try await connection.query(
@@ -195,8 +208,14 @@ struct DeliveryStore: Sendable {
     /// `head` applied to the subscription's deliveries in `status` that match `filter`, newest
     /// first, after the cursor `before`, at most `limit`; then `tail`.
     private func matching(
-        _ head: String, _ s: Subscription, _ status: DeliveryRecord.Status, _ filter: DeadLetterFilter, before: (Date, UUID)? = nil,
-        limit: Int? = nil, _ tail: String, on connection: PostgresConnection
+        _ head: String,
+        _ s: Subscription,
+        _ status: DeliveryRecord.Status,
+        _ filter: DeadLetterFilter,
+        before: (Date, UUID)? = nil,
+        limit: Int? = nil,
+        _ tail: String,
+        on connection: PostgresConnection
     ) async throws -> PostgresRowSequence {
         try await connection.query(
             """
@@ -217,31 +236,51 @@ struct DeliveryStore: Sendable {
     }
 
     func list(
-        _ s: Subscription, status: DeliveryRecord.Status, filter: DeadLetterFilter, before: (Date, UUID)?, limit: Int,
+        _ s: Subscription,
+        status: DeliveryRecord.Status,
+        filter: DeadLetterFilter,
+        before: (Date, UUID)?,
+        limit: Int,
         on connection: PostgresConnection
     ) async throws -> [DeliveryRecord] {
-        try await records(try await matching(
-            "SELECT \(Self.columns) FROM deliveries", s, status, filter, before: before, limit: limit,
-            "ORDER BY created_at DESC, id DESC", on: connection
-        ))
+        try await records(
+            try await matching(
+                "SELECT \(Self.columns) FROM deliveries",
+                s,
+                status,
+                filter,
+                before: before,
+                limit: limit,
+                "ORDER BY created_at DESC, id DESC",
+                on: connection
+            )
+        )
     }
 
     func find(_ s: Subscription, id: UUID, on connection: PostgresConnection) async throws -> DeliveryRecord? {
-        try await records(try await connection.query(
-            "SELECT \(unescaped: Self.columns) FROM deliveries WHERE tenant_id = \(s.tenantID) AND subscription_id = \(s.id) AND id = \(id)",
-            logger: logger
-        )).first
+        try await records(
+            try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM deliveries WHERE tenant_id = \(s.tenantID) AND subscription_id = \(s.id) AND id = \(id)",
+                logger: logger
+            )
+        ).first
     }
 
     /// Dead letters matching `filter` start a fresh series of attempts, at once; how many.
     func replay(_ s: Subscription, filter: DeadLetterFilter, on connection: PostgresConnection) async throws -> Int {
-        try await count(try await matching(
-            """
-            UPDATE deliveries SET status = 'retrying', series = series + 1, attempts_made = 0, next_attempt_at = now(),
-                                  claimed_by = NULL, dead_at = NULL
-            """,
-            s, .dead, filter, "RETURNING id", on: connection
-        ))
+        try await count(
+            try await matching(
+                """
+                UPDATE deliveries SET status = 'retrying', series = series + 1, attempts_made = 0, next_attempt_at = now(),
+                                      claimed_by = NULL, dead_at = NULL
+                """,
+                s,
+                .dead,
+                filter,
+                "RETURNING id",
+                on: connection
+            )
+        )
     }
 
     /// Dead letters matching `filter` are removed (the events stay in the store); how many.
@@ -264,7 +303,12 @@ extension DeliveryStore {
     /// The stream's dead letters, of every subscription or one, newest first after the cursor
     /// (dead_at, id): the delivery side of the failure view.
     func deadLetters(
-        tenantID: UUID, streamID: UUID, subscription: UUID?, eventType: String?, before: (Date, UUID)?, limit: Int,
+        tenantID: UUID,
+        streamID: UUID,
+        subscription: UUID?,
+        eventType: String?,
+        before: (Date, UUID)?,
+        limit: Int,
         on connection: PostgresConnection
     ) async throws -> [(DeliveryRecord, String)] {
         let rows = try await connection.query(

@@ -1,9 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
-
-import Prometheus
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 
@@ -51,8 +50,14 @@ final class DeliveryWorker: Service, Sendable {
     var streams: StreamRepository { .init(logger: logger) }
 
     init(
-        configuration: Configuration, client: Database, logger: Logger, notifier: EventNotifier, http: OutboundHTTPClient, box: SecretBox,
-        audit: AuditLog, metrics: (delivered: Prometheus.Counter, failed: Prometheus.Counter)
+        configuration: Configuration,
+        client: Database,
+        logger: Logger,
+        notifier: EventNotifier,
+        http: OutboundHTTPClient,
+        box: SecretBox,
+        audit: AuditLog,
+        metrics: (delivered: Prometheus.Counter, failed: Prometheus.Counter)
     ) {
         self.id = Self.processWorkerID()
         self.configuration = configuration
@@ -84,7 +89,9 @@ final class DeliveryWorker: Service, Sendable {
         }
         for task in running { task.cancel() }
         for task in running { await task.value }
-        do { try await leases.retire() } catch { logger.warning("could not hand the leases back", metadata: ["error": "\(String(reflecting: error))"]) }
+        do { try await leases.retire() } catch {
+            logger.warning("could not hand the leases back", metadata: ["error": "\(String(reflecting: error))"])
+        }
         logger.info("delivery worker stopped")
     }
 
@@ -191,14 +198,20 @@ final class DeliveryWorker: Service, Sendable {
     /// Reads and posts one batch after the committed offset; false when the partition should
     /// be left (lease lost, subscription gone or paused).
     private func workBatch(_ key: LeaseKey) async throws -> Bool {
-        guard var subscription = try await client.withConnection({ [self] connection in try await subscriptions.find(tenantID: key.tenantID, id: key.subscriptionID, on: connection) }),
-              subscription.state == .active,
-              let stream = try await client.withConnection({ [self, subscription] connection in try await streams.find(tenantID: key.tenantID, id: subscription.streamID, on: connection) })
+        guard
+            var subscription = try await client.withConnection({ [self] connection in
+                try await subscriptions.find(tenantID: key.tenantID, id: key.subscriptionID, on: connection)
+            }),
+            subscription.state == .active,
+            let stream = try await client.withConnection({ [self, subscription] connection in
+                try await streams.find(tenantID: key.tenantID, id: subscription.streamID, on: connection)
+            })
         else { return false }
         let group = ConsumerGroup(tenantID: key.tenantID, id: subscription.groupID, streamID: stream.id, name: "", start: .latest, createdAt: Date())
-        let committed = try await client.withConnection { [self] connection in
-            try await ConsumerGroupRepository(logger: logger).committed(group, on: connection)
-        }[key.partition] ?? 0
+        let committed =
+            try await client.withConnection { [self] connection in
+                try await ConsumerGroupRepository(logger: logger).committed(group, on: connection)
+            }[key.partition] ?? 0
         let version = notifier.version(of: stream.id)
         let events = try await reader.read(stream: stream, partition: key.partition, from: committed, limit: configuration.batchSize)
         if events.isEmpty {
@@ -249,7 +262,8 @@ final class DeliveryWorker: Service, Sendable {
                 let retryAt = subscription.strictOrdering ? nil : subscription.retry.jitteredDelay(after: 1).map { Date() + $0.timeInterval }
                 let moved = try await client.transaction(logger: logger) { [self, subscription, attempts] connection in
                     guard try await subscriptions.hold(subscription, on: connection),
-                          try await leases.commit(key, group: subscription.groupID, offset: event.offset + 1, on: connection) else { return false }
+                        try await leases.commit(key, group: subscription.groupID, offset: event.offset + 1, on: connection)
+                    else { return false }
                     try await store.recordFailure(subscription: subscription, event: event, attempts: attempts, retryAt: retryAt, on: connection)
                     return true
                 }
@@ -268,22 +282,38 @@ final class DeliveryWorker: Service, Sendable {
     }
 
     private func commit(_ key: LeaseKey, _ subscription: Subscription, _ offset: Int64) async throws -> Bool {
-        try await client.withConnection { [self] connection in try await leases.commit(key, group: subscription.groupID, offset: offset, on: connection) }
+        try await client.withConnection { [self] connection in
+            try await leases.commit(key, group: subscription.groupID, offset: offset, on: connection)
+        }
     }
 
     private func signingSecrets(_ subscription: Subscription) async throws -> [WebhookSecret] {
-        guard let sealed = try await client.withConnection({ [self] connection in
-            try await subscriptions.secrets(tenantID: subscription.tenantID, id: subscription.id, on: connection)
-        }) else { throw CancellationError() }
+        guard
+            let sealed = try await client.withConnection({ [self] connection in
+                try await subscriptions.secrets(tenantID: subscription.tenantID, id: subscription.id, on: connection)
+            })
+        else { throw CancellationError() }
         return try ([sealed.current] + (sealed.previous.map { [$0] } ?? [])).map { WebhookSecret(bytes: try box.open($0)) }
     }
 
-    private func post(_ subscription: Subscription, body: [UInt8], id: UUID, secrets: [WebhookSecret], series: Int, attempt: Int) async -> DeliveryAttempt {
+    private func post(
+        _ subscription: Subscription,
+        body: [UInt8],
+        id: UUID,
+        secrets: [WebhookSecret],
+        series: Int,
+        attempt: Int
+    ) async -> DeliveryAttempt {
         await gate.acquire()
         defer { Task { await gate.release() } }
         let result = await sender.send(
-            to: subscription.url, messageID: id.lowercased, body: body, secrets: secrets,
-            timeoutMilliseconds: subscription.timeoutMilliseconds, series: series, attempt: attempt
+            to: subscription.url,
+            messageID: id.lowercased,
+            body: body,
+            secrets: secrets,
+            timeoutMilliseconds: subscription.timeoutMilliseconds,
+            series: series,
+            attempt: attempt
         )
         if result.succeeded { delivered.increment() } else { failed.increment() }
         return result
@@ -326,17 +356,27 @@ final class DeliveryWorker: Service, Sendable {
             var (count, since, state, threshold, period) = result
             let breaker = CircuitBreaker(failures: Int(threshold), periodSeconds: Int(period))
             if state == "active", breaker.opens(consecutiveFailures: Int(count), failingSince: since, now: Date()) {
-                let reason = "circuit open: \(count) consecutive failed deliveries since \(since.map { $0.formatted(.iso8601) } ?? "now"); last: \(attempt.failure.prefix(200))"
+                let reason =
+                    "circuit open: \(count) consecutive failed deliveries since \(since.map { $0.formatted(.iso8601) } ?? "now"); last: \(attempt.failure.prefix(200))"
                 var paused = subscription
                 paused.consecutiveFailures = Int(count)
                 if try await subscriptions.setState(paused, .paused, reason: reason, on: connection) {
                     try await audit.append(
-                        AuditRecord(tenantID: subscription.tenantID, actor: .system, action: "subscription.paused",
-                                    targetType: "subscription", targetID: subscription.id.lowercased,
-                                    details: ["name": subscription.name, "reason": reason], origin: RequestOrigin()),
+                        AuditRecord(
+                            tenantID: subscription.tenantID,
+                            actor: .system,
+                            action: "subscription.paused",
+                            targetType: "subscription",
+                            targetID: subscription.id.lowercased,
+                            details: ["name": subscription.name, "reason": reason],
+                            origin: RequestOrigin()
+                        ),
                         on: connection
                     )
-                    logger.notice("subscription paused: its endpoint keeps failing", metadata: ["subscription": "\(subscription.id)", "reason": "\(reason)"])
+                    logger.notice(
+                        "subscription paused: its endpoint keeps failing",
+                        metadata: ["subscription": "\(subscription.id)", "reason": "\(reason)"]
+                    )
                 }
                 state = "paused"
             }
@@ -374,23 +414,38 @@ final class DeliveryWorker: Service, Sendable {
 
     private func retry(_ record: DeliveryRecord) async {
         do {
-            guard var subscription = try await client.withConnection({ [self] connection in try await subscriptions.find(tenantID: record.tenantID, id: record.subscriptionID, on: connection) }),
-                  let stream = try await client.withConnection({ [self] connection in try await streams.find(tenantID: record.tenantID, id: record.streamID, on: connection) })
+            guard
+                var subscription = try await client.withConnection({ [self] connection in
+                    try await subscriptions.find(tenantID: record.tenantID, id: record.subscriptionID, on: connection)
+                }),
+                let stream = try await client.withConnection({ [self] connection in
+                    try await streams.find(tenantID: record.tenantID, id: record.streamID, on: connection)
+                })
             else { return }
             let made = record.attemptsMade + 1
             let attempt: DeliveryAttempt
             if let event = try await reader.read(stream: stream, partition: record.partition, from: record.offset, limit: 1).first,
-               event.offset == record.offset {
+                event.offset == record.offset
+            {
                 attempt = await post(
-                    subscription, body: try WebhookSender.body(event, stream: stream.name), id: event.id,
-                    secrets: try await signingSecrets(subscription), series: record.series, attempt: made
+                    subscription,
+                    body: try WebhookSender.body(event, stream: stream.name),
+                    id: event.id,
+                    secrets: try await signingSecrets(subscription),
+                    series: record.series,
+                    attempt: made
                 )
             } else {
                 attempt = DeliveryAttempt(
-                    series: record.series, attempt: made, at: Date(), durationMs: 0, error: "the event is no longer in the store (past retention)"
+                    series: record.series,
+                    attempt: made,
+                    at: Date(),
+                    durationMs: 0,
+                    error: "the event is no longer in the store (past retention)"
                 )
             }
-            let retryAt = attempt.succeeded || attempt.status == nil && attempt.error?.hasPrefix("the event") == true
+            let retryAt =
+                attempt.succeeded || attempt.status == nil && attempt.error?.hasPrefix("the event") == true
                 ? nil : subscription.retry.jitteredDelay(after: made).map { Date() + $0.timeInterval }
             try await store.settle(record, owner: id, attempt: attempt, retryAt: retryAt, on: client)
             if attempt.succeeded { try await succeeded(&subscription) } else { _ = try await failed(&subscription, attempt) }
@@ -428,18 +483,29 @@ extension DeliveryWorker {
     /// A worker configured from `configuration`, with its HTTP client and the service that
     /// closes that client after the worker has stopped.
     static func make(
-        _ configuration: SluiceConfiguration, client: Database, logger: Logger, notifier: EventNotifier, audit: AuditLog,
+        _ configuration: SluiceConfiguration,
+        client: Database,
+        logger: Logger,
+        notifier: EventNotifier,
+        audit: AuditLog,
         metrics: PrometheusCollectorRegistry
     ) -> (service: DeliveryWorker, shutdown: HTTPClientService) {
         let http = OutboundHTTPClient(allowPrivateNetworks: configuration.workers.allowPrivateNetworks)
         let counter = { (outcome: String) in
             metrics.makeCounter(
-                name: "sluice_webhook_attempts_total", labels: [("outcome", outcome)], help: "Webhook delivery attempts by outcome."
+                name: "sluice_webhook_attempts_total",
+                labels: [("outcome", outcome)],
+                help: "Webhook delivery attempts by outcome."
             )
         }
         let worker = DeliveryWorker(
             configuration: .init(concurrency: configuration.workers.concurrency, lease: .seconds(configuration.workers.leaseSeconds)),
-            client: client, logger: logger, notifier: notifier, http: http, box: configuration.secretBox(), audit: audit,
+            client: client,
+            logger: logger,
+            notifier: notifier,
+            http: http,
+            box: configuration.secretBox(),
+            audit: audit,
             metrics: (delivered: counter("delivered"), failed: counter("failed"))
         )
         return (worker, HTTPClientService(http: http))

@@ -15,18 +15,28 @@ struct SubscriptionRepository: Sendable {
     static func subscription(_ row: PostgresRow) throws -> Subscription {
         let c = row.makeRandomAccess()
         return Subscription(
-            tenantID: try c[0].decode(UUID.self), id: try c[1].decode(UUID.self), streamID: try c[2].decode(UUID.self),
-            groupID: try c[3].decode(UUID.self), ownsGroup: try c[4].decode(Bool.self), name: try c[5].decode(String.self),
-            url: try c[6].decode(String.self), eventTypes: try c[7].decode([String]?.self),
+            tenantID: try c[0].decode(UUID.self),
+            id: try c[1].decode(UUID.self),
+            streamID: try c[2].decode(UUID.self),
+            groupID: try c[3].decode(UUID.self),
+            ownsGroup: try c[4].decode(Bool.self),
+            name: try c[5].decode(String.self),
+            url: try c[6].decode(String.self),
+            eventTypes: try c[7].decode([String]?.self),
             timeoutMilliseconds: Int(try c[8].decode(Int32.self)),
             retry: RetrySchedule(delays: try c[9].decode([Int32].self).map(Int.init), maxAttempts: Int(try c[10].decode(Int32.self))),
             strictOrdering: try c[11].decode(Bool.self),
             circuit: CircuitBreaker(failures: Int(try c[12].decode(Int32.self)), periodSeconds: Int(try c[13].decode(Int32.self))),
-            state: Subscription.State(rawValue: try c[14].decode(String.self)) ?? .paused, pausedAt: try c[15].decode(Date?.self),
-            pausedReason: try c[16].decode(String?.self), consecutiveFailures: Int(try c[17].decode(Int32.self)),
-            failingSince: try c[18].decode(Date?.self), lastSuccessAt: try c[19].decode(Date?.self),
-            lastFailureAt: try c[20].decode(Date?.self), lastError: try c[21].decode(String?.self),
-            createdAt: try c[22].decode(Date.self), updatedAt: try c[23].decode(Date.self)
+            state: Subscription.State(rawValue: try c[14].decode(String.self)) ?? .paused,
+            pausedAt: try c[15].decode(Date?.self),
+            pausedReason: try c[16].decode(String?.self),
+            consecutiveFailures: Int(try c[17].decode(Int32.self)),
+            failingSince: try c[18].decode(Date?.self),
+            lastSuccessAt: try c[19].decode(Date?.self),
+            lastFailureAt: try c[20].decode(Date?.self),
+            lastError: try c[21].decode(String?.self),
+            createdAt: try c[22].decode(Date.self),
+            updatedAt: try c[23].decode(Date.self)
         )
     }
 
@@ -60,26 +70,33 @@ struct SubscriptionRepository: Sendable {
         return found
     }
 
-    func find(tenantID: UUID, streamID: UUID, name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> Subscription? {
-        try await one(try await connection.query(
-            """
-            SELECT \(unescaped: Self.columns) FROM subscriptions
-            WHERE tenant_id = \(tenantID) AND stream_id = \(streamID) AND name = \(name) \(unescaped: forUpdate ? "FOR UPDATE" : "")
-            """,
-            logger: logger
-        ))
+    func find(tenantID: UUID, streamID: UUID, name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> Subscription?
+    {
+        try await one(
+            try await connection.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM subscriptions
+                WHERE tenant_id = \(tenantID) AND stream_id = \(streamID) AND name = \(name) \(unescaped: forUpdate ? "FOR UPDATE" : "")
+                """,
+                logger: logger
+            )
+        )
     }
 
     func find(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> Subscription? {
-        try await one(try await connection.query(
-            "SELECT \(unescaped: Self.columns) FROM subscriptions WHERE tenant_id = \(tenantID) AND id = \(id)", logger: logger
-        ))
+        try await one(
+            try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM subscriptions WHERE tenant_id = \(tenantID) AND id = \(id)",
+                logger: logger
+            )
+        )
     }
 
     /// The subscription using a consumer group, if one does.
     func using(group: ConsumerGroup, on connection: PostgresConnection) async throws -> String? {
         let rows = try await connection.query(
-            "SELECT name FROM subscriptions WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id)", logger: logger
+            "SELECT name FROM subscriptions WHERE tenant_id = \(group.tenantID) AND group_id = \(group.id)",
+            logger: logger
         )
         for try await name in rows.decode(String.self) { return name }
         return nil
@@ -105,7 +122,8 @@ struct SubscriptionRepository: Sendable {
     /// behind a deletion instead of deadlocking with it.
     func hold(_ s: Subscription, on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(
-            "SELECT 1 FROM subscriptions WHERE tenant_id = \(s.tenantID) AND id = \(s.id) FOR KEY SHARE", logger: logger
+            "SELECT 1 FROM subscriptions WHERE tenant_id = \(s.tenantID) AND id = \(s.id) FOR KEY SHARE",
+            logger: logger
         )
         for try await _ in rows { return true }
         return false

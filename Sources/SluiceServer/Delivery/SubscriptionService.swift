@@ -1,7 +1,7 @@
-import SluiceAPI
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceAPI
 
 /// What a create or update sets; nil leaves a setting as it is (or at its default).
 struct SubscriptionSettings: Sendable {
@@ -61,17 +61,35 @@ struct SubscriptionService: Sendable {
     var groups: ConsumerGroupRepository { .init(logger: logger) }
 
     func create(
-        identity: Identity, stream name: String, name subscriptionName: String, group groupName: String?, start: ConsumerGroup.Start,
-        settings: SubscriptionSettings, origin: RequestOrigin
+        identity: Identity,
+        stream name: String,
+        name subscriptionName: String,
+        group groupName: String?,
+        start: ConsumerGroup.Start,
+        settings: SubscriptionSettings,
+        origin: RequestOrigin
     ) async throws -> (SubscriptionState, secret: String) {
         try identity.require(.streamsManage)
         let subscriptionName = try StreamService.validName(subscriptionName, of: "subscription")
         guard let url = settings.url else { throw SluiceError.badRequest("A subscription needs the endpoint's url.", pointer: "/url") }
         let now = Date()
         var subscription = Subscription(
-            tenantID: identity.tenantID, id: .v7(), streamID: UUID(), groupID: UUID(), ownsGroup: groupName == nil, name: subscriptionName,
-            url: url, eventTypes: nil, timeoutMilliseconds: Subscription.defaultTimeoutMilliseconds, retry: .standard, strictOrdering: false,
-            circuit: .standard, state: .active, consecutiveFailures: 0, createdAt: now, updatedAt: now
+            tenantID: identity.tenantID,
+            id: .v7(),
+            streamID: UUID(),
+            groupID: UUID(),
+            ownsGroup: groupName == nil,
+            name: subscriptionName,
+            url: url,
+            eventTypes: nil,
+            timeoutMilliseconds: Subscription.defaultTimeoutMilliseconds,
+            retry: .standard,
+            strictOrdering: false,
+            circuit: .standard,
+            state: .active,
+            consecutiveFailures: 0,
+            createdAt: now,
+            updatedAt: now
         )
         try apply(settings, to: &subscription)
         let secret = WebhookSecret.make()
@@ -84,16 +102,27 @@ struct SubscriptionService: Sendable {
                     throw SluiceError.notFound("Consumer group '\(groupName.prefix(100))'")
                 }
                 guard try await groups.liveMembers(group, on: connection).isEmpty else {
-                    throw SluiceError.conflict("The consumer group has live pull members; a group is either pulled or pushed.", kind: "group-has-members")
+                    throw SluiceError.conflict(
+                        "The consumer group has live pull members; a group is either pulled or pushed.",
+                        kind: "group-has-members"
+                    )
                 }
                 subscription.groupID = group.id
             } else {
-                let group = ConsumerGroup(tenantID: identity.tenantID, id: .v7(), streamID: stream.id, name: subscriptionName, start: start, createdAt: now)
-                let from: Date? = switch start {
-                case .earliest: now.addingTimeInterval(-TimeInterval(stream.retentionSeconds))
-                case .latest: nil
-                case .timestamp(let date): date
-                }
+                let group = ConsumerGroup(
+                    tenantID: identity.tenantID,
+                    id: .v7(),
+                    streamID: stream.id,
+                    name: subscriptionName,
+                    start: start,
+                    createdAt: now
+                )
+                let from: Date? =
+                    switch start {
+                    case .earliest: now.addingTimeInterval(-TimeInterval(stream.retentionSeconds))
+                    case .latest: nil
+                    case .timestamp(let date): date
+                    }
                 do {
                     try await groups.insert(group, partitions: stream.partitions, from: from, on: connection)
                 } catch let error as PSQLError where error.isUniqueViolation {
@@ -111,9 +140,19 @@ struct SubscriptionService: Sendable {
                     ? SluiceError.conflict("Another subscription already pushes that consumer group.", kind: "group-has-subscription")
                     : SluiceError.conflict("The stream already has a subscription named '\(subscriptionName)'.", kind: "subscription-exists")
             }
-            try await audit.append(record(identity, "subscription.created", subscription, stream: stream.name, origin: origin, [
-                "url": subscription.url, "consumerGroup": groupName ?? subscriptionName,
-            ]), on: connection)
+            try await audit.append(
+                record(
+                    identity,
+                    "subscription.created",
+                    subscription,
+                    stream: stream.name,
+                    origin: origin,
+                    [
+                        "url": subscription.url, "consumerGroup": groupName ?? subscriptionName,
+                    ]
+                ),
+                on: connection
+            )
             return subscription.id
         }
         _ = id
@@ -146,14 +185,23 @@ struct SubscriptionService: Sendable {
         }
     }
 
-    func update(identity: Identity, stream name: String, name subscriptionName: String, settings: SubscriptionSettings, origin: RequestOrigin) async throws -> SubscriptionState {
+    func update(
+        identity: Identity,
+        stream name: String,
+        name subscriptionName: String,
+        settings: SubscriptionSettings,
+        origin: RequestOrigin
+    ) async throws -> SubscriptionState {
         try identity.require(.streamsManage)
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await find(identity, name, subscriptionName, forUpdate: true, on: connection)
             var changed = found
             try apply(settings, to: &changed)
             try await subscriptions.update(changed, on: connection)
-            try await audit.append(record(identity, "subscription.updated", changed, stream: stream.name, origin: origin, changes(found, changed)), on: connection)
+            try await audit.append(
+                record(identity, "subscription.updated", changed, stream: stream.name, origin: origin, changes(found, changed)),
+                on: connection
+            )
         }
         return try await current(identity: identity, stream: name, name: subscriptionName)
     }
@@ -165,7 +213,8 @@ struct SubscriptionService: Sendable {
             try await subscriptions.delete(found, on: connection)
             if found.ownsGroup {
                 try await connection.query(
-                    "DELETE FROM consumer_groups WHERE tenant_id = \(found.tenantID) AND id = \(found.groupID)", logger: logger
+                    "DELETE FROM consumer_groups WHERE tenant_id = \(found.tenantID) AND id = \(found.groupID)",
+                    logger: logger
                 )
             }
             try await audit.append(record(identity, "subscription.deleted", found, stream: stream.name, origin: origin, [:]), on: connection)
@@ -199,14 +248,26 @@ struct SubscriptionService: Sendable {
         return (secret.text, until)
     }
 
-    func setState(identity: Identity, stream name: String, name subscriptionName: String, _ state: Subscription.State, origin: RequestOrigin) async throws -> SubscriptionState {
+    func setState(
+        identity: Identity,
+        stream name: String,
+        name subscriptionName: String,
+        _ state: Subscription.State,
+        origin: RequestOrigin
+    ) async throws -> SubscriptionState {
         try identity.require(.streamsManage)
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await find(identity, name, subscriptionName, forUpdate: true, on: connection)
             if try await subscriptions.setState(found, state, reason: state == .paused ? "paused over the API" : nil, on: connection) {
                 try await audit.append(
-                    record(identity, state == .paused ? "subscription.paused" : "subscription.resumed", found, stream: stream.name, origin: origin,
-                           state == .active ? ["pausedReason": found.pausedReason ?? ""] : [:]),
+                    record(
+                        identity,
+                        state == .paused ? "subscription.paused" : "subscription.resumed",
+                        found,
+                        stream: stream.name,
+                        origin: origin,
+                        state == .active ? ["pausedReason": found.pausedReason ?? ""] : [:]
+                    ),
                     on: connection
                 )
             }
@@ -218,8 +279,13 @@ struct SubscriptionService: Sendable {
     // MARK: Dead letters
 
     func deadLetters(
-        identity: Identity, stream name: String, name subscriptionName: String, status: DeliveryRecord.Status, filter: DeadLetterFilter,
-        cursor: String?, limit: Int
+        identity: Identity,
+        stream name: String,
+        name subscriptionName: String,
+        status: DeliveryRecord.Status,
+        filter: DeadLetterFilter,
+        cursor: String?,
+        limit: Int
     ) async throws -> (items: [DeliveryRecord], next: String?) {
         try identity.require(.eventsRead)
         guard (1...500).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 500.", pointer: "/limit") }
@@ -231,27 +297,43 @@ struct SubscriptionService: Sendable {
         }
     }
 
-    func deadLetter(identity: Identity, stream name: String, name subscriptionName: String, id: UUID) async throws -> (DeliveryRecord, StoredEvent?, Stream) {
+    func deadLetter(
+        identity: Identity,
+        stream name: String,
+        name subscriptionName: String,
+        id: UUID
+    ) async throws -> (DeliveryRecord, StoredEvent?, Stream) {
         try identity.require(.eventsRead)
         let (stream, record) = try await client.withConnection { connection in
             let (stream, found) = try await find(identity, name, subscriptionName, on: connection)
             guard let record = try await store.find(found, id: id, on: connection) else { throw SluiceError.notFound("Delivery \(id.lowercased)") }
             return (stream, record)
         }
-        let event = try await EventReader(client: client, logger: logger).read(stream: stream, partition: record.partition, from: record.offset, limit: 1)
-            .first { $0.offset == record.offset }
+        let event = try await EventReader(client: client, logger: logger).read(
+            stream: stream,
+            partition: record.partition,
+            from: record.offset,
+            limit: 1
+        )
+        .first { $0.offset == record.offset }
         return (record, event, stream)
     }
 
     /// Replays (fresh series of attempts, now) or purges the dead letters the filter names;
     /// how many. Audited.
     func resolveDeadLetters(
-        identity: Identity, stream name: String, name subscriptionName: String, replay: Bool, filter: DeadLetterFilter, origin: RequestOrigin
+        identity: Identity,
+        stream name: String,
+        name subscriptionName: String,
+        replay: Bool,
+        filter: DeadLetterFilter,
+        origin: RequestOrigin
     ) async throws -> Int {
         try identity.require(.streamsManage)
         let count = try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await find(identity, name, subscriptionName, on: connection)
-            let count = replay
+            let count =
+                replay
                 ? try await store.replay(found, filter: filter, on: connection)
                 : try await store.purge(found, filter: filter, on: connection)
             var details = ["count": String(count)]
@@ -261,8 +343,14 @@ struct SubscriptionService: Sendable {
             if let until = filter.until { details["until"] = until.formatted(.iso8601) }
             if let status = filter.httpStatus { details["httpStatus"] = String(status) }
             try await audit.append(
-                record(identity, replay ? "subscription.deadletters.replayed" : "subscription.deadletters.purged", found, stream: stream.name,
-                       origin: origin, details),
+                record(
+                    identity,
+                    replay ? "subscription.deadletters.replayed" : "subscription.deadletters.purged",
+                    found,
+                    stream: stream.name,
+                    origin: origin,
+                    details
+                ),
                 on: connection
             )
             return count
@@ -276,7 +364,13 @@ struct SubscriptionService: Sendable {
     /// What failed in the stream, newest first: its subscriptions' dead letters and its
     /// quarantine (events its schemas refused), in one list.
     func failures(
-        identity: Identity, stream name: String, kind: Failure.Kind?, subscription: String?, eventType: String?, cursor: String?, limit: Int
+        identity: Identity,
+        stream name: String,
+        kind: Failure.Kind?,
+        subscription: String?,
+        eventType: String?,
+        cursor: String?,
+        limit: Int
     ) async throws -> (items: [Failure], next: String?) {
         try identity.require(.eventsRead)
         guard (1...500).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 500.", pointer: "/limit") }
@@ -288,21 +382,36 @@ struct SubscriptionService: Sendable {
             if kind == nil || kind == .delivery {
                 var subscriptionID: UUID?
                 if let subscription {
-                    guard let found = try await subscriptions.find(tenantID: identity.tenantID, streamID: stream.id, name: subscription, on: connection) else {
+                    guard
+                        let found = try await subscriptions.find(tenantID: identity.tenantID, streamID: stream.id, name: subscription, on: connection)
+                    else {
                         throw SluiceError.notFound("Subscription '\(subscription.prefix(100))'")
                     }
                     subscriptionID = found.id
                 }
                 for (record, subscription) in try await store.deadLetters(
-                    tenantID: identity.tenantID, streamID: stream.id, subscription: subscriptionID, eventType: eventType, before: before,
-                    limit: limit, on: connection
+                    tenantID: identity.tenantID,
+                    streamID: stream.id,
+                    subscription: subscriptionID,
+                    eventType: eventType,
+                    before: before,
+                    limit: limit,
+                    on: connection
                 ) {
-                    items.append(Failure(
-                        kind: .delivery, id: record.id, subscription: subscription, eventID: record.eventID, eventType: record.eventType,
-                        partition: record.partition, offset: record.offset,
-                        reason: "delivery failed \(record.attemptsMade) time(s); last: \(record.lastError ?? "failed")",
-                        attempts: record.attemptsMade, failedAt: record.deadAt ?? record.createdAt
-                    ))
+                    items.append(
+                        Failure(
+                            kind: .delivery,
+                            id: record.id,
+                            subscription: subscription,
+                            eventID: record.eventID,
+                            eventType: record.eventType,
+                            partition: record.partition,
+                            offset: record.offset,
+                            reason: "delivery failed \(record.attemptsMade) time(s); last: \(record.lastError ?? "failed")",
+                            attempts: record.attemptsMade,
+                            failedAt: record.deadAt ?? record.createdAt
+                        )
+                    )
                 }
             }
             return (stream, items)
@@ -310,28 +419,49 @@ struct SubscriptionService: Sendable {
         var items = delivered
         if kind == nil || kind == .late {
             for late in try await LateEvents(client: client, logger: logger).list(
-                stream: stream, eventType: eventType, before: before, limit: limit
+                stream: stream,
+                eventType: eventType,
+                before: before,
+                limit: limit
             ) {
-                items.append(Failure(
-                    kind: .late, id: late.id, eventID: late.eventID, eventType: late.eventType, partition: late.partition, offset: late.offset,
-                    reason: "later than the analytics watermark: occurred at \(RFC3339.format(late.occurredAt)), watermark \(RFC3339.format(late.watermark)); "
-                        + "stored, delivered and readable, but not counted in the rollups",
-                    failedAt: late.recordedAt
-                ))
+                items.append(
+                    Failure(
+                        kind: .late,
+                        id: late.id,
+                        eventID: late.eventID,
+                        eventType: late.eventType,
+                        partition: late.partition,
+                        offset: late.offset,
+                        reason:
+                            "later than the analytics watermark: occurred at \(RFC3339.format(late.occurredAt)), watermark \(RFC3339.format(late.watermark)); "
+                            + "stored, delivered and readable, but not counted in the rollups",
+                        failedAt: late.recordedAt
+                    )
+                )
             }
         }
         if kind == nil || kind == .quarantine {
             let decoder = JSONDecoder()
             for entry in try await QuarantineStore(client: client, logger: logger).list(
-                stream: stream, status: .held, eventType: eventType, before: before, limit: limit
+                stream: stream,
+                status: .held,
+                eventType: eventType,
+                before: before,
+                limit: limit
             ) {
                 let errors = (try? decoder.decode([SluiceError.FieldError].self, from: Data(entry.errors.utf8))) ?? []
-                items.append(Failure(
-                    kind: .quarantine, id: entry.id, eventID: entry.eventID, eventType: entry.eventType,
-                    reason: "refused by the stream's schema: " + (errors.first.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.detail)" } ?? "invalid")
-                        + (errors.count > 1 ? " (and \(errors.count - 1) more)" : ""),
-                    failedAt: entry.receivedAt
-                ))
+                items.append(
+                    Failure(
+                        kind: .quarantine,
+                        id: entry.id,
+                        eventID: entry.eventID,
+                        eventType: entry.eventType,
+                        reason: "refused by the stream's schema: "
+                            + (errors.first.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.detail)" } ?? "invalid")
+                            + (errors.count > 1 ? " (and \(errors.count - 1) more)" : ""),
+                        failedAt: entry.receivedAt
+                    )
+                )
             }
         }
         items.sort { ($0.failedAt, $0.id.uuidString) > ($1.failedAt, $1.id.uuidString) }
@@ -341,9 +471,23 @@ struct SubscriptionService: Sendable {
 
     // MARK: Helpers
 
-    private func find(_ identity: Identity, _ stream: String, _ name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> (Stream, Subscription) {
+    private func find(
+        _ identity: Identity,
+        _ stream: String,
+        _ name: String,
+        forUpdate: Bool = false,
+        on connection: PostgresConnection
+    ) async throws -> (Stream, Subscription) {
         let stream = try await streams.visible(to: identity, name: stream, on: connection)
-        guard let found = try await subscriptions.find(tenantID: identity.tenantID, streamID: stream.id, name: name, forUpdate: forUpdate, on: connection) else {
+        guard
+            let found = try await subscriptions.find(
+                tenantID: identity.tenantID,
+                streamID: stream.id,
+                name: name,
+                forUpdate: forUpdate,
+                on: connection
+            )
+        else {
             throw SluiceError.notFound("Subscription '\(name.prefix(100))'")
         }
         return (stream, found)
@@ -354,7 +498,8 @@ struct SubscriptionService: Sendable {
             throw SluiceError.internalError
         }
         return SubscriptionState(
-            subscription: subscription, stream: stream.name,
+            subscription: subscription,
+            stream: stream.name,
             group: try await consumerGroups.state(group, stream: stream, on: connection),
             queues: try await subscriptions.queueStats(subscription, on: connection)
         )
@@ -369,7 +514,9 @@ struct SubscriptionService: Sendable {
             s.eventTypes = types.isEmpty ? nil : Array(Set(types)).sorted()
         }
         if let timeout = settings.timeoutMilliseconds {
-            guard Subscription.timeoutRange.contains(timeout) else { throw SluiceError.badRequest("timeoutMs is 100 to 60,000.", pointer: "/timeoutMs") }
+            guard Subscription.timeoutRange.contains(timeout) else {
+                throw SluiceError.badRequest("timeoutMs is 100 to 60,000.", pointer: "/timeoutMs")
+            }
             s.timeoutMilliseconds = timeout
         }
         if let schedule = settings.retrySchedule {
@@ -389,7 +536,9 @@ struct SubscriptionService: Sendable {
         }
         if let strict = settings.strictOrdering { s.strictOrdering = strict }
         if let failures = settings.circuitFailures {
-            guard (1...10_000).contains(failures) else { throw SluiceError.badRequest("circuitFailures is 1 to 10,000.", pointer: "/circuitFailures") }
+            guard (1...10_000).contains(failures) else {
+                throw SluiceError.badRequest("circuitFailures is 1 to 10,000.", pointer: "/circuitFailures")
+            }
             s.circuit.failures = failures
         }
         if let period = settings.circuitPeriodSeconds {
@@ -411,10 +560,22 @@ struct SubscriptionService: Sendable {
         return changes
     }
 
-    private func record(_ identity: Identity, _ action: String, _ s: Subscription, stream: String, origin: RequestOrigin, _ details: [String: String]) -> AuditRecord {
+    private func record(
+        _ identity: Identity,
+        _ action: String,
+        _ s: Subscription,
+        stream: String,
+        origin: RequestOrigin,
+        _ details: [String: String]
+    ) -> AuditRecord {
         AuditRecord(
-            tenantID: identity.tenantID, actor: identity.auditActor, action: action, targetType: "subscription", targetID: s.id.lowercased,
-            details: details.merging(["stream": stream, "name": s.name]) { $1 }, origin: origin
+            tenantID: identity.tenantID,
+            actor: identity.auditActor,
+            action: action,
+            targetType: "subscription",
+            targetID: s.id.lowercased,
+            details: details.merging(["stream": stream, "name": s.name]) { $1 },
+            origin: origin
         )
     }
 }

@@ -26,7 +26,13 @@ struct WebhookSender: Sendable {
     }
 
     func send(
-        to url: String, messageID: String, body: [UInt8], secrets: [WebhookSecret], timeoutMilliseconds: Int, series: Int, attempt: Int
+        to url: String,
+        messageID: String,
+        body: [UInt8],
+        secrets: [WebhookSecret],
+        timeoutMilliseconds: Int,
+        series: Int,
+        attempt: Int
     ) async -> DeliveryAttempt {
         let started = ContinuousClock.now
         let at = Date()
@@ -77,15 +83,16 @@ struct WebhookSender: Sendable {
 enum WebhookURL {
     static func check(_ text: String, allowPrivateNetworks: Bool) throws -> String {
         guard text.utf8.count <= 2000, let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = components.host, !host.isEmpty
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
         else { throw SluiceError.badRequest("The endpoint must be an http or https URL of at most 2,000 characters.", pointer: "/url") }
         guard components.user == nil, components.password == nil else {
             throw SluiceError.badRequest("The endpoint URL must not carry credentials; verify the signature instead.", pointer: "/url")
         }
         if !allowPrivateNetworks, OutboundAddress.isDeniedLiteral(host: host) {
             throw SluiceError.badRequest(
-                "The endpoint '\(host)' is a loopback, private or link-local address; this server does not post there.", pointer: "/url"
+                "The endpoint '\(host)' is a loopback, private or link-local address; this server does not post there.",
+                pointer: "/url"
             )
         }
         return lowercasingScheme(text)

@@ -34,8 +34,18 @@ struct EventReader: Sendable {
 
     private static func event(_ row: Row) -> StoredEvent {
         StoredEvent(
-            id: row.0, partition: Int(row.1), offset: row.2, type: row.3, source: row.4, key: row.5, occurredAt: row.6,
-            receivedAt: row.7, schemaVersion: row.8.map(Int.init), schemaErrors: row.9, attributes: row.10, payload: row.11
+            id: row.0,
+            partition: Int(row.1),
+            offset: row.2,
+            type: row.3,
+            source: row.4,
+            key: row.5,
+            occurredAt: row.6,
+            receivedAt: row.7,
+            schemaVersion: row.8.map(Int.init),
+            schemaErrors: row.9,
+            attributes: row.10,
+            payload: row.11
         )
     }
 

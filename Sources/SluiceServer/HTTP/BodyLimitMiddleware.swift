@@ -8,7 +8,9 @@ struct BodyLimitMiddleware: RouterMiddleware {
     let limit: Int
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw SluiceError.payloadTooLarge(limit: limit)

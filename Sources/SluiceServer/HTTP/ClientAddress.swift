@@ -55,7 +55,9 @@ struct ClientAddressMiddleware: RouterMiddleware {
                 for element in value.split(separator: ",") {
                     for pair in element.split(separator: ";") where pair.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("for=") {
                         var address = pair.trimmingCharacters(in: .whitespaces).dropFirst(4).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                        if address.hasPrefix("["), let end = address.firstIndex(of: "]") { address = String(address[address.index(after: address.startIndex)..<end]) }
+                        if address.hasPrefix("["), let end = address.firstIndex(of: "]") {
+                            address = String(address[address.index(after: address.startIndex)..<end])
+                        }
                         hops.append(address)
                     }
                 }

@@ -131,10 +131,13 @@ struct Contract: Sendable {
                     let items = top["items"].map(resolve)
                     // Operation-level parameters override path-level ones of the same name and place.
                     parameters["\(location) \(name)"] = Parameter(
-                        name: name, location: location,
+                        name: name,
+                        location: location,
                         required: parameter["required"]?.boolValue ?? (location == .path),
-                        pointer: define(schema), type: top["type"]?.stringValue,
-                        isArray: top["type"]?.stringValue == "array", itemType: items?["type"]?.stringValue,
+                        pointer: define(schema),
+                        type: top["type"]?.stringValue,
+                        isArray: top["type"]?.stringValue == "array",
+                        itemType: items?["type"]?.stringValue,
                         format: top["format"]?.stringValue
                     )
                 }
@@ -164,8 +167,14 @@ struct Contract: Sendable {
                     access = .permission(known)
                 }
                 operations["\(method.uppercased()) \(path)"] = Operation(
-                    id: id, method: method.uppercased(), path: path, secured: secured, access: access, parameters: Array(parameters.values),
-                    bodyRequired: bodyRequired, bodies: bodies
+                    id: id,
+                    method: method.uppercased(),
+                    path: path,
+                    secured: secured,
+                    access: access,
+                    parameters: Array(parameters.values),
+                    bodyRequired: bodyRequired,
+                    bodies: bodies
                 )
             }
         }

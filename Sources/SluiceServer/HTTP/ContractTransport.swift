@@ -21,7 +21,8 @@ struct ContractTransport: ServerTransport {
 
     func register(
         _ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
-        method: HTTPRequest.Method, path: String
+        method: HTTPRequest.Method,
+        path: String
     ) throws {
         guard let operation = contract.operations["\(method.rawValue) \(path)"] else {
             throw Contract.DocumentError(description: "\(method.rawValue) \(path) is registered but not in the OpenAPI document")
@@ -37,24 +38,38 @@ struct ContractTransport: ServerTransport {
                     // Refused attempts are audited, whether the table or the handler refused (the
                     // handler's errors arrive wrapped by the OpenAPI runtime).
                     if let refusals, let refused = ProblemMiddleware.unwrap(error), refused.status == .forbidden,
-                       let context = try? RequestScope.context, let identity = context.identity {
-                        await refusals.record(AuditRecord(
-                            tenantID: identity.tenantID, actor: identity.auditActor, action: "access.denied",
-                            targetType: "operation", targetID: operation.id,
-                            details: ["method": method.rawValue, "path": request.path.map { String($0.prefix(300)) } ?? "", "reason": refused.detail ?? ""],
-                            origin: RequestOrigin(clientIP: context.clientIP, requestID: context.requestID)
-                        ))
+                        let context = try? RequestScope.context, let identity = context.identity
+                    {
+                        await refusals.record(
+                            AuditRecord(
+                                tenantID: identity.tenantID,
+                                actor: identity.auditActor,
+                                action: "access.denied",
+                                targetType: "operation",
+                                targetID: operation.id,
+                                details: [
+                                    "method": method.rawValue, "path": request.path.map { String($0.prefix(300)) } ?? "",
+                                    "reason": refused.detail ?? "",
+                                ],
+                                origin: RequestOrigin(clientIP: context.clientIP, requestID: context.requestID)
+                            )
+                        )
                     }
                     throw error
                 }
             },
-            method: method, path: path
+            method: method,
+            path: path
         )
     }
 
     private static func handle(
-        _ request: HTTPRequest, _ body: HTTPBody?, _ metadata: ServerRequestMetadata, operation: Contract.Operation,
-        contract: Contract, limit: Int,
+        _ request: HTTPRequest,
+        _ body: HTTPBody?,
+        _ metadata: ServerRequestMetadata,
+        operation: Contract.Operation,
+        contract: Contract,
+        limit: Int,
         _ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         if operation.secured {
@@ -109,7 +124,8 @@ extension Contract {
                 errors.append(.init(parameter: parameter, detail: "is given more than once"))
                 continue
             }
-            let value: JSONValue = parameter.isArray
+            let value: JSONValue =
+                parameter.isArray
                 ? .array(texts.map { Self.value($0, type: parameter.itemType) })
                 : Self.value(texts[0], type: parameter.type)
             let issues = schema.validate(value, at: parameter.pointer, limit: 3) ?? []
@@ -122,8 +138,11 @@ extension Contract {
         }
         guard errors.isEmpty else {
             throw SluiceError(
-                kind: "bad-request", status: .badRequest, title: "Bad request",
-                detail: "The \(errors[0].parameter.map { "parameter '\($0)'" } ?? "request") \(errors[0].detail).", fieldErrors: errors
+                kind: "bad-request",
+                status: .badRequest,
+                title: "Bad request",
+                detail: "The \(errors[0].parameter.map { "parameter '\($0)'" } ?? "request") \(errors[0].detail).",
+                fieldErrors: errors
             )
         }
     }
@@ -141,7 +160,9 @@ extension Contract {
         guard let mediaType, let pointer = operation.bodies[mediaType] else {
             let accepted = operation.bodies.keys.sorted().joined(separator: ", ")
             throw SluiceError(
-                kind: "unsupported-media-type", status: .unsupportedMediaType, title: "Unsupported media type",
+                kind: "unsupported-media-type",
+                status: .unsupportedMediaType,
+                title: "Unsupported media type",
                 detail: "Send the body as \(accepted) (Content-Type)."
             )
         }
@@ -154,7 +175,9 @@ extension Contract {
         let issues = schema.validate(value, at: pointer, limit: 20) ?? []
         if !issues.isEmpty {
             throw SluiceError(
-                kind: "bad-request", status: .badRequest, title: "Bad request",
+                kind: "bad-request",
+                status: .badRequest,
+                title: "Bad request",
                 detail: "The body does not match the contract: \(issues[0].description).",
                 fieldErrors: issues.map { .init(pointer: $0.instancePath.isEmpty ? "/" : $0.instancePath, detail: $0.message) }
             )
@@ -166,7 +189,8 @@ extension Contract {
     static func formatProblem(_ texts: [String], format: String?) -> String? {
         switch format {
         case "date-time":
-            return texts.allSatisfy { (try? SluiceDateTranscoder().decode($0)) != nil } ? nil
+            return texts.allSatisfy { (try? SluiceDateTranscoder().decode($0)) != nil }
+                ? nil
                 : "must be an RFC 3339 date-time, e.g. 2026-01-31T12:00:00Z or 2026-01-31T13:00:00.250+01:00 (in a query, '+' is sent as %2B)"
         case "uuid":
             return texts.allSatisfy { UUID(uuidString: $0) != nil } ? nil : "must be a UUID"

@@ -10,7 +10,8 @@ struct HandRoutedTransport: ServerTransport {
 
     func register(
         _ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
-        method: HTTPRequest.Method, path: String
+        method: HTTPRequest.Method,
+        path: String
     ) throws {
         guard !excluded.contains("\(method.rawValue) \(path)") else { return }
         try base.register(handler, method: method, path: path)

@@ -10,7 +10,9 @@ struct ProblemMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
@@ -38,12 +40,19 @@ struct ProblemMiddleware: RouterMiddleware {
         case let error as HTTPError:
             if error.status == .contentTooLarge {
                 // BodyLimitMiddleware names the configured limit itself; this is any other 413.
-                return SluiceError(kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
-                                   detail: "The request body is larger than the limit.")
+                return SluiceError(
+                    kind: "payload-too-large",
+                    status: .contentTooLarge,
+                    title: "Payload too large",
+                    detail: "The request body is larger than the limit."
+                )
             }
             return SluiceError(
                 kind: error.status == .notFound ? "not-found" : "http-\(error.status.code)",
-                status: error.status, title: error.status.reasonPhrase, detail: error.body, headers: error.headers
+                status: error.status,
+                title: error.status.reasonPhrase,
+                detail: error.body,
+                headers: error.headers
             )
         default:
             if let domain = unwrap(error) { return domain }

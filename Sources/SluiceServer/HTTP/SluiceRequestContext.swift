@@ -32,7 +32,9 @@ struct OpenAPIRequestContextMiddleware: RouterMiddleware {
     typealias Context = SluiceRequestContext
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         try await SluiceRequestContext.$current.withValue(context) {
             try await next(request, context)

@@ -32,7 +32,9 @@ public enum Permission: String, Sendable, CaseIterable, Comparable {
 
     /// What concerns the whole tenant rather than its streams: never held by a key limited to
     /// streams.
-    public static let tenantWide: Set<Permission> = [.tenantRead, .membersRead, .apiKeysRead, .apiKeysManage, .auditRead, .membersManage, .ownersManage]
+    public static let tenantWide: Set<Permission> = [
+        .tenantRead, .membersRead, .apiKeysRead, .apiKeysManage, .auditRead, .membersManage, .ownersManage,
+    ]
 }
 
 public enum Role: String, Sendable, CaseIterable, Codable {
@@ -60,8 +62,10 @@ public enum ApiKeyScope: String, Sendable, CaseIterable, Codable {
         case .eventsRead: [.eventsRead, .streamsRead]
         case .streamsManage: [.streamsManage, .streamsRead]
         case .admin:
-            [.tenantRead, .membersRead, .streamsRead, .eventsRead, .eventsWrite, .streamsManage,
-             .apiKeysRead, .apiKeysManage, .auditRead]
+            [
+                .tenantRead, .membersRead, .streamsRead, .eventsRead, .eventsWrite, .streamsManage,
+                .apiKeysRead, .apiKeysManage, .auditRead,
+            ]
         }
     }
 }

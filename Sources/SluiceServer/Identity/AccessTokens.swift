@@ -74,9 +74,13 @@ public struct AccessTokens: Sendable {
 
     public func issue(userID: UUID, tenantID: UUID, role: Role, now: Date = Date()) async throws -> String {
         let claims = Claims(
-            sub: .init(value: userID.lowercased), tid: tenantID.lowercased, role: role.rawValue,
-            iss: .init(value: configuration.issuer), aud: .init(value: [configuration.audience]),
-            iat: .init(value: now), exp: .init(value: now.addingTimeInterval(Double(lifetimeSeconds))),
+            sub: .init(value: userID.lowercased),
+            tid: tenantID.lowercased,
+            role: role.rawValue,
+            iss: .init(value: configuration.issuer),
+            aud: .init(value: [configuration.audience]),
+            iat: .init(value: now),
+            exp: .init(value: now.addingTimeInterval(Double(lifetimeSeconds))),
             jti: .init(value: UUID().lowercased)
         )
         return try await keys.sign(claims, kid: JWKIdentifier(string: configuration.signingKeyID))

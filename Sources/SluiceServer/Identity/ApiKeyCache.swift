@@ -70,7 +70,10 @@ final class ApiKeyCache: Sendable {
             let touchedAt = state.entries[hash]?.touchedAt ?? now
             let timeToLive = state.subscribed ? Self.subscribedTimeToLive : Self.timeToLive
             state.entries[hash] = Entry(
-                identity: identity, keyID: keyID, expiresAt: expiresAt, cachedUntil: now.addingTimeInterval(timeToLive),
+                identity: identity,
+                keyID: keyID,
+                expiresAt: expiresAt,
+                cachedUntil: now.addingTimeInterval(timeToLive),
                 touchedAt: touchedAt
             )
         }

@@ -16,10 +16,18 @@ struct ApiKeyRepository: Sendable {
 
     private static func key(_ row: Row) -> ApiKey {
         ApiKey(
-            tenantID: row.0, id: row.1, name: row.2, prefix: row.3,
-            scopes: row.4.compactMap(ApiKeyScope.init(rawValue:)), streams: row.5,
-            createdByType: row.6, createdByID: row.7, createdAt: row.8, lastUsedAt: row.9,
-            expiresAt: row.10, revokedAt: row.11,
+            tenantID: row.0,
+            id: row.1,
+            name: row.2,
+            prefix: row.3,
+            scopes: row.4.compactMap(ApiKeyScope.init(rawValue:)),
+            streams: row.5,
+            createdByType: row.6,
+            createdByID: row.7,
+            createdAt: row.8,
+            lastUsedAt: row.9,
+            expiresAt: row.10,
+            revokedAt: row.11,
             limits: KeyLimitOverrides(
                 requests: row.12.flatMap { rate in row.13.map { RateLimit(perSecond: rate, burst: $0) } },
                 events: row.14.flatMap { rate in row.15.map { RateLimit(perSecond: rate, burst: $0) } }

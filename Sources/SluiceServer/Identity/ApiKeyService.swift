@@ -1,7 +1,7 @@
-import SluiceAPI
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceAPI
 
 /// API keys for producers and consumers: `sk_live_` + 43 base62 characters, shown once,
 /// stored as a SHA-256 hash, scoped, optionally limited to streams and expiring.
@@ -85,19 +85,31 @@ public struct ApiKeyService: Sendable {
         }
         let secret = Secrets.make(prefix: Self.secretPrefix)
         let key = ApiKey(
-            tenantID: tenantID, id: .v7(), name: name, prefix: String(secret.prefix(Self.shownLength)),
+            tenantID: tenantID,
+            id: .v7(),
+            name: name,
+            prefix: String(secret.prefix(Self.shownLength)),
             scopes: Array(Set(request.scopes)).sorted { $0.rawValue < $1.rawValue },
             streams: request.streams.map { Array(Set($0)).sorted() },
-            createdByType: creator.type.rawValue, createdByID: creator.id ?? "sluice",
-            createdAt: Date(), lastUsedAt: nil, expiresAt: request.expiresAt, revokedAt: nil
+            createdByType: creator.type.rawValue,
+            createdByID: creator.id ?? "sluice",
+            createdAt: Date(),
+            lastUsedAt: nil,
+            expiresAt: request.expiresAt,
+            revokedAt: nil
         )
         try await client.transaction(logger: logger) { connection in
             try await keys.insert(key, hash: Secrets.hash(secret), on: connection)
             try await audit.append(
-                AuditRecord(tenantID: tenantID, actor: creator, action: "apikey.created", targetType: "apiKey",
-                            targetID: key.id.lowercased,
-                            details: ["name": key.name, "scopes": key.scopes.map(\.rawValue).joined(separator: " ")],
-                            origin: origin),
+                AuditRecord(
+                    tenantID: tenantID,
+                    actor: creator,
+                    action: "apikey.created",
+                    targetType: "apiKey",
+                    targetID: key.id.lowercased,
+                    details: ["name": key.name, "scopes": key.scopes.map(\.rawValue).joined(separator: " ")],
+                    origin: origin
+                ),
                 on: connection
             )
         }
@@ -125,8 +137,14 @@ public struct ApiKeyService: Sendable {
             }
             if try await keys.revoke(tenantID: identity.tenantID, id: id, on: connection) {
                 try await audit.append(
-                    AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "apikey.revoked",
-                                targetType: "apiKey", targetID: id.lowercased, origin: origin),
+                    AuditRecord(
+                        tenantID: identity.tenantID,
+                        actor: identity.auditActor,
+                        action: "apikey.revoked",
+                        targetType: "apiKey",
+                        targetID: id.lowercased,
+                        origin: origin
+                    ),
                     on: connection
                 )
             }
@@ -151,7 +169,8 @@ public struct ApiKeyService: Sendable {
             }
             guard limit.burst >= 1, limit.burst <= ceiling.burst else {
                 throw SluiceError.badRequest(
-                    "The burst must be from 1 to the '\(tenant.planName)' plan's \(ceiling.burst).", pointer: "/\(name)/burst"
+                    "The burst must be from 1 to the '\(tenant.planName)' plan's \(ceiling.burst).",
+                    pointer: "/\(name)/burst"
                 )
             }
         }
@@ -160,11 +179,18 @@ public struct ApiKeyService: Sendable {
                 throw SluiceError.notFound("API key \(id.lowercased)")
             }
             try await audit.append(
-                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "apikey.limits.changed",
-                            targetType: "apiKey", targetID: id.lowercased,
-                            details: ["requests": limits.requests.map { "\($0.perSecond.formatted())/\($0.burst)" } ?? "plan",
-                                      "events": limits.events.map { "\($0.perSecond.formatted())/\($0.burst)" } ?? "plan"],
-                            origin: origin),
+                AuditRecord(
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "apikey.limits.changed",
+                    targetType: "apiKey",
+                    targetID: id.lowercased,
+                    details: [
+                        "requests": limits.requests.map { "\($0.perSecond.formatted())/\($0.burst)" } ?? "plan",
+                        "events": limits.events.map { "\($0.perSecond.formatted())/\($0.burst)" } ?? "plan",
+                    ],
+                    origin: origin
+                ),
                 on: connection
             )
             return key
@@ -199,7 +225,8 @@ public struct ApiKeyService: Sendable {
             let identity = Identity(
                 tenantID: key.tenantID,
                 actor: .apiKey(id: key.id, name: key.name, scopes: Set(key.scopes), streams: key.streams),
-                keyLimits: key.limits, expiresAt: key.expiresAt
+                keyLimits: key.limits,
+                expiresAt: key.expiresAt
             )
             cache.store(hash, identity: identity, keyID: key.id, expiresAt: key.expiresAt, now: now, epoch: epoch)
             return identity

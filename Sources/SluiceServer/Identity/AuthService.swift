@@ -33,7 +33,11 @@ public struct AuthService: Sendable {
     static let refreshTokenPrefix = "srt_"
 
     public func signup(
-        email: String, password: String, name: String?, tenantName: String, origin: RequestOrigin
+        email: String,
+        password: String,
+        name: String?,
+        tenantName: String,
+        origin: RequestOrigin
     ) async throws -> (User, Tenant, TokenPair) {
         let email = try Validate.email(email)
         try Validate.password(password)
@@ -56,13 +60,27 @@ public struct AuthService: Sendable {
             try await memberships.add(tenantID: tenant.id, userID: user.id, role: .owner, on: connection)
             let actor = AuditActor(type: .user, id: user.id.lowercased, label: user.email)
             try await audit.append(
-                AuditRecord(tenantID: tenant.id, actor: actor, action: "tenant.created", targetType: "tenant",
-                            targetID: tenant.id.lowercased, details: ["name": tenant.name], origin: origin),
+                AuditRecord(
+                    tenantID: tenant.id,
+                    actor: actor,
+                    action: "tenant.created",
+                    targetType: "tenant",
+                    targetID: tenant.id.lowercased,
+                    details: ["name": tenant.name],
+                    origin: origin
+                ),
                 on: connection
             )
             try await audit.append(
-                AuditRecord(tenantID: tenant.id, actor: actor, action: "member.added", targetType: "user",
-                            targetID: user.id.lowercased, details: ["role": Role.owner.rawValue], origin: origin),
+                AuditRecord(
+                    tenantID: tenant.id,
+                    actor: actor,
+                    action: "member.added",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    details: ["role": Role.owner.rawValue],
+                    origin: origin
+                ),
                 on: connection
             )
             let pair = try await issue(userID: user.id, tenantID: tenant.id, role: .owner, familyID: nil, on: connection)
@@ -104,8 +122,14 @@ public struct AuthService: Sendable {
         }
         return try await client.transaction(logger: logger) { connection in
             try await audit.append(
-                AuditRecord(tenantID: tenant.id, actor: .init(type: .user, id: user.id.lowercased, label: user.email),
-                            action: "auth.login", targetType: "user", targetID: user.id.lowercased, origin: origin),
+                AuditRecord(
+                    tenantID: tenant.id,
+                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
+                    action: "auth.login",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    origin: origin
+                ),
                 on: connection
             )
             return try await issue(userID: user.id, tenantID: tenant.id, role: role, familyID: nil, on: connection)
@@ -115,13 +139,19 @@ public struct AuthService: Sendable {
     /// A throttled attempt on a known account, in each of its tenants (bounded per tenant).
     private func auditThrottled(account: String, origin: RequestOrigin) async {
         guard let refusals, let found = try? await client.withConnection({ try await users.credentials(email: account, on: $0) }),
-              let memberships = try? await client.withConnection({ try await self.memberships.memberships(userID: found.0.id, on: $0) })
+            let memberships = try? await client.withConnection({ try await self.memberships.memberships(userID: found.0.id, on: $0) })
         else { return }
         for (tenant, _) in memberships {
-            await refusals.record(AuditRecord(
-                tenantID: tenant.id, actor: .anonymous(label: found.0.email), action: "auth.login.throttled",
-                targetType: "user", targetID: found.0.id.lowercased, origin: origin
-            ))
+            await refusals.record(
+                AuditRecord(
+                    tenantID: tenant.id,
+                    actor: .anonymous(label: found.0.email),
+                    action: "auth.login.throttled",
+                    targetType: "user",
+                    targetID: found.0.id.lowercased,
+                    origin: origin
+                )
+            )
         }
     }
 
@@ -132,8 +162,15 @@ public struct AuthService: Sendable {
         let tenants = memberships.map(\.0.id).filter { tenantID == nil || $0 == tenantID }
         for tenant in tenants {
             try await audit.append(
-                AuditRecord(tenantID: tenant, actor: .anonymous(label: user.email), action: "auth.login.failed",
-                            targetType: "user", targetID: user.id.lowercased, details: ["reason": reason], origin: origin)
+                AuditRecord(
+                    tenantID: tenant,
+                    actor: .anonymous(label: user.email),
+                    action: "auth.login.failed",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    details: ["reason": reason],
+                    origin: origin
+                )
             )
         }
     }
@@ -156,9 +193,15 @@ public struct AuthService: Sendable {
                 try await refreshTokens.revokeFamily(tenantID: stored.tenantID, familyID: stored.familyID, on: connection)
                 let user = try await users.find(id: stored.userID, on: connection)
                 try await audit.append(
-                    AuditRecord(tenantID: stored.tenantID, actor: .anonymous(label: user?.email),
-                                action: "auth.refresh.reused", targetType: "user", targetID: stored.userID.lowercased,
-                                details: ["family": stored.familyID.lowercased], origin: origin),
+                    AuditRecord(
+                        tenantID: stored.tenantID,
+                        actor: .anonymous(label: user?.email),
+                        action: "auth.refresh.reused",
+                        targetType: "user",
+                        targetID: stored.userID.lowercased,
+                        details: ["family": stored.familyID.lowercased],
+                        origin: origin
+                    ),
                     on: connection
                 )
                 logger.warning("Refresh token reuse; family revoked", metadata: ["tenant_id": .string(stored.tenantID.lowercased)])
@@ -189,8 +232,14 @@ public struct AuthService: Sendable {
             try await refreshTokens.revokeFamily(tenantID: stored.tenantID, familyID: stored.familyID, on: connection)
             let user = try await users.find(id: stored.userID, on: connection)
             try await audit.append(
-                AuditRecord(tenantID: stored.tenantID, actor: .init(type: .user, id: stored.userID.lowercased, label: user?.email),
-                            action: "auth.logout", targetType: "user", targetID: stored.userID.lowercased, origin: origin),
+                AuditRecord(
+                    tenantID: stored.tenantID,
+                    actor: .init(type: .user, id: stored.userID.lowercased, label: user?.email),
+                    action: "auth.logout",
+                    targetType: "user",
+                    targetID: stored.userID.lowercased,
+                    origin: origin
+                ),
                 on: connection
             )
         }
@@ -204,9 +253,15 @@ public struct AuthService: Sendable {
                 throw SluiceError.notFound("Tenant \(tenantID.lowercased)")
             }
             try await audit.append(
-                AuditRecord(tenantID: tenantID, actor: .init(type: .user, id: user.id.lowercased, label: user.email),
-                            action: "auth.tenant.switched", targetType: "user", targetID: user.id.lowercased,
-                            details: ["from": identity.tenantID.lowercased], origin: origin),
+                AuditRecord(
+                    tenantID: tenantID,
+                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
+                    action: "auth.tenant.switched",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    details: ["from": identity.tenantID.lowercased],
+                    origin: origin
+                ),
                 on: connection
             )
             return try await issue(userID: user.id, tenantID: tenantID, role: member.role, familyID: nil, on: connection)
@@ -217,13 +272,21 @@ public struct AuthService: Sendable {
     func issue(userID: UUID, tenantID: UUID, role: Role, familyID: UUID?, on connection: PostgresConnection) async throws -> TokenPair {
         let refreshToken = Secrets.make(prefix: Self.refreshTokenPrefix)
         try await refreshTokens.insert(
-            tenantID: tenantID, familyID: familyID ?? .v7(), userID: userID, tokenHash: Secrets.hash(refreshToken),
-            expiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime), on: connection
+            tenantID: tenantID,
+            familyID: familyID ?? .v7(),
+            userID: userID,
+            tokenHash: Secrets.hash(refreshToken),
+            expiresAt: Date().addingTimeInterval(configuration.refreshTokenLifetime),
+            on: connection
         )
         let accessToken = try await tokens.issue(userID: userID, tenantID: tenantID, role: role)
         return TokenPair(
-            accessToken: accessToken, expiresIn: tokens.lifetimeSeconds, refreshToken: refreshToken,
-            refreshExpiresIn: Int(configuration.refreshTokenLifetime), tenantID: tenantID, role: role
+            accessToken: accessToken,
+            expiresIn: tokens.lifetimeSeconds,
+            refreshToken: refreshToken,
+            refreshExpiresIn: Int(configuration.refreshTokenLifetime),
+            tenantID: tenantID,
+            role: role
         )
     }
 }

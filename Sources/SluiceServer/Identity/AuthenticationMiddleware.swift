@@ -20,10 +20,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let contract: Contract
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let header = request.headers[.authorization],
-              contract.operation(method: request.method.rawValue, path: request.uri.path)?.secured ?? true
+            contract.operation(method: request.method.rawValue, path: request.uri.path)?.secured ?? true
         else { return try await next(request, context) }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             throw SluiceError.unauthorized("Use 'Authorization: Bearer <token or API key>'.")
@@ -48,7 +50,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         guard let member else { throw SluiceError.unauthorized("The user is no longer a member of this tenant.") }
         // JWT times have whole seconds: a token of the very second of a reset still counts.
-        if let validAfter = member.sessionsValidAfter, verified.issuedAt.timeIntervalSince1970.rounded(.down) < validAfter.timeIntervalSince1970.rounded(.down) {
+        if let validAfter = member.sessionsValidAfter,
+            verified.issuedAt.timeIntervalSince1970.rounded(.down) < validAfter.timeIntervalSince1970.rounded(.down)
+        {
             throw SluiceError.unauthorized("This session was ended (the password was reset); sign in again.")
         }
         return Identity(tenantID: verified.tenantID, actor: .user(id: member.userID, email: member.email, role: member.role))

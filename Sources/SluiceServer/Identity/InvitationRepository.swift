@@ -14,7 +14,12 @@ struct InvitationRepository: Sendable {
 
     /// Creates an invitation, withdrawing any earlier pending one for the same email.
     func create(
-        tenantID: UUID, email: String, role: Role, tokenHash: [UInt8], createdBy: UUID, expiresAt: Date,
+        tenantID: UUID,
+        email: String,
+        role: Role,
+        tokenHash: [UInt8],
+        createdBy: UUID,
+        expiresAt: Date,
         on connection: PostgresConnection
     ) async throws -> Invitation {
         try await connection.query(

@@ -42,7 +42,9 @@ public actor InProcessLoginThrottle: LoginThrottling {
             if recent.count >= limit, let freeing = recent.dropLast(limit - 1).last {
                 let retryAfter = Int((freeing.time.addingTimeInterval(configuration.window).timeIntervalSince(current)).rounded(.up))
                 throw SluiceError.tooManyRequests(
-                    "Too many failed logins; try again later.", retryAfterSeconds: max(1, retryAfter), kind: "login-throttled"
+                    "Too many failed logins; try again later.",
+                    retryAfterSeconds: max(1, retryAfter),
+                    kind: "login-throttled"
                 )
             }
         }
@@ -144,7 +146,9 @@ public struct RedisLoginThrottle: LoginThrottling {
         }
         if wait > 0 {
             throw SluiceError.tooManyRequests(
-                "Too many failed logins; try again later.", retryAfterSeconds: Int((Double(wait) / 1000).rounded(.up)), kind: "login-throttled"
+                "Too many failed logins; try again later.",
+                retryAfterSeconds: Int((Double(wait) / 1000).rounded(.up)),
+                kind: "login-throttled"
             )
         }
         return attempt

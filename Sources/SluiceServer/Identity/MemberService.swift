@@ -33,13 +33,24 @@ public struct MemberService: Sendable {
             let token = Secrets.make(prefix: Self.invitationPrefix)
             let creator = try identity.requireUser()
             let invitation = try await invitations.create(
-                tenantID: identity.tenantID, email: email, role: role, tokenHash: Secrets.hash(token), createdBy: creator.id,
-                expiresAt: Date().addingTimeInterval(invitationLifetime), on: connection
+                tenantID: identity.tenantID,
+                email: email,
+                role: role,
+                tokenHash: Secrets.hash(token),
+                createdBy: creator.id,
+                expiresAt: Date().addingTimeInterval(invitationLifetime),
+                on: connection
             )
             try await audit.append(
-                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "invitation.created",
-                            targetType: "invitation", targetID: invitation.id.lowercased,
-                            details: ["role": role.rawValue, "email": email], origin: origin),
+                AuditRecord(
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "invitation.created",
+                    targetType: "invitation",
+                    targetID: invitation.id.lowercased,
+                    details: ["role": role.rawValue, "email": email],
+                    origin: origin
+                ),
                 on: connection
             )
             return (invitation, token)
@@ -60,9 +71,15 @@ public struct MemberService: Sendable {
             }
             try await memberships.setRole(tenantID: identity.tenantID, userID: userID, role: role, on: connection)
             try await audit.append(
-                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "member.role.changed",
-                            targetType: "user", targetID: userID.lowercased,
-                            details: ["from": member.role.rawValue, "to": role.rawValue], origin: origin),
+                AuditRecord(
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "member.role.changed",
+                    targetType: "user",
+                    targetID: userID.lowercased,
+                    details: ["from": member.role.rawValue, "to": role.rawValue],
+                    origin: origin
+                ),
                 on: connection
             )
             var changed = member
@@ -87,9 +104,15 @@ public struct MemberService: Sendable {
             try await memberships.remove(tenantID: identity.tenantID, userID: userID, on: connection)
             try await refreshTokens.revokeAll(tenantID: identity.tenantID, userID: userID, on: connection)
             try await audit.append(
-                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "member.removed",
-                            targetType: "user", targetID: userID.lowercased,
-                            details: ["role": member.role.rawValue, "email": member.email], origin: origin),
+                AuditRecord(
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "member.removed",
+                    targetType: "user",
+                    targetID: userID.lowercased,
+                    details: ["role": member.role.rawValue, "email": member.email],
+                    origin: origin
+                ),
                 on: connection
             )
         }
@@ -107,8 +130,14 @@ public struct MemberService: Sendable {
                 throw SluiceError.notFound("Invitation \(id.lowercased)")
             }
             try await audit.append(
-                AuditRecord(tenantID: identity.tenantID, actor: identity.auditActor, action: "invitation.revoked",
-                            targetType: "invitation", targetID: id.lowercased, origin: origin),
+                AuditRecord(
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "invitation.revoked",
+                    targetType: "invitation",
+                    targetID: id.lowercased,
+                    origin: origin
+                ),
                 on: connection
             )
         }
@@ -131,9 +160,15 @@ public struct MemberService: Sendable {
             try await memberships.add(tenantID: pending.tenantID, userID: user.id, role: role, on: connection)
             try await invitations.markAccepted(tenantID: pending.tenantID, id: pending.invitation.id, userID: user.id, on: connection)
             try await audit.append(
-                AuditRecord(tenantID: pending.tenantID, actor: .init(type: .user, id: user.id.lowercased, label: user.email),
-                            action: "member.added", targetType: "user", targetID: user.id.lowercased,
-                            details: ["role": role.rawValue, "invitation": pending.invitation.id.lowercased], origin: origin),
+                AuditRecord(
+                    tenantID: pending.tenantID,
+                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
+                    action: "member.added",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    details: ["role": role.rawValue, "invitation": pending.invitation.id.lowercased],
+                    origin: origin
+                ),
                 on: connection
             )
             return try await auth.issue(userID: user.id, tenantID: pending.tenantID, role: role, familyID: nil, on: connection)

@@ -28,7 +28,12 @@ struct MembershipRepository: Sendable {
         )
         for try await row in rows.decode((UUID, String, String?, String, Date, Date?).self) {
             return Member(
-                userID: row.0, email: row.1, name: row.2, role: Role(rawValue: row.3) ?? .viewer, joinedAt: row.4, sessionsValidAfter: row.5
+                userID: row.0,
+                email: row.1,
+                name: row.2,
+                role: Role(rawValue: row.3) ?? .viewer,
+                joinedAt: row.4,
+                sessionsValidAfter: row.5
             )
         }
         return nil
@@ -88,7 +93,8 @@ struct MembershipRepository: Sendable {
 
     func remove(tenantID: UUID, userID: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "DELETE FROM memberships WHERE tenant_id = \(tenantID) AND user_id = \(userID)", logger: logger
+            "DELETE FROM memberships WHERE tenant_id = \(tenantID) AND user_id = \(userID)",
+            logger: logger
         )
     }
 }

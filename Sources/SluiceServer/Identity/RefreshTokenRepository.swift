@@ -18,7 +18,11 @@ struct RefreshTokenRepository: Sendable {
     }
 
     func insert(
-        tenantID: UUID, familyID: UUID, userID: UUID, tokenHash: [UInt8], expiresAt: Date,
+        tenantID: UUID,
+        familyID: UUID,
+        userID: UUID,
+        tokenHash: [UInt8],
+        expiresAt: Date,
         on connection: PostgresConnection
     ) async throws {
         try await connection.query(
@@ -47,7 +51,8 @@ struct RefreshTokenRepository: Sendable {
 
     func markRotated(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE refresh_tokens SET rotated_at = now() WHERE tenant_id = \(tenantID) AND id = \(id)", logger: logger
+            "UPDATE refresh_tokens SET rotated_at = now() WHERE tenant_id = \(tenantID) AND id = \(id)",
+            logger: logger
         )
     }
 

@@ -38,7 +38,8 @@ struct UserRepository: Sendable {
 
     func find(id: UUID, on connection: PostgresConnection) async throws -> User? {
         let rows = try await connection.query(
-            "SELECT id, email::text, name, created_at FROM users WHERE id = \(id)", logger: logger
+            "SELECT id, email::text, name, created_at FROM users WHERE id = \(id)",
+            logger: logger
         )
         for try await row in rows.decode((UUID, String, String?, Date).self) {
             return User(id: row.0, email: row.1, name: row.2, createdAt: row.3)
@@ -79,7 +80,8 @@ struct TenantRepository: Sendable {
 
     func find(id: UUID, on connection: PostgresConnection) async throws -> Tenant? {
         let rows = try await connection.query(
-            "SELECT id, name, plan, created_at FROM tenants WHERE id = \(id)", logger: logger
+            "SELECT id, name, plan, created_at FROM tenants WHERE id = \(id)",
+            logger: logger
         )
         for try await row in rows.decode((UUID, String, String, Date).self) {
             return Tenant(id: row.0, name: row.1, plan: row.2, createdAt: row.3)

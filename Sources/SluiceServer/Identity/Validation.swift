@@ -29,10 +29,11 @@ enum Validate {
     static func name(_ value: String, pointer: String, maxLength: Int) throws -> String {
         let scalars = value.unicodeScalars
         guard let first = scalars.first, let last = scalars.last, scalars.count <= maxLength,
-              !scalars.contains(where: isControl), first != " ", last != " "
+            !scalars.contains(where: isControl), first != " ", last != " "
         else {
             throw SluiceError.badRequest(
-                "The value must have 1 to \(maxLength) characters, no control characters, and no space at either end.", pointer: pointer
+                "The value must have 1 to \(maxLength) characters, no control characters, and no space at either end.",
+                pointer: pointer
             )
         }
         return value

@@ -1,6 +1,6 @@
-import SluiceAPI
 import Crypto
 import Foundation
+import SluiceAPI
 import SluiceJSON
 
 /// CloudEvents 1.0 in JSON format (structured and batch mode) mapped onto Sluice's envelope:
@@ -35,7 +35,10 @@ enum CloudEventsEnvelope {
         }
         let subject = try SluiceEnvelope.optionalText(members["subject"], "\(pointer)/subject", maxLength: EnvelopeLimits.keyLength)
         let partitionKey = try SluiceEnvelope.optionalText(
-            members["partitionkey"], "\(pointer)/partitionkey", maxLength: EnvelopeLimits.keyLength, allowEmpty: true
+            members["partitionkey"],
+            "\(pointer)/partitionkey",
+            maxLength: EnvelopeLimits.keyLength,
+            allowEmpty: true
         )
         var schemaVersion: Int?
         if let raw = members["schemaversion"], raw != .null {
@@ -72,9 +75,17 @@ enum CloudEventsEnvelope {
         }
         if let subject { attributes["subject"] = .string(subject) }
         return IncomingEvent(
-            index: index, id: id, idFromProducer: true, type: type, source: source, key: partitionKey ?? subject,
-            occurredAt: occurredAt, schemaVersion: schemaVersion, attributes: attributes.isEmpty ? nil : attributes,
-            data: data, pointer: pointer
+            index: index,
+            id: id,
+            idFromProducer: true,
+            type: type,
+            source: source,
+            key: partitionKey ?? subject,
+            occurredAt: occurredAt,
+            schemaVersion: schemaVersion,
+            attributes: attributes.isEmpty ? nil : attributes,
+            data: data,
+            pointer: pointer
         )
     }
 
@@ -87,7 +98,11 @@ enum CloudEventsEnvelope {
         var bytes = Array(SHA256.hash(data: Array("\(source)\n\(id)".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            )
+        )
     }
 }

@@ -1,5 +1,5 @@
-import SluiceAPI
 import Foundation
+import SluiceAPI
 import SluiceJSON
 
 /// One event as ingest understood it, whatever format it arrived in (Sluice, CloudEvents, a
@@ -75,8 +75,17 @@ enum SluiceEnvelope {
         guard let data = members["data"] else { throw EnvelopeError("\(pointer)/data", "The event needs 'data' (any JSON value).") }
         try checkDepth(data, "\(pointer)/data")
         return IncomingEvent(
-            index: index, id: id, idFromProducer: fromProducer, type: type, source: source, key: key,
-            occurredAt: occurredAt, schemaVersion: schemaVersion, attributes: nil, data: data, pointer: pointer
+            index: index,
+            id: id,
+            idFromProducer: fromProducer,
+            type: type,
+            source: source,
+            key: key,
+            occurredAt: occurredAt,
+            schemaVersion: schemaVersion,
+            attributes: nil,
+            data: data,
+            pointer: pointer
         )
     }
 

@@ -83,15 +83,23 @@ struct IngestRoutes: Sendable {
     /// An Instagram notification: authenticated by its signature over the raw body.
     func instagramWebhook(_ request: Request, context: SluiceRequestContext) async throws -> Response {
         guard let id = UUID(uuidString: try context.parameters.require("webhookId")),
-              let subscription = try await webhooks.subscription(id: id)
+            let subscription = try await webhooks.subscription(id: id)
         else { throw SluiceError.notFound("The webhook") }
         var request = request
         let raw = try await request.collectBody(upTo: maxBodyBytes)
-        guard InstagramNormalizer.signatureIsValid(
-            request.headers[HTTPField.Name("X-Hub-Signature-256")!], body: Array(buffer: raw), appSecret: subscription.appSecret
-        ) else {
-            throw SluiceError(kind: "bad-signature", status: .unauthorized, title: "Unauthorized",
-                              detail: "X-Hub-Signature-256 is missing or does not match the body.")
+        guard
+            InstagramNormalizer.signatureIsValid(
+                request.headers[HTTPField.Name("X-Hub-Signature-256")!],
+                body: Array(buffer: raw),
+                appSecret: subscription.appSecret
+            )
+        else {
+            throw SluiceError(
+                kind: "bad-signature",
+                status: .unauthorized,
+                title: "Unauthorized",
+                detail: "X-Hub-Signature-256 is missing or does not match the body."
+            )
         }
         guard let stream = try await service.catalog.stream(tenantID: subscription.tenantID, id: subscription.streamID) else {
             throw SluiceError.notFound("The webhook's stream")
@@ -112,8 +120,11 @@ struct IngestRoutes: Sendable {
             }
         } catch {
             throw SluiceError(
-                kind: "bad-platform-payload", status: .badRequest, title: "Not a \(platform.rawValue) payload",
-                detail: error.errors.first?.detail, fieldErrors: error.errors
+                kind: "bad-platform-payload",
+                status: .badRequest,
+                title: "Not a \(platform.rawValue) payload",
+                detail: error.errors.first?.detail,
+                fieldErrors: error.errors
             )
         }
         guard !normalized.isEmpty else { throw SluiceError.badRequest("The payload holds no items.") }
@@ -171,7 +182,13 @@ struct IngestRoutes: Sendable {
         case .stored: return try Self.json(Components.Schemas.IngestResult(outcome), status: .created, limit: admission.decision)
         case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok, limit: admission.decision)
         case .rejected(let reason, let errors, let quarantineID):
-            var error = SluiceError(kind: "event-rejected", status: .unprocessableContent, title: "Event rejected", detail: reason, fieldErrors: errors)
+            var error = SluiceError(
+                kind: "event-rejected",
+                status: .unprocessableContent,
+                title: "Event rejected",
+                detail: reason,
+                fieldErrors: errors
+            )
             if let quarantineID {
                 error.detail = "\(reason) It was kept in quarantine as \(quarantineID.lowercased)."
                 error.quarantineID = quarantineID.lowercased
@@ -259,7 +276,9 @@ struct IngestRoutes: Sendable {
                 buffer = try buffer.decompress(with: .gzip, maxSize: EnvelopeLimits.bodyBytes)
             } catch let error as CompressNIOError where error == .bufferOverflow {
                 throw SluiceError(
-                    kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
+                    kind: "payload-too-large",
+                    status: .contentTooLarge,
+                    title: "Payload too large",
                     detail: "The body inflates to more than \(EnvelopeLimits.bodyBytes) bytes."
                 )
             } catch {
@@ -270,7 +289,9 @@ struct IngestRoutes: Sendable {
         }
         guard buffer.readableBytes <= EnvelopeLimits.bodyBytes else {
             throw SluiceError(
-                kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
+                kind: "payload-too-large",
+                status: .contentTooLarge,
+                title: "Payload too large",
                 detail: "An ingest body holds at most \(EnvelopeLimits.bodyBytes) bytes."
             )
         }

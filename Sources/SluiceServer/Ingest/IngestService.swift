@@ -44,7 +44,10 @@ struct IngestService: Sendable {
     /// `holdRejected` false (replays from the quarantine) leaves refused events where they are.
     /// What is stored is charged to `charge` (by default to no key, this month) in its commit.
     func ingest(
-        _ events: [Result<IncomingEvent, EnvelopeError>], into stream: Stream, holdRejected: Bool = true, charge: Charge? = nil
+        _ events: [Result<IncomingEvent, EnvelopeError>],
+        into stream: Stream,
+        holdRejected: Bool = true,
+        charge: Charge? = nil
     ) async -> [IngestOutcome] {
         let charge = charge ?? Charge(keyID: nil, period: UsagePeriod(containing: Date()))
         var outcomes = [IngestOutcome?](repeating: nil, count: events.count)
@@ -54,7 +57,8 @@ struct IngestService: Sendable {
             switch decoded {
             case .failure(let error):
                 outcomes[position] = IngestOutcome(
-                    index: position, id: nil,
+                    index: position,
+                    id: nil,
                     status: .rejected(reason: error.errors.first?.detail ?? "Invalid event.", errors: error.errors, quarantineID: nil)
                 )
             case .success(let event):
@@ -85,9 +89,17 @@ struct IngestService: Sendable {
                 }
                 let partition = Partitioner.partition(key: event.key, id: event.id, partitions: stream.partitions)
                 let record = EventRecord(
-                    id: event.id, idFromProducer: event.idFromProducer, type: event.type, source: event.source,
-                    key: event.key, occurredAt: event.occurredAt, schemaVersion: outcome.schemaVersion, schemaErrors: schemaErrors,
-                    attributes: event.attributes.map { JSONValue.object($0).jsonText }, payload: event.data.jsonText, charge: charge
+                    id: event.id,
+                    idFromProducer: event.idFromProducer,
+                    type: event.type,
+                    source: event.source,
+                    key: event.key,
+                    occurredAt: event.occurredAt,
+                    schemaVersion: outcome.schemaVersion,
+                    schemaErrors: schemaErrors,
+                    attributes: event.attributes.map { JSONValue.object($0).jsonText },
+                    payload: event.data.jsonText,
+                    charge: charge
                 )
                 byPartition[partition, default: []].append((position, record))
                 outcomes[position] = outcome
@@ -145,12 +157,14 @@ struct IngestService: Sendable {
         switch try await schemas.lookup(stream: stream, eventType: event.type, version: event.schemaVersion) {
         case .noSchema:
             return SchemaCheck(
-                version: nil, reason: "No schema is registered for the type '\(event.type.prefix(100))'.",
+                version: nil,
+                reason: "No schema is registered for the type '\(event.type.prefix(100))'.",
                 errors: [.init(pointer: event.pointer + "/type", detail: "No schema is registered for this type.")]
             )
         case .unknownVersion(let version):
             return SchemaCheck(
-                version: nil, reason: "The schema version \(version) does not exist for this type.",
+                version: nil,
+                reason: "The schema version \(version) does not exist for this type.",
                 errors: [.init(pointer: event.pointer + "/schemaVersion", detail: "No live schema version \(version) for this type.")]
             )
         case .schema(let version, let schema):

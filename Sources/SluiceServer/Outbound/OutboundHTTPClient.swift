@@ -50,7 +50,9 @@ final class OutboundHTTPClient: Sendable {
 
     static func makeClient(dnsOverride: [String: String]) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)), decompression: .disabled
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10)),
+            decompression: .disabled
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
         configuration.httpVersion = .automatic
@@ -61,14 +63,16 @@ final class OutboundHTTPClient: Sendable {
     /// Sends `request` and hands its response to `body` (which reads it); the connection is
     /// held until `body` returns.
     func execute<T: Sendable>(
-        _ request: HTTPClientRequest, timeout: TimeAmount, _ body: (HTTPClientResponse) async throws -> T
+        _ request: HTTPClientRequest,
+        timeout: TimeAmount,
+        _ body: (HTTPClientResponse) async throws -> T
     ) async throws -> T {
         if allowPrivateNetworks {
             return try await body(try await open.execute(request, timeout: timeout))
         }
         // The host exactly as AsyncHTTPClient will read it (its dnsOverride is keyed by it).
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              var host = url.host, !host.isEmpty
+            var host = url.host, !host.isEmpty
         else { throw Refused(reason: "the URL is not an http(s) URL with a host") }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let address = try await checkedAddress(host: host)
@@ -148,7 +152,8 @@ final class OutboundHTTPClient: Sendable {
                 return entry.client
             }
             if state.clients.count >= Self.maxPinnedClients,
-               let idle = state.clients.filter({ $0.value.inUse == 0 }).min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                let idle = state.clients.filter({ $0.value.inUse == 0 }).min(by: { $0.value.lastUsed < $1.value.lastUsed })
+            {
                 state.clients[idle.key] = nil
                 state.retired.append(idle.value.client)
             }
@@ -179,7 +184,10 @@ final class OutboundHTTPClient: Sendable {
     func shutdown() async throws {
         let clients = pinned.withLockedValue { state in
             state.closed = true
-            defer { state.clients = [:]; state.retired = [] }
+            defer {
+                state.clients = [:]
+                state.retired = []
+            }
             return state.clients.values.map(\.client) + state.retired
         }
         for client in clients { try? await client.shutdown() }

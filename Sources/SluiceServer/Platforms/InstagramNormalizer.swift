@@ -52,13 +52,20 @@ enum InstagramNormalizer {
         return event
     }
 
-    static func webhook(_ body: [String: JSONValue], root: PlatformReader, receivedAt: Date) throws(EnvelopeError) -> [Result<SocialEvent, EnvelopeError>] {
+    static func webhook(
+        _ body: [String: JSONValue],
+        root: PlatformReader,
+        receivedAt: Date
+    ) throws(EnvelopeError) -> [Result<SocialEvent, EnvelopeError>] {
         guard let entries = body["entry"]?.arrayValue else { throw EnvelopeError("/entry", "A webhook notification has 'entry'.") }
         var events: [Result<SocialEvent, EnvelopeError>] = []
         for (entryIndex, entry) in entries.enumerated() {
             let entryReader = root.child("entry").child(entryIndex)
             let account: String
-            do { account = try entryReader.child("id").id(entry["id"]) } catch { events.append(.failure(error)); continue }
+            do { account = try entryReader.child("id").id(entry["id"]) } catch {
+                events.append(.failure(error))
+                continue
+            }
             var occurredAt = receivedAt
             if let seconds = entry["time"]?.numberValue?.double, seconds > 0 {
                 // Meta sends seconds, some tools milliseconds.
@@ -66,28 +73,33 @@ enum InstagramNormalizer {
             }
             for (changeIndex, change) in (entry["changes"]?.arrayValue ?? []).enumerated() {
                 let reader = entryReader.child("changes").child(changeIndex)
-                events.append(Result { () throws(EnvelopeError) -> SocialEvent in
-                    let field = change["field"]?.stringValue
-                    let value = try reader.child("value").object(change["value"])
-                    let valueReader = reader.child("value")
-                    switch field {
-                    case "comments":
-                        var event = SocialEvent(platform: .instagram, kind: .comment, accountID: account, occurredAt: occurredAt, raw: change)
-                        event.contentID = try valueReader.child("id").id(value["id"])
-                        event.text = try valueReader.child("text").optionalText(value["text"])
-                        event.actorID = value["from"]?["id"]?.stringValue
-                        event.actorHandle = value["from"]?["username"]?.stringValue
-                        if let media = value["media"]?["id"]?.stringValue { event.url = "instagram:media:\(media)" }
-                        return event
-                    case "mentions":
-                        var event = SocialEvent(platform: .instagram, kind: .mention, accountID: account, occurredAt: occurredAt, raw: change)
-                        event.contentID = try valueReader.child("media_id").id(value["media_id"] ?? value["comment_id"])
-                        if let comment = value["comment_id"]?.stringValue { event.text = "comment \(comment)" }
-                        return event
-                    default:
-                        throw EnvelopeError(reader.pointer + "/field", "Sluice takes the comments and mentions fields, not '\((field ?? "").prefix(40))'.")
+                events.append(
+                    Result { () throws(EnvelopeError) -> SocialEvent in
+                        let field = change["field"]?.stringValue
+                        let value = try reader.child("value").object(change["value"])
+                        let valueReader = reader.child("value")
+                        switch field {
+                        case "comments":
+                            var event = SocialEvent(platform: .instagram, kind: .comment, accountID: account, occurredAt: occurredAt, raw: change)
+                            event.contentID = try valueReader.child("id").id(value["id"])
+                            event.text = try valueReader.child("text").optionalText(value["text"])
+                            event.actorID = value["from"]?["id"]?.stringValue
+                            event.actorHandle = value["from"]?["username"]?.stringValue
+                            if let media = value["media"]?["id"]?.stringValue { event.url = "instagram:media:\(media)" }
+                            return event
+                        case "mentions":
+                            var event = SocialEvent(platform: .instagram, kind: .mention, accountID: account, occurredAt: occurredAt, raw: change)
+                            event.contentID = try valueReader.child("media_id").id(value["media_id"] ?? value["comment_id"])
+                            if let comment = value["comment_id"]?.stringValue { event.text = "comment \(comment)" }
+                            return event
+                        default:
+                            throw EnvelopeError(
+                                reader.pointer + "/field",
+                                "Sluice takes the comments and mentions fields, not '\((field ?? "").prefix(40))'."
+                            )
+                        }
                     }
-                })
+                )
             }
         }
         return events

@@ -28,8 +28,12 @@ struct PlatformWebhooks: Sendable {
     func configure(identity: Identity, streamName: String, appSecret: String, verifyToken: String, origin: RequestOrigin) async throws -> UUID {
         try identity.require(.streamsManage)
         let stream = try await streams.get(identity: identity, name: streamName)
-        guard (8...256).contains(appSecret.utf8.count) else { throw SluiceError.badRequest("The app secret has 8 to 256 bytes.", pointer: "/appSecret") }
-        guard (8...256).contains(verifyToken.utf8.count) else { throw SluiceError.badRequest("The verify token has 8 to 256 bytes.", pointer: "/verifyToken") }
+        guard (8...256).contains(appSecret.utf8.count) else {
+            throw SluiceError.badRequest("The app secret has 8 to 256 bytes.", pointer: "/appSecret")
+        }
+        guard (8...256).contains(verifyToken.utf8.count) else {
+            throw SluiceError.badRequest("The verify token has 8 to 256 bytes.", pointer: "/verifyToken")
+        }
         let id = UUID()
         let sealed = try box.seal(Array(appSecret.utf8))
         let tokenHash = Secrets.hash(verifyToken)
@@ -48,8 +52,12 @@ struct PlatformWebhooks: Sendable {
             for try await existing in rows.decode(UUID.self) { stored = existing }
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "platform.webhook.configured",
-                    targetType: "stream", targetID: stream.id.lowercased, details: ["stream": stream.name, "platform": "instagram"],
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "platform.webhook.configured",
+                    targetType: "stream",
+                    targetID: stream.id.lowercased,
+                    details: ["stream": stream.name, "platform": "instagram"],
                     origin: origin
                 ),
                 on: connection
@@ -71,8 +79,12 @@ struct PlatformWebhooks: Sendable {
             guard found else { throw SluiceError.notFound("The stream's Instagram webhook") }
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "platform.webhook.removed",
-                    targetType: "stream", targetID: stream.id.lowercased, details: ["stream": stream.name, "platform": "instagram"],
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "platform.webhook.removed",
+                    targetType: "stream",
+                    targetID: stream.id.lowercased,
+                    details: ["stream": stream.name, "platform": "instagram"],
                     origin: origin
                 ),
                 on: connection
@@ -96,7 +108,7 @@ struct PlatformWebhooks: Sendable {
     func verify(id: UUID, mode: String?, token: String?, challenge: String?) async throws -> String {
         guard let subscription = try await subscription(id: id) else { throw SluiceError.notFound("Webhook \(id.lowercased)") }
         guard mode == "subscribe", let token, let challenge, !challenge.isEmpty, challenge.utf8.count <= 256,
-              Secrets.constantTimeEqual(Secrets.hash(token), subscription.verifyTokenHash)
+            Secrets.constantTimeEqual(Secrets.hash(token), subscription.verifyTokenHash)
         else { throw SluiceError.forbidden("The verify token does not match.") }
         return challenge
     }

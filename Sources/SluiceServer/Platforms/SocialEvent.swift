@@ -72,9 +72,17 @@ struct SocialEvent {
         // The same payload sent twice is one event: the id is a hash of what was observed.
         let identity = "\(platform.rawValue)\n\(kind.rawValue)\n\(contentID ?? accountID)\n\(raw.canonicalText)"
         return IncomingEvent(
-            index: index, id: CloudEventsEnvelope.stableID(source: "sluice:\(platform.rawValue)", id: identity), idFromProducer: true,
-            type: type, source: platform.rawValue, key: "\(platform.rawValue):\(accountID)", occurredAt: occurredAt,
-            schemaVersion: nil, attributes: nil, data: .object(data), pointer: pointer
+            index: index,
+            id: CloudEventsEnvelope.stableID(source: "sluice:\(platform.rawValue)", id: identity),
+            idFromProducer: true,
+            type: type,
+            source: platform.rawValue,
+            key: "\(platform.rawValue):\(accountID)",
+            occurredAt: occurredAt,
+            schemaVersion: nil,
+            attributes: nil,
+            data: .object(data),
+            pointer: pointer
         )
     }
 }

@@ -35,7 +35,9 @@ enum TwitterNormalizer {
             var event = SocialEvent(platform: .twitter, kind: .account, accountID: id, occurredAt: receivedAt, raw: item)
             event.accountHandle = try reader.child("username").optionalText(members["username"])
             event.createdAt = try reader.child("created_at").optionalText(members["created_at"])
-            for (name, unified) in [("followers_count", "followers"), ("following_count", "following"), ("tweet_count", "posts"), ("listed_count", "listed")] {
+            for (name, unified) in [
+                ("followers_count", "followers"), ("following_count", "following"), ("tweet_count", "posts"), ("listed_count", "listed"),
+            ] {
                 if let value = try metricsReader.child(name).count(metrics?[name]) { event.metrics[unified] = value }
             }
             return event
@@ -48,8 +50,10 @@ enum TwitterNormalizer {
         event.text = try reader.child("text").optionalText(members["text"])
         event.createdAt = try reader.child("created_at").optionalText(members["created_at"])
         if let handle = event.accountHandle { event.url = "https://x.com/\(handle)/status/\(id)" }
-        for (name, unified) in [("like_count", "likes"), ("reply_count", "comments"), ("retweet_count", "shares"), ("quote_count", "quotes"),
-                                ("impression_count", "impressions"), ("bookmark_count", "bookmarks")] {
+        for (name, unified) in [
+            ("like_count", "likes"), ("reply_count", "comments"), ("retweet_count", "shares"), ("quote_count", "quotes"),
+            ("impression_count", "impressions"), ("bookmark_count", "bookmarks"),
+        ] {
             if let value = try metricsReader.child(name).count(metrics?[name]) { event.metrics[unified] = value }
         }
         return event

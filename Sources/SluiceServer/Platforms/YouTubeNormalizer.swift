@@ -48,7 +48,8 @@ enum YouTubeNormalizer {
             event.createdAt = try reader.child("snippet").child("publishedAt").optionalText(snippet?["publishedAt"])
             // Subscribers are YouTube's followers; a hidden count is absent.
             if statistics?["hiddenSubscriberCount"]?.boolValue != true,
-               let value = try statisticsReader.child("subscriberCount").count(statistics?["subscriberCount"]) {
+                let value = try statisticsReader.child("subscriberCount").count(statistics?["subscriberCount"])
+            {
                 event.metrics["followers"] = value
             }
             for (name, unified) in [("viewCount", "views"), ("videoCount", "posts")] {

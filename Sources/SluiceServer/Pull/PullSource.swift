@@ -87,7 +87,7 @@ struct PullMapping: Sendable, Equatable {
                 throw Failure(message: "The answer has nothing at \(pointer) (metric '\(name)').")
             }
             guard let number = value.numberValue?.double ?? value.stringValue.flatMap(Double.init), number.isFinite,
-                  abs(number) < 9e15
+                abs(number) < 9e15
             else { throw Failure(message: "The answer's \(pointer) (metric '\(name)') is not a number.") }
             metricValues[name] = Int64(number.rounded())
         }
@@ -109,8 +109,14 @@ struct PullMapping: Sendable, Equatable {
             contentID = entity
         }
         let social = SocialEvent(
-            platform: platform, kind: kind == .account ? .account : .post, accountID: accountID, accountHandle: text(handle),
-            contentID: contentID, metrics: metricValues, occurredAt: date, raw: answer
+            platform: platform,
+            kind: kind == .account ? .account : .post,
+            accountID: accountID,
+            accountHandle: text(handle),
+            contentID: contentID,
+            metrics: metricValues,
+            occurredAt: date,
+            raw: answer
         )
         var incoming = social.incoming(index: 0, pointer: "")
         incoming.id = id
@@ -168,7 +174,10 @@ struct PullMappingSettings: Sendable {
 
     func mapping() throws -> PullMapping {
         guard let platform = SocialEvent.Platform(rawValue: platform) else {
-            throw SluiceError.badRequest("platform is one of \(SocialEvent.Platform.allCases.map(\.rawValue).joined(separator: ", ")).", pointer: "/mapping/platform")
+            throw SluiceError.badRequest(
+                "platform is one of \(SocialEvent.Platform.allCases.map(\.rawValue).joined(separator: ", ")).",
+                pointer: "/mapping/platform"
+            )
         }
         guard let kind = PullMapping.Kind(rawValue: kind ?? "account") else {
             throw SluiceError.badRequest("kind is account or post.", pointer: "/mapping/kind")
@@ -242,7 +251,10 @@ struct PullEntity: Sendable {
 
 /// One request of a source for one entity, and what came of it.
 struct PullRun: Sendable {
-    enum Outcome: String, Sendable { case ok, failed, timeout, rateLimited = "rate-limited" }
+    enum Outcome: String, Sendable {
+        case ok, failed, timeout
+        case rateLimited = "rate-limited"
+    }
 
     var id: UUID
     var entity: String

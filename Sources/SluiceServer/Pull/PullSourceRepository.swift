@@ -17,15 +17,24 @@ struct PullSourceRepository: Sendable {
     static func source(_ row: PostgresRow) throws -> PullSource {
         let c = row.makeRandomAccess()
         return PullSource(
-            tenantID: try c[0].decode(UUID.self), id: try c[1].decode(UUID.self), streamID: try c[2].decode(UUID.self),
-            name: try c[3].decode(String.self), urlTemplate: try c[4].decode(String.self),
-            headers: strings(try c[5].decode(String.self)), secretHeaderNames: try c[6].decode([String].self),
-            intervalSeconds: Int(try c[7].decode(Int32.self)), jitterSeconds: Int(try c[8].decode(Int32.self)),
-            timeoutMilliseconds: Int(try c[9].decode(Int32.self)), concurrency: Int(try c[10].decode(Int32.self)),
-            requestsPerMinute: Int(try c[11].decode(Int32.self)), retryInitialSeconds: Int(try c[12].decode(Int32.self)),
+            tenantID: try c[0].decode(UUID.self),
+            id: try c[1].decode(UUID.self),
+            streamID: try c[2].decode(UUID.self),
+            name: try c[3].decode(String.self),
+            urlTemplate: try c[4].decode(String.self),
+            headers: strings(try c[5].decode(String.self)),
+            secretHeaderNames: try c[6].decode([String].self),
+            intervalSeconds: Int(try c[7].decode(Int32.self)),
+            jitterSeconds: Int(try c[8].decode(Int32.self)),
+            timeoutMilliseconds: Int(try c[9].decode(Int32.self)),
+            concurrency: Int(try c[10].decode(Int32.self)),
+            requestsPerMinute: Int(try c[11].decode(Int32.self)),
+            retryInitialSeconds: Int(try c[12].decode(Int32.self)),
             mapping: try mapping(try c[13].decode(String.self)),
-            state: PullSource.State(rawValue: try c[14].decode(String.self)) ?? .paused, rateLimitedUntil: try c[15].decode(Date?.self),
-            createdAt: try c[16].decode(Date.self), updatedAt: try c[17].decode(Date.self)
+            state: PullSource.State(rawValue: try c[14].decode(String.self)) ?? .paused,
+            rateLimitedUntil: try c[15].decode(Date?.self),
+            createdAt: try c[16].decode(Date.self),
+            updatedAt: try c[17].decode(Date.self)
         )
     }
 
@@ -52,9 +61,11 @@ struct PullSourceRepository: Sendable {
     static func mapping(_ text: String) throws -> PullMapping {
         let object = (try? JSONParser.parse(text))?.objectValue ?? [:]
         return try PullMappingSettings(
-            platform: object["platform"]?.stringValue ?? "", kind: object["kind"]?.stringValue,
+            platform: object["platform"]?.stringValue ?? "",
+            kind: object["kind"]?.stringValue,
             metrics: object["metrics"]?.objectValue?.compactMapValues(\.stringValue) ?? [:],
-            handle: object["handle"]?.stringValue, account: object["account"]?.stringValue
+            handle: object["handle"]?.stringValue,
+            account: object["account"]?.stringValue
         ).mapping()
     }
 
@@ -123,7 +134,8 @@ struct PullSourceRepository: Sendable {
     /// The sealed secret headers, if any.
     func secretHeaders(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws -> [UInt8]? {
         let rows = try await connection.query(
-            "SELECT secret_headers_sealed FROM pull_sources WHERE tenant_id = \(tenantID) AND id = \(id)", logger: logger
+            "SELECT secret_headers_sealed FROM pull_sources WHERE tenant_id = \(tenantID) AND id = \(id)",
+            logger: logger
         )
         for try await sealed in rows.decode(ByteBuffer?.self) { return sealed.map { Array($0.readableBytesView) } }
         return nil
@@ -215,7 +227,8 @@ struct PullSourceRepository: Sendable {
 
     func entityCount(_ s: PullSource, on connection: PostgresConnection) async throws -> Int {
         for try await count in try await connection.query(
-            "SELECT count(*)::int8 FROM pull_entities WHERE tenant_id = \(s.tenantID) AND source_id = \(s.id)", logger: logger
+            "SELECT count(*)::int8 FROM pull_entities WHERE tenant_id = \(s.tenantID) AND source_id = \(s.id)",
+            logger: logger
         ).decode(Int64.self) { return Int(count) }
         return 0
     }
@@ -232,10 +245,18 @@ struct PullSourceRepository: Sendable {
             """,
             logger: logger
         ).decode((String, Date, Int32, Bool, Date?, Date?, Int32?, String?).self) {
-            found.append(PullEntity(
-                entity: entity, nextRunAt: next, failures: Int(failures), polling: leased, lastRunAt: lastRun, lastSuccessAt: lastSuccess,
-                lastStatus: status.map(Int.init), lastError: error
-            ))
+            found.append(
+                PullEntity(
+                    entity: entity,
+                    nextRunAt: next,
+                    failures: Int(failures),
+                    polling: leased,
+                    lastRunAt: lastRun,
+                    lastSuccessAt: lastSuccess,
+                    lastStatus: status.map(Int.init),
+                    lastError: error
+                )
+            )
         }
         return found
     }
@@ -259,7 +280,12 @@ struct PullSourceRepository: Sendable {
 
     /// Runs newest first, before the run `before`; filtered by entity and outcome.
     func runs(
-        _ s: PullSource, entity: String?, outcome: PullRun.Outcome?, before: UUID?, limit: Int, on connection: PostgresConnection
+        _ s: PullSource,
+        entity: String?,
+        outcome: PullRun.Outcome?,
+        before: UUID?,
+        limit: Int,
+        on connection: PostgresConnection
     ) async throws -> [PullRun] {
         var found: [PullRun] = []
         for try await (id, entity, started, duration, outcome, status, error, event) in try await connection.query(
@@ -271,10 +297,18 @@ struct PullSourceRepository: Sendable {
             """,
             logger: logger
         ).decode((UUID, String, Date, Int32, String, Int32?, String?, UUID?).self) {
-            found.append(PullRun(
-                id: id, entity: entity, startedAt: started, durationMs: Int(duration), outcome: PullRun.Outcome(rawValue: outcome) ?? .failed,
-                httpStatus: status.map(Int.init), error: error, eventID: event
-            ))
+            found.append(
+                PullRun(
+                    id: id,
+                    entity: entity,
+                    startedAt: started,
+                    durationMs: Int(duration),
+                    outcome: PullRun.Outcome(rawValue: outcome) ?? .failed,
+                    httpStatus: status.map(Int.init),
+                    error: error,
+                    eventID: event
+                )
+            )
         }
         return found
     }

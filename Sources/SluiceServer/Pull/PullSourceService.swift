@@ -28,7 +28,12 @@ struct PullSourceService: Sendable {
     static let defaults = (interval: 300, timeout: 10_000, concurrency: 4, requestsPerMinute: 60, retryInitial: 5)
 
     func create(
-        identity: Identity, stream name: String, name sourceName: String, settings: PullSourceSettings, entities: [String], origin: RequestOrigin
+        identity: Identity,
+        stream name: String,
+        name sourceName: String,
+        settings: PullSourceSettings,
+        entities: [String],
+        origin: RequestOrigin
     ) async throws -> PullSourceState {
         try identity.require(.streamsManage)
         let sourceName = try StreamService.validName(sourceName, of: "source")
@@ -39,10 +44,23 @@ struct PullSourceService: Sendable {
         let entities = try Self.checkEntities(entities)
         let now = Date()
         var source = PullSource(
-            tenantID: identity.tenantID, id: .v7(), streamID: UUID(), name: sourceName, urlTemplate: "", headers: [:], secretHeaderNames: [],
-            intervalSeconds: Self.defaults.interval, jitterSeconds: 0, timeoutMilliseconds: Self.defaults.timeout,
-            concurrency: Self.defaults.concurrency, requestsPerMinute: Self.defaults.requestsPerMinute,
-            retryInitialSeconds: Self.defaults.retryInitial, mapping: try mapping.mapping(), state: .active, createdAt: now, updatedAt: now
+            tenantID: identity.tenantID,
+            id: .v7(),
+            streamID: UUID(),
+            name: sourceName,
+            urlTemplate: "",
+            headers: [:],
+            secretHeaderNames: [],
+            intervalSeconds: Self.defaults.interval,
+            jitterSeconds: 0,
+            timeoutMilliseconds: Self.defaults.timeout,
+            concurrency: Self.defaults.concurrency,
+            requestsPerMinute: Self.defaults.requestsPerMinute,
+            retryInitialSeconds: Self.defaults.retryInitial,
+            mapping: try mapping.mapping(),
+            state: .active,
+            createdAt: now,
+            updatedAt: now
         )
         if settings.jitterSeconds == nil { source.jitterSeconds = min(30, (settings.intervalSeconds ?? source.intervalSeconds) / 10) }
         try apply(settings, to: &source)
@@ -57,9 +75,19 @@ struct PullSourceService: Sendable {
                 throw SluiceError.conflict("The stream already has a source named '\(sourceName)'.", kind: "source-exists")
             }
             let added = try await sources.addEntities(entities, to: source, on: connection)
-            try await audit.append(record(identity, "source.created", source, stream: stream.name, origin: origin, [
-                "url": source.urlTemplate, "entities": String(added), "secretHeaders": source.secretHeaderNames.joined(separator: " "),
-            ]), on: connection)
+            try await audit.append(
+                record(
+                    identity,
+                    "source.created",
+                    source,
+                    stream: stream.name,
+                    origin: origin,
+                    [
+                        "url": source.urlTemplate, "entities": String(added), "secretHeaders": source.secretHeaderNames.joined(separator: " "),
+                    ]
+                ),
+                on: connection
+            )
         }
         wakeWorkers()
         return try await current(identity: identity, stream: name, name: sourceName)
@@ -90,7 +118,13 @@ struct PullSourceService: Sendable {
         }
     }
 
-    func update(identity: Identity, stream name: String, name sourceName: String, settings: PullSourceSettings, origin: RequestOrigin) async throws -> PullSourceState {
+    func update(
+        identity: Identity,
+        stream name: String,
+        name sourceName: String,
+        settings: PullSourceSettings,
+        origin: RequestOrigin
+    ) async throws -> PullSourceState {
         try identity.require(.streamsManage)
         let sealed = try settings.secretHeaders.map { $0.isEmpty ? nil : try box.seal(Array(PullSourceRepository.json($0).utf8)) }
         try await client.transaction(logger: logger) { connection in
@@ -117,7 +151,13 @@ struct PullSourceService: Sendable {
 
     /// Pauses (no more polls; those in flight finish) or resumes a source. Resuming lifts a
     /// rate limit the platform set (a 429's Retry-After) too.
-    func setState(identity: Identity, stream name: String, name sourceName: String, _ state: PullSource.State, origin: RequestOrigin) async throws -> PullSourceState {
+    func setState(
+        identity: Identity,
+        stream name: String,
+        name sourceName: String,
+        _ state: PullSource.State,
+        origin: RequestOrigin
+    ) async throws -> PullSourceState {
         try identity.require(.streamsManage)
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await find(identity, name, sourceName, forUpdate: true, on: connection)
@@ -145,7 +185,12 @@ struct PullSourceService: Sendable {
 
     /// Adds entities (`replace`: and removes every other one). Entities kept keep their schedule.
     func changeEntities(
-        identity: Identity, stream name: String, name sourceName: String, entities: [String], replace: Bool, origin: RequestOrigin
+        identity: Identity,
+        stream name: String,
+        name sourceName: String,
+        entities: [String],
+        replace: Bool,
+        origin: RequestOrigin
     ) async throws -> EntityChange {
         try identity.require(.streamsManage)
         let entities = try Self.checkEntities(entities)
@@ -158,9 +203,19 @@ struct PullSourceService: Sendable {
                 throw SluiceError.badRequest("A source polls at most \(PullSource.maxEntities) entities.", pointer: "/entities")
             }
             if added > 0 || removed > 0 {
-                try await audit.append(record(identity, "source.entities.changed", source, stream: stream.name, origin: origin, [
-                    "added": String(added), "removed": String(removed), "total": String(total),
-                ]), on: connection)
+                try await audit.append(
+                    record(
+                        identity,
+                        "source.entities.changed",
+                        source,
+                        stream: stream.name,
+                        origin: origin,
+                        [
+                            "added": String(added), "removed": String(removed), "total": String(total),
+                        ]
+                    ),
+                    on: connection
+                )
             }
             return EntityChange(added: added, removed: removed, total: total)
         }
@@ -176,14 +231,26 @@ struct PullSourceService: Sendable {
                 throw SluiceError.notFound("Entity '\(entity.prefix(100))' of source '\(sourceName.prefix(100))'")
             }
             try await audit.append(
-                record(identity, "source.entities.changed", source, stream: stream.name, origin: origin, ["removed": "1", "entity": String(entity.prefix(200))]),
+                record(
+                    identity,
+                    "source.entities.changed",
+                    source,
+                    stream: stream.name,
+                    origin: origin,
+                    ["removed": "1", "entity": String(entity.prefix(200))]
+                ),
                 on: connection
             )
         }
     }
 
     func entities(
-        identity: Identity, stream name: String, name sourceName: String, after: String?, failing: Bool, limit: Int
+        identity: Identity,
+        stream name: String,
+        name sourceName: String,
+        after: String?,
+        failing: Bool,
+        limit: Int
     ) async throws -> [PullEntity] {
         try identity.require(.eventsRead)
         guard (1...1000).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 1000.", pointer: "/limit") }
@@ -201,7 +268,14 @@ struct PullSourceService: Sendable {
             let count = try await sources.pollNow(source, entity: entity, on: connection)
             if let entity, count == 0 { throw SluiceError.notFound("Entity '\(entity.prefix(100))' of source '\(sourceName.prefix(100))'") }
             try await audit.append(
-                record(identity, "source.polled", source, stream: stream.name, origin: origin, ["entities": entity.map { String($0.prefix(200)) } ?? "all"]),
+                record(
+                    identity,
+                    "source.polled",
+                    source,
+                    stream: stream.name,
+                    origin: origin,
+                    ["entities": entity.map { String($0.prefix(200)) } ?? "all"]
+                ),
                 on: connection
             )
             return count
@@ -211,7 +285,13 @@ struct PullSourceService: Sendable {
     }
 
     func runs(
-        identity: Identity, stream name: String, name sourceName: String, entity: String?, outcome: PullRun.Outcome?, before: UUID?, limit: Int
+        identity: Identity,
+        stream name: String,
+        name sourceName: String,
+        entity: String?,
+        outcome: PullRun.Outcome?,
+        before: UUID?,
+        limit: Int
     ) async throws -> [PullRun] {
         try identity.require(.eventsRead)
         guard (1...1000).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 1000.", pointer: "/limit") }
@@ -262,9 +342,16 @@ struct PullSourceService: Sendable {
         if let mapping = settings.mapping { source.mapping = try mapping.mapping() }
     }
 
-    private func find(_ identity: Identity, _ stream: String, _ name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> (Stream, PullSource) {
+    private func find(
+        _ identity: Identity,
+        _ stream: String,
+        _ name: String,
+        forUpdate: Bool = false,
+        on connection: PostgresConnection
+    ) async throws -> (Stream, PullSource) {
         let stream = try await streams.visible(to: identity, name: stream, on: connection)
-        guard let found = try await sources.find(tenantID: identity.tenantID, streamID: stream.id, name: name, forUpdate: forUpdate, on: connection) else {
+        guard let found = try await sources.find(tenantID: identity.tenantID, streamID: stream.id, name: name, forUpdate: forUpdate, on: connection)
+        else {
             throw SluiceError.notFound("Source '\(name.prefix(100))'")
         }
         return (stream, found)
@@ -284,10 +371,22 @@ struct PullSourceService: Sendable {
         return changes
     }
 
-    private func record(_ identity: Identity, _ action: String, _ s: PullSource, stream: String, origin: RequestOrigin, _ details: [String: String]) -> AuditRecord {
+    private func record(
+        _ identity: Identity,
+        _ action: String,
+        _ s: PullSource,
+        stream: String,
+        origin: RequestOrigin,
+        _ details: [String: String]
+    ) -> AuditRecord {
         AuditRecord(
-            tenantID: identity.tenantID, actor: identity.auditActor, action: action, targetType: "source", targetID: s.id.lowercased,
-            details: details.merging(["stream": stream, "name": s.name]) { $1 }, origin: origin
+            tenantID: identity.tenantID,
+            actor: identity.auditActor,
+            action: action,
+            targetType: "source",
+            targetID: s.id.lowercased,
+            details: details.merging(["stream": stream, "name": s.name]) { $1 },
+            origin: origin
         )
     }
 }

@@ -64,8 +64,14 @@ final class PullWorker: Service, Sendable {
     var sources: PullSourceRepository { .init(logger: logger) }
 
     init(
-        configuration: Configuration, client: Database, logger: Logger, http: OutboundHTTPClient, box: SecretBox, ingest: IngestService,
-        catalog: StreamCatalog, metrics: PrometheusCollectorRegistry
+        configuration: Configuration,
+        client: Database,
+        logger: Logger,
+        http: OutboundHTTPClient,
+        box: SecretBox,
+        ingest: IngestService,
+        catalog: StreamCatalog,
+        metrics: PrometheusCollectorRegistry
     ) {
         self.id = Self.processWorkerID()
         self.configuration = configuration
@@ -77,11 +83,18 @@ final class PullWorker: Service, Sendable {
         self.box = box
         self.ingest = ingest
         self.catalog = catalog
-        let counters = Dictionary(uniqueKeysWithValues: [PullRun.Outcome.ok, .failed, .timeout, .rateLimited].map { outcome in
-            (outcome.rawValue, metrics.makeCounter(
-                name: "sluice_pull_requests_total", labels: [("outcome", outcome.rawValue)], help: "Pull source requests by outcome."
-            ))
-        })
+        let counters = Dictionary(
+            uniqueKeysWithValues: [PullRun.Outcome.ok, .failed, .timeout, .rateLimited].map { outcome in
+                (
+                    outcome.rawValue,
+                    metrics.makeCounter(
+                        name: "sluice_pull_requests_total",
+                        labels: [("outcome", outcome.rawValue)],
+                        help: "Pull source requests by outcome."
+                    )
+                )
+            }
+        )
         self.outcomes = { counters[$0.rawValue]?.increment() }
     }
 
@@ -198,7 +211,8 @@ final class PullWorker: Service, Sendable {
             guard !claims.isEmpty else { return [] }
             let next = first.addingTimeInterval(spacing * Double(claims.count))
             try await connection.query(
-                "UPDATE pull_sources SET next_request_at = \(next) WHERE tenant_id = \(tenantID) AND id = \(sourceID)", logger: logger
+                "UPDATE pull_sources SET next_request_at = \(next) WHERE tenant_id = \(tenantID) AND id = \(sourceID)",
+                logger: logger
             )
             return claims
         }
@@ -259,11 +273,12 @@ final class PullWorker: Service, Sendable {
         }
         outcomes(run.outcome)
         let failures = run.outcome == .ok ? 0 : (run.outcome == .rateLimited ? claim.failures : claim.failures + 1)
-        let next: Date = switch run.outcome {
-        case .ok: source.nextPoll(after: started)
-        case .rateLimited: Date().addingTimeInterval(rateLimitedFor ?? Self.defaultRetryAfter)
-        case .failed, .timeout: Date().addingTimeInterval(source.retryDelay(failures: failures))
-        }
+        let next: Date =
+            switch run.outcome {
+            case .ok: source.nextPoll(after: started)
+            case .rateLimited: Date().addingTimeInterval(rateLimitedFor ?? Self.defaultRetryAfter)
+            case .failed, .timeout: Date().addingTimeInterval(source.retryDelay(failures: failures))
+            }
         do {
             try await finish(claim, run: run, failures: failures, next: next, rateLimitedUntil: rateLimitedFor.map { Date().addingTimeInterval($0) })
         } catch {
@@ -333,7 +348,10 @@ final class PullWorker: Service, Sendable {
     private func secretHeaders(_ source: PullSource) async throws -> [String: String] {
         guard !source.secretHeaderNames.isEmpty else { return [:] }
         if let cached = secretCache.withLock({ $0[source.id] }), cached.updatedAt == source.updatedAt { return cached.headers }
-        guard let sealed = try await client.withConnection({ [self] connection in try await sources.secretHeaders(tenantID: source.tenantID, id: source.id, on: connection) })
+        guard
+            let sealed = try await client.withConnection({ [self] connection in
+                try await sources.secretHeaders(tenantID: source.tenantID, id: source.id, on: connection)
+            })
         else { return [:] }
         let headers = PullSourceRepository.strings(String(decoding: try box.open(sealed), as: UTF8.self))
         secretCache.withLock { $0[source.id] = (source.updatedAt, headers) }
@@ -342,7 +360,11 @@ final class PullWorker: Service, Sendable {
 
     /// Maps a 2xx answer into an event and appends it to the source's stream.
     private func store(
-        _ body: [UInt8], of source: PullSource, entity: String, run: UUID, at date: Date
+        _ body: [UInt8],
+        of source: PullSource,
+        entity: String,
+        run: UUID,
+        at date: Date
     ) async -> (PullRun.Outcome, String?, UUID?) {
         let answer: JSONValue
         do {
@@ -375,7 +397,8 @@ final class PullWorker: Service, Sendable {
         try await client.transaction(logger: logger) { [self] connection in
             var exists = false
             for try await _ in try await connection.query(
-                "SELECT 1 FROM pull_sources WHERE tenant_id = \(tenant) AND id = \(source) FOR KEY SHARE", logger: logger
+                "SELECT 1 FROM pull_sources WHERE tenant_id = \(tenant) AND id = \(source) FOR KEY SHARE",
+                logger: logger
             ) { exists = true }
             guard exists else { return }
             if let rateLimitedUntil {
@@ -432,16 +455,27 @@ extension PullWorker {
     /// A pull worker configured from `configuration`, with its HTTP client and the service that
     /// closes that client after the worker has stopped; nil when this process does not poll.
     static func make(
-        _ configuration: SluiceConfiguration, client: Database, logger: Logger, ingest: IngestService, catalog: StreamCatalog,
+        _ configuration: SluiceConfiguration,
+        client: Database,
+        logger: Logger,
+        ingest: IngestService,
+        catalog: StreamCatalog,
         metrics: PrometheusCollectorRegistry
     ) -> (service: PullWorker, shutdown: HTTPClientService)? {
         guard configuration.pull.concurrency > 0 else { return nil }
         let http = OutboundHTTPClient(allowPrivateNetworks: configuration.workers.allowPrivateNetworks)
         let worker = PullWorker(
             configuration: .init(
-                concurrency: configuration.pull.concurrency, runRetention: .seconds(configuration.pull.runRetentionHours * 3600)
+                concurrency: configuration.pull.concurrency,
+                runRetention: .seconds(configuration.pull.runRetentionHours * 3600)
             ),
-            client: client, logger: logger, http: http, box: configuration.secretBox(), ingest: ingest, catalog: catalog, metrics: metrics
+            client: client,
+            logger: logger,
+            http: http,
+            box: configuration.secretBox(),
+            ingest: ingest,
+            catalog: catalog,
+            metrics: metrics
         )
         return (worker, HTTPClientService(http: http))
     }

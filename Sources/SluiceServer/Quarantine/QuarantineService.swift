@@ -13,7 +13,13 @@ struct QuarantineService: Sendable {
     let store: QuarantineStore
     let ingest: IngestService
 
-    func list(identity: Identity, streamName: String, status: QuarantinedEvent.Status, cursor: String?, limit: Int) async throws
+    func list(
+        identity: Identity,
+        streamName: String,
+        status: QuarantinedEvent.Status,
+        cursor: String?,
+        limit: Int
+    ) async throws
         -> (entries: [QuarantinedEvent], next: String?)
     {
         try identity.require(.eventsRead)
@@ -36,8 +42,13 @@ struct QuarantineService: Sendable {
         let outcome = await ingest.ingest([.success(event)], into: stream, holdRejected: false)[0]
         switch outcome.status {
         case .rejected(let reason, let errors, _):
-            throw SluiceError(kind: "event-rejected", status: .unprocessableContent, title: "Event rejected",
-                              detail: "\(reason) It stays in quarantine.", fieldErrors: errors)
+            throw SluiceError(
+                kind: "event-rejected",
+                status: .unprocessableContent,
+                title: "Event rejected",
+                detail: "\(reason) It stays in quarantine.",
+                fieldErrors: errors
+            )
         case .failed(let reason):
             throw SluiceError.unavailable(reason)
         case .stored, .duplicate:
@@ -53,16 +64,26 @@ struct QuarantineService: Sendable {
         try await resolve(identity: identity, stream: stream, entry: entry, as: .discarded, origin: origin)
     }
 
-    private func resolve(identity: Identity, stream: Stream, entry: QuarantinedEvent, as status: QuarantinedEvent.Status, origin: RequestOrigin) async throws {
+    private func resolve(
+        identity: Identity,
+        stream: Stream,
+        entry: QuarantinedEvent,
+        as status: QuarantinedEvent.Status,
+        origin: RequestOrigin
+    ) async throws {
         try await client.transaction(logger: logger) { connection in
             guard try await store.resolve(stream: stream, id: entry.id, as: status, by: identity.auditActor.id ?? "sluice", on: connection) else {
                 throw SluiceError.conflict("The event is no longer held in quarantine.")
             }
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "quarantine.\(status.rawValue)",
-                    targetType: "event", targetID: entry.eventID.lowercased,
-                    details: ["stream": stream.name, "eventType": entry.eventType, "quarantineId": entry.id.lowercased], origin: origin
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "quarantine.\(status.rawValue)",
+                    targetType: "event",
+                    targetID: entry.eventID.lowercased,
+                    details: ["stream": stream.name, "eventType": entry.eventType, "quarantineId": entry.id.lowercased],
+                    origin: origin
                 ),
                 on: connection
             )

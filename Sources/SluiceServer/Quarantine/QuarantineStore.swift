@@ -1,7 +1,7 @@
-import SluiceAPI
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceAPI
 import SluiceJSON
 
 /// An event refused by its schema in enforce mode, kept with why.
@@ -33,13 +33,21 @@ extension IncomingEvent {
 
     init?(envelope: JSONValue) {
         guard let id = envelope["id"]?.stringValue.flatMap(UUID.init(uuidString:)), let type = envelope["type"]?.stringValue,
-              let source = envelope["source"]?.stringValue, let occurredAt = envelope["occurredAt"]?.stringValue.flatMap(RFC3339.date),
-              let data = envelope["data"]
+            let source = envelope["source"]?.stringValue, let occurredAt = envelope["occurredAt"]?.stringValue.flatMap(RFC3339.date),
+            let data = envelope["data"]
         else { return nil }
         self.init(
-            index: 0, id: id, idFromProducer: true, type: type, source: source, key: envelope["key"]?.stringValue,
-            occurredAt: occurredAt, schemaVersion: envelope["schemaVersion"]?.numberValue?.int64.map { Int($0) },
-            attributes: envelope["attributes"]?.objectValue, data: data, pointer: ""
+            index: 0,
+            id: id,
+            idFromProducer: true,
+            type: type,
+            source: source,
+            key: envelope["key"]?.stringValue,
+            occurredAt: occurredAt,
+            schemaVersion: envelope["schemaVersion"]?.numberValue?.int64.map { Int($0) },
+            attributes: envelope["attributes"]?.objectValue,
+            data: data,
+            pointer: ""
         )
     }
 }
@@ -70,14 +78,24 @@ struct QuarantineStore: Sendable {
 
     private static func entry(_ row: Row) -> QuarantinedEvent {
         QuarantinedEvent(
-            id: row.0, eventID: row.1, eventType: row.2, receivedAt: row.3, status: .init(rawValue: row.4) ?? .held,
-            resolvedAt: row.5, errors: row.6, envelope: row.7
+            id: row.0,
+            eventID: row.1,
+            eventType: row.2,
+            receivedAt: row.3,
+            status: .init(rawValue: row.4) ?? .held,
+            resolvedAt: row.5,
+            errors: row.6,
+            envelope: row.7
         )
     }
 
     /// Newest first, after the cursor (received_at, id).
     func list(
-        stream: Stream, status: QuarantinedEvent.Status, eventType: String? = nil, before cursor: (Date, UUID)?, limit: Int
+        stream: Stream,
+        status: QuarantinedEvent.Status,
+        eventType: String? = nil,
+        before cursor: (Date, UUID)?,
+        limit: Int
     ) async throws -> [QuarantinedEvent] {
         let rows = try await client.query(
             """
@@ -105,7 +123,13 @@ struct QuarantineStore: Sendable {
     }
 
     /// Marks a held entry; false when it is not held (any more).
-    func resolve(stream: Stream, id: UUID, as status: QuarantinedEvent.Status, by actor: String, on connection: PostgresConnection) async throws -> Bool {
+    func resolve(
+        stream: Stream,
+        id: UUID,
+        as status: QuarantinedEvent.Status,
+        by actor: String,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
         let rows = try await connection.query(
             """
             UPDATE quarantine SET status = \(status.rawValue), resolved_at = now(), resolved_by = \(actor)

@@ -92,12 +92,16 @@ public final class LeasingRateLimiter: RateLimiter, Service {
             state.withLock { state in
                 for (index, check) in checks.enumerated() where chunks[index] > 0 {
                     state.leases[check.key] = Lease(
-                        units: (state.leases[check.key]?.units ?? 0) + chunks[index], until: now + Self.leaseLife, decision: decisions[index]
+                        units: (state.leases[check.key]?.units ?? 0) + chunks[index],
+                        until: now + Self.leaseLife,
+                        decision: decisions[index]
                     )
                 }
                 if let quota, quotaChunk > 0 {
                     state.leases[quota.key] = Lease(
-                        units: (state.leases[quota.key]?.units ?? 0) + quotaChunk, until: now + Self.leaseLife, isQuota: true
+                        units: (state.leases[quota.key]?.units ?? 0) + quotaChunk,
+                        until: now + Self.leaseLife,
+                        isQuota: true
                     )
                 }
             }
@@ -171,13 +175,14 @@ public final class LeasingRateLimiter: RateLimiter, Service {
     /// Spends everything from the leases if they cover it all, else nothing (nil).
     private static func spendLeased(_ checks: [LimitCheck], quota: QuotaCheck?, from leases: inout [String: Lease]) -> LimitOutcome? {
         guard checks.allSatisfy({ (leases[$0.key]?.units ?? 0) >= $0.cost }),
-              quota.map({ (leases[$0.key]?.units ?? 0) >= $0.cost }) ?? true
+            quota.map({ (leases[$0.key]?.units ?? 0) >= $0.cost }) ?? true
         else { return nil }
         var decisions: [RateLimitDecision] = []
         for check in checks {
             leases[check.key]!.units -= check.cost
             let lease = leases[check.key]!
-            var decision = lease.decision ?? RateLimitDecision(allowed: true, limit: check.limit.burst, remaining: 0, resetSeconds: 0, retryAfterSeconds: 0)
+            var decision =
+                lease.decision ?? RateLimitDecision(allowed: true, limit: check.limit.burst, remaining: 0, resetSeconds: 0, retryAfterSeconds: 0)
             decision.remaining = min(check.limit.burst, decision.remaining + lease.units)
             decisions.append(decision)
         }

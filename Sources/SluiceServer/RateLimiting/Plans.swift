@@ -21,8 +21,16 @@ public struct Plan: Sendable, Equatable {
 
     public static let builtIn: [String: Plan] = [
         "free": Plan(requests: RateLimit(perSecond: 100, burst: 200), events: RateLimit(perSecond: 2_000, burst: 10_000), monthlyEvents: 1_000_000),
-        "team": Plan(requests: RateLimit(perSecond: 500, burst: 1_000), events: RateLimit(perSecond: 10_000, burst: 50_000), monthlyEvents: 50_000_000),
-        "business": Plan(requests: RateLimit(perSecond: 2_000, burst: 4_000), events: RateLimit(perSecond: 50_000, burst: 200_000), monthlyEvents: nil),
+        "team": Plan(
+            requests: RateLimit(perSecond: 500, burst: 1_000),
+            events: RateLimit(perSecond: 10_000, burst: 50_000),
+            monthlyEvents: 50_000_000
+        ),
+        "business": Plan(
+            requests: RateLimit(perSecond: 2_000, burst: 4_000),
+            events: RateLimit(perSecond: 50_000, burst: 200_000),
+            monthlyEvents: nil
+        ),
     ]
 
     /// `name:requests=R/B,events=R/B,monthly=N|unlimited[;name:…]`; each entry replaces (or
@@ -30,7 +38,8 @@ public struct Plan: Sendable, Equatable {
     public static func parse(_ spec: String, into plans: inout [String: Plan]) throws {
         for entry in spec.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
             let parts = entry.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, let name = parts.first.map(String.init), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            guard parts.count == 2, let name = parts.first.map(String.init), name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            else {
                 throw ConfigurationError("SLUICE_PLANS entry '\(entry)' is not name:requests=R/B,events=R/B,monthly=N")
             }
             var plan = plans[name] ?? plans["free"] ?? builtIn["free"]!
@@ -39,13 +48,17 @@ public struct Plan: Sendable, Equatable {
                 guard pair.count == 2 else { throw ConfigurationError("SLUICE_PLANS '\(setting)' is not name=value") }
                 switch pair[0] {
                 case "requests", "events":
-                    guard let limit = RateLimit(pair[1]) else { throw ConfigurationError("SLUICE_PLANS \(pair[0]) '\(pair[1])' is not rate/burst, e.g. 100/200") }
+                    guard let limit = RateLimit(pair[1]) else {
+                        throw ConfigurationError("SLUICE_PLANS \(pair[0]) '\(pair[1])' is not rate/burst, e.g. 100/200")
+                    }
                     if pair[0] == "requests" { plan.requests = limit } else { plan.events = limit }
                 case "monthly":
                     if pair[1] == "unlimited" {
                         plan.monthlyEvents = nil
                     } else {
-                        guard let quota = Int(pair[1]), quota >= 0 else { throw ConfigurationError("SLUICE_PLANS monthly '\(pair[1])' is not a count or unlimited") }
+                        guard let quota = Int(pair[1]), quota >= 0 else {
+                            throw ConfigurationError("SLUICE_PLANS monthly '\(pair[1])' is not a count or unlimited")
+                        }
                         plan.monthlyEvents = quota
                     }
                 default: throw ConfigurationError("SLUICE_PLANS knows requests, events and monthly, not '\(pair[0])'")
@@ -96,7 +109,8 @@ final class TenantPlans: Sendable {
         let now = Date()
         if let cached = entries.withLock({ $0[tenantID] }), cached.until > now { return cached.limits }
         let rows = try await client.query(
-            "SELECT plan, monthly_event_quota FROM tenants WHERE id = \(tenantID)", logger: logger
+            "SELECT plan, monthly_event_quota FROM tenants WHERE id = \(tenantID)",
+            logger: logger
         )
         var found: (String, Int64?)?
         for try await row in rows.decode((String, Int64?).self) { found = row }
@@ -114,7 +128,10 @@ final class TenantPlans: Sendable {
         if let configured = plans[planName] {
             plan = configured
         } else {
-            logger.warning("a tenant's plan is not configured; the default plan applies", metadata: ["plan": "\(planName)", "default": "\(defaultPlan)"])
+            logger.warning(
+                "a tenant's plan is not configured; the default plan applies",
+                metadata: ["plan": "\(planName)", "default": "\(defaultPlan)"]
+            )
             plan = plans[defaultPlan] ?? Plan.builtIn["free"]!
         }
         return TenantLimits(planName: planName, plan: plan, monthlyEvents: quotaOverride ?? plan.monthlyEvents)

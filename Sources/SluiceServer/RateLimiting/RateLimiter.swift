@@ -84,7 +84,10 @@ enum GCRA {
             let remaining = max(0, Int(((now + tolerance - tat) / emission).rounded(.down)))
             return (
                 RateLimitDecision(
-                    allowed: false, limit: limit.burst, remaining: remaining, resetSeconds: seconds(tat - now),
+                    allowed: false,
+                    limit: limit.burst,
+                    remaining: remaining,
+                    resetSeconds: seconds(tat - now),
                     retryAfterSeconds: cost > limit.burst ? seconds(tolerance) : max(1, seconds(allowAt - now))
                 ),
                 nil

@@ -109,7 +109,10 @@ public struct RateLimits: Sendable {
     /// Spends, seeding a missing quota counter from the usage table; throws the 429 of the
     /// limit that refused.
     private func spend(
-        _ checks: [(Kind, LimitCheck)], quota: QuotaCheck?, tenantID: UUID? = nil, period: UsagePeriod? = nil
+        _ checks: [(Kind, LimitCheck)],
+        quota: QuotaCheck?,
+        tenantID: UUID? = nil,
+        period: UsagePeriod? = nil
     ) async throws -> [RateLimitDecision] {
         guard !checks.isEmpty || quota != nil else { return [] }
         var quota = quota
@@ -128,7 +131,8 @@ public struct RateLimits: Sendable {
                 check.cost > check.limit.burst
                     ? "This request costs \(check.cost) \(kind.rawValue), more than the key's burst of \(check.limit.burst); send smaller batches."
                     : "The API key's \(kind.rawValue) limit (\(check.limit)) is exceeded; retry after \(decision.retryAfterSeconds) s.",
-                retryAfterSeconds: decision.retryAfterSeconds, kind: kind == .requests ? "rate-limited" : "event-rate-limited"
+                retryAfterSeconds: decision.retryAfterSeconds,
+                kind: kind == .requests ? "rate-limited" : "event-rate-limited"
             )
             Self.addHeaders(decision, to: &error.headers)
             throw error
@@ -138,7 +142,8 @@ public struct RateLimits: Sendable {
             let period = period ?? UsagePeriod(containing: now())
             throw SluiceError.tooManyRequests(
                 "The tenant's monthly quota of \(quota.quota) events is spent for \(period.label) (\(max(0, quota.quota - used)) left, \(quota.cost) sent); it renews on \(period.next.firstDay) (UTC).",
-                retryAfterSeconds: Int(period.end.timeIntervalSince(now()).rounded(.up)), kind: "quota-exceeded"
+                retryAfterSeconds: Int(period.end.timeIntervalSince(now()).rounded(.up)),
+                kind: "quota-exceeded"
             )
         case .needsSeed:
             throw SluiceError.unavailable("The quota counter could not be seeded.")

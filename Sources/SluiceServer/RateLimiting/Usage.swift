@@ -37,7 +37,7 @@ struct UsagePeriod: Hashable, Sendable, Comparable {
     init?(label: String) {
         let parts = label.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              (1...12).contains(month)
+            (1...12).contains(month)
         else { return nil }
         self.init(year: year, month: month)
     }
@@ -93,7 +93,10 @@ final class UsageRecorder: Service, Sendable {
 
     /// Adds the pending request counts to PostgreSQL; on failure they stay pending for the next try.
     func flush() async throws {
-        while flushing.withLock({ busy in defer { busy = true }; return busy }) {
+        while flushing.withLock({ busy in
+            defer { busy = true }
+            return busy
+        }) {
             try await Task.sleep(for: .milliseconds(10))
         }
         defer { flushing.withLock { $0 = false } }

@@ -32,7 +32,11 @@ public struct SchemaRegistry: Sendable {
 
     /// Registers `schema` as the next version, or returns the latest if identical (`created` false).
     func register(
-        identity: Identity, streamName: String, eventType: String, schema: JSONValue, origin: RequestOrigin
+        identity: Identity,
+        streamName: String,
+        eventType: String,
+        schema: JSONValue,
+        origin: RequestOrigin
     ) async throws -> (SchemaVersion, created: Bool) {
         try identity.require(.streamsManage)
         let stream = try await streams.get(identity: identity, name: streamName)
@@ -43,13 +47,20 @@ public struct SchemaRegistry: Sendable {
         let result = try await client.transaction(logger: logger) { connection in
             try await schemas.lock(tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, on: connection)
             let live = try await schemas.versions(
-                tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, includeDeleted: false, withSchemas: true, on: connection
+                tenantID: stream.tenantID,
+                streamID: stream.id,
+                eventType: eventType,
+                includeDeleted: false,
+                withSchemas: true,
+                on: connection
             )
             if let latest = live.last, latest.fingerprint == fingerprint { return (latest, false) }
             let violations = try Self.violations(of: schema, against: live, mode: stream.compatibility)
             guard violations.isEmpty else {
                 throw SluiceError(
-                    kind: "incompatible-schema", status: .conflict, title: "Incompatible schema",
+                    kind: "incompatible-schema",
+                    status: .conflict,
+                    title: "Incompatible schema",
                     detail: "The schema breaks \(stream.compatibility.rawValue) compatibility: \(violations[0].detail)",
                     fieldErrors: violations
                 )
@@ -57,14 +68,24 @@ public struct SchemaRegistry: Sendable {
             let version = SchemaVersion(
                 eventType: eventType,
                 version: try await schemas.nextVersion(tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, on: connection),
-                schema: canonical, fingerprint: fingerprint, createdAt: Date(), deleted: false
+                schema: canonical,
+                fingerprint: fingerprint,
+                createdAt: Date(),
+                deleted: false
             )
             try await schemas.insert(
-                tenantID: stream.tenantID, streamID: stream.id, version, createdBy: identity.auditActor.id ?? "sluice", on: connection
+                tenantID: stream.tenantID,
+                streamID: stream.id,
+                version,
+                createdBy: identity.auditActor.id ?? "sluice",
+                on: connection
             )
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "schema.registered", targetType: "stream",
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "schema.registered",
+                    targetType: "stream",
                     targetID: stream.id.lowercased,
                     details: ["stream": stream.name, "eventType": eventType, "version": String(version.version), "fingerprint": fingerprint],
                     origin: origin
@@ -114,8 +135,12 @@ public struct SchemaRegistry: Sendable {
         let stream = try await streams.get(identity: identity, name: streamName)
         return try await client.withConnection { connection in
             try await schemas.versions(
-                tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, includeDeleted: includeDeleted,
-                withSchemas: eventType != nil, on: connection
+                tenantID: stream.tenantID,
+                streamID: stream.id,
+                eventType: eventType,
+                includeDeleted: includeDeleted,
+                withSchemas: eventType != nil,
+                on: connection
             )
         }
     }
@@ -132,13 +157,19 @@ public struct SchemaRegistry: Sendable {
         try identity.require(.streamsManage)
         let stream = try await streams.get(identity: identity, name: streamName)
         try await client.transaction(logger: logger) { connection in
-            guard try await schemas.markDeleted(tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, version: version, on: connection) else {
+            guard
+                try await schemas.markDeleted(tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, version: version, on: connection)
+            else {
                 throw SluiceError.notFound("Version \(version) of the schema for '\(eventType.prefix(100))'")
             }
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "schema.deleted", targetType: "stream",
-                    targetID: stream.id.lowercased, details: ["stream": stream.name, "eventType": eventType, "version": String(version)],
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "schema.deleted",
+                    targetType: "stream",
+                    targetID: stream.id.lowercased,
+                    details: ["stream": stream.name, "eventType": eventType, "version": String(version)],
                     origin: origin
                 ),
                 on: connection
@@ -157,7 +188,12 @@ public struct SchemaRegistry: Sendable {
 
     /// Compiles and checks a candidate without registering it; validates sample payloads.
     func test(
-        identity: Identity, streamName: String, eventType: String, schema: JSONValue, mode: Stream.Compatibility?, samples: [JSONValue]
+        identity: Identity,
+        streamName: String,
+        eventType: String,
+        schema: JSONValue,
+        mode: Stream.Compatibility?,
+        samples: [JSONValue]
     ) async throws -> Report {
         try identity.require(.streamsRead)
         let stream = try await streams.get(identity: identity, name: streamName)
@@ -165,12 +201,20 @@ public struct SchemaRegistry: Sendable {
         let mode = mode ?? stream.compatibility
         let live = try await client.withConnection { connection in
             try await schemas.versions(
-                tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, includeDeleted: false, withSchemas: true, on: connection
+                tenantID: stream.tenantID,
+                streamID: stream.id,
+                eventType: eventType,
+                includeDeleted: false,
+                withSchemas: true,
+                on: connection
             )
         }
         let errors = try Self.violations(of: schema, against: live, mode: mode)
         return Report(
-            compatible: errors.isEmpty, mode: mode, checkedVersions: Self.versionsChecked(live, mode: mode).map(\.version), errors: errors,
+            compatible: errors.isEmpty,
+            mode: mode,
+            checkedVersions: Self.versionsChecked(live, mode: mode).map(\.version),
+            errors: errors,
             samples: samples.enumerated().map { index, sample in
                 compiled.validate(sample).map { .init(pointer: "/samples/\(index)" + $0.instancePath, detail: $0.message) }
             }
@@ -216,7 +260,11 @@ public actor SchemaCache {
         if entry == nil || entry!.expires <= now {
             let stored = try await client.withConnection { [logger] connection in
                 try await SchemaRepository(logger: logger).versions(
-                    tenantID: stream.tenantID, streamID: stream.id, eventType: eventType, includeDeleted: false, withSchemas: true,
+                    tenantID: stream.tenantID,
+                    streamID: stream.id,
+                    eventType: eventType,
+                    includeDeleted: false,
+                    withSchemas: true,
                     on: connection
                 )
             }

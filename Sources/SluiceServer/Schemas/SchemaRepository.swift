@@ -29,7 +29,12 @@ struct SchemaRepository: Sendable {
     }
 
     func versions(
-        tenantID: UUID, streamID: UUID, eventType: String?, includeDeleted: Bool, withSchemas: Bool, on connection: PostgresConnection
+        tenantID: UUID,
+        streamID: UUID,
+        eventType: String?,
+        includeDeleted: Bool,
+        withSchemas: Bool,
+        on connection: PostgresConnection
     ) async throws -> [SchemaVersion] {
         let rows = try await connection.query(
             """
@@ -60,7 +65,11 @@ struct SchemaRepository: Sendable {
     }
 
     func insert(
-        tenantID: UUID, streamID: UUID, _ version: SchemaVersion, createdBy: String, on connection: PostgresConnection
+        tenantID: UUID,
+        streamID: UUID,
+        _ version: SchemaVersion,
+        createdBy: String,
+        on connection: PostgresConnection
     ) async throws {
         try await connection.query(
             """

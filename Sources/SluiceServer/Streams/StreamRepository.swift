@@ -17,11 +17,18 @@ struct StreamRepository: Sendable {
 
     private static func stream(_ row: Row) -> Stream {
         Stream(
-            tenantID: row.0, id: row.1, name: row.2, description: row.3, partitions: Int(row.4),
-            retentionSeconds: Int(row.5), dedupeWindowSeconds: Int(row.6),
+            tenantID: row.0,
+            id: row.1,
+            name: row.2,
+            description: row.3,
+            partitions: Int(row.4),
+            retentionSeconds: Int(row.5),
+            dedupeWindowSeconds: Int(row.6),
             schemaMode: Stream.SchemaMode(rawValue: row.7) ?? .off,
             compatibility: Stream.Compatibility(rawValue: row.8) ?? .backward,
-            createdAt: row.9, updatedAt: row.10, nextOffsets: row.13,
+            createdAt: row.9,
+            updatedAt: row.10,
+            nextOffsets: row.13,
             allowedLatenessSeconds: Int(row.11),
             dimensions: dimensions(json: row.12)
         )
@@ -93,7 +100,7 @@ struct StreamRepository: Sendable {
     /// for a stream a key is not allowed: its existence is not revealed).
     func visible(to identity: Identity, name: String, forUpdate: Bool = false, on connection: PostgresConnection) async throws -> Stream {
         guard identity.mayAccess(stream: name),
-              let stream = try await find(tenantID: identity.tenantID, name: name, forUpdate: forUpdate, on: connection)
+            let stream = try await find(tenantID: identity.tenantID, name: name, forUpdate: forUpdate, on: connection)
         else { throw SluiceError.notFound("Stream '\(name.prefix(100))'") }
         return stream
     }

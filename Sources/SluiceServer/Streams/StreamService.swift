@@ -26,8 +26,13 @@ public struct StreamService: Sendable {
         public var dimensions: [String: String]?
 
         public init(
-            description: String? = nil, partitions: Int? = nil, retentionSeconds: Int? = nil, dedupeWindowSeconds: Int? = nil,
-            schemaMode: Stream.SchemaMode? = nil, compatibility: Stream.Compatibility? = nil, allowedLatenessSeconds: Int? = nil,
+            description: String? = nil,
+            partitions: Int? = nil,
+            retentionSeconds: Int? = nil,
+            dedupeWindowSeconds: Int? = nil,
+            schemaMode: Stream.SchemaMode? = nil,
+            compatibility: Stream.Compatibility? = nil,
+            allowedLatenessSeconds: Int? = nil,
             dimensions: [String: String]? = nil
         ) {
             self.allowedLatenessSeconds = allowedLatenessSeconds
@@ -49,9 +54,18 @@ public struct StreamService: Sendable {
         }
         let now = Date()
         var stream = Stream(
-            tenantID: identity.tenantID, id: .v7(), name: name, description: "", partitions: 1,
-            retentionSeconds: Stream.defaultRetentionSeconds, dedupeWindowSeconds: Stream.defaultDedupeWindowSeconds,
-            schemaMode: .off, compatibility: .backward, createdAt: now, updatedAt: now, nextOffsets: []
+            tenantID: identity.tenantID,
+            id: .v7(),
+            name: name,
+            description: "",
+            partitions: 1,
+            retentionSeconds: Stream.defaultRetentionSeconds,
+            dedupeWindowSeconds: Stream.defaultDedupeWindowSeconds,
+            schemaMode: .off,
+            compatibility: .backward,
+            createdAt: now,
+            updatedAt: now,
+            nextOffsets: []
         )
         try Self.apply(settings, to: &stream, creating: true)
         stream.nextOffsets = Array(repeating: 0, count: stream.partitions)
@@ -64,8 +78,13 @@ public struct StreamService: Sendable {
             }
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "stream.created",
-                    targetType: "stream", targetID: created.id.lowercased, details: Self.auditDetails(created), origin: origin
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "stream.created",
+                    targetType: "stream",
+                    targetID: created.id.lowercased,
+                    details: Self.auditDetails(created),
+                    origin: origin
                 ),
                 on: connection
             )
@@ -93,14 +112,22 @@ public struct StreamService: Sendable {
             try Self.apply(change, to: &stream, creating: false)
             try await streams.update(stream, on: connection)
             try await streams.addPartitions(
-                tenantID: stream.tenantID, streamID: stream.id, from: before.partitions, to: stream.partitions, on: connection
+                tenantID: stream.tenantID,
+                streamID: stream.id,
+                from: before.partitions,
+                to: stream.partitions,
+                on: connection
             )
             var details = Self.auditDetails(stream)
             details = details.filter { key, value in Self.auditDetails(before)[key] != value }
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "stream.updated",
-                    targetType: "stream", targetID: stream.id.lowercased, details: details.merging(["name": stream.name]) { a, _ in a },
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "stream.updated",
+                    targetType: "stream",
+                    targetID: stream.id.lowercased,
+                    details: details.merging(["name": stream.name]) { a, _ in a },
                     origin: origin
                 ),
                 on: connection
@@ -118,9 +145,13 @@ public struct StreamService: Sendable {
             try await streams.markDeleted(tenantID: identity.tenantID, id: stream.id, on: connection)
             try await audit.append(
                 AuditRecord(
-                    tenantID: identity.tenantID, actor: identity.auditActor, action: "stream.deleted",
-                    targetType: "stream", targetID: stream.id.lowercased,
-                    details: ["name": stream.name, "events": String(stream.nextOffsets.reduce(0, +))], origin: origin
+                    tenantID: identity.tenantID,
+                    actor: identity.auditActor,
+                    action: "stream.deleted",
+                    targetType: "stream",
+                    targetID: stream.id.lowercased,
+                    details: ["name": stream.name, "events": String(stream.nextOffsets.reduce(0, +))],
+                    origin: origin
                 ),
                 on: connection
             )
@@ -130,7 +161,8 @@ public struct StreamService: Sendable {
 
     /// A slug: what stream and consumer group names are.
     static func validName(_ name: String, of what: String = "stream") throws -> String {
-        let valid = (1...100).contains(name.utf8.count)
+        let valid =
+            (1...100).contains(name.utf8.count)
             && name.utf8.first.map { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) } == true
             && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
         guard valid else {
@@ -153,7 +185,8 @@ public struct StreamService: Sendable {
             }
             guard creating || partitions >= stream.partitions else {
                 throw SluiceError.badRequest(
-                    "Partitions may grow but never shrink (the stream has \(stream.partitions)).", pointer: "/partitions"
+                    "Partitions may grow but never shrink (the stream has \(stream.partitions)).",
+                    pointer: "/partitions"
                 )
             }
             stream.partitions = partitions
@@ -187,10 +220,11 @@ public struct StreamService: Sendable {
             for (name, pointer) in dimensions.sorted(by: { $0.key < $1.key }) {
                 let bytes = name.utf8
                 guard (1...50).contains(bytes.count), bytes.first.map(isLetter) == true,
-                      bytes.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") })
+                    bytes.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") })
                 else {
                     throw SluiceError.badRequest(
-                        "A dimension's name has 1 to 50 letters, digits or '_', starting with a letter.", pointer: "/dimensions/" + JSONPointer.escape(name)
+                        "A dimension's name has 1 to 50 letters, digits or '_', starting with a letter.",
+                        pointer: "/dimensions/" + JSONPointer.escape(name)
                     )
                 }
                 guard pointer.utf8.first == UInt8(ascii: "/"), (2...200).contains(pointer.unicodeScalars.count) else {
@@ -203,7 +237,6 @@ public struct StreamService: Sendable {
             stream.dimensions = dimensions
         }
     }
-
 
     static func auditDetails(_ stream: Stream) -> [String: String] {
         [

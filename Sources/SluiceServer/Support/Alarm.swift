@@ -1,3 +1,4 @@
+import Foundation
 import ServiceLifecycle
 import Synchronization
 
@@ -41,8 +42,6 @@ final class Alarm: Sendable {
         timer.cancel()
     }
 }
-
-import Foundation
 
 extension Service {
     /// A worker's id in leases and runs: host, process and a random part (a restarted process

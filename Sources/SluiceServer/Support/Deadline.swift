@@ -11,7 +11,8 @@ struct DeadlineExceeded: Error, CustomStringConvertible {
 /// cancel (a blocking C call on a thread pool) finishes on its own, unwaited; a task group
 /// would wait for it, which is why this is built on unstructured tasks.
 func withDeadline<T: Sendable>(
-    _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
+    _ limit: Duration,
+    _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withDeadline(limit, abandon: { _ in }, operation)
 }
@@ -19,7 +20,9 @@ func withDeadline<T: Sendable>(
 /// `withDeadline`, handing `abandon` a function that ends the wait early with an error of the
 /// caller's choosing (e.g. when the connection under it is known to be gone).
 func withDeadline<T: Sendable>(
-    _ limit: Duration, abandon: (@escaping @Sendable (any Error) -> Void) -> Void, _ operation: @escaping @Sendable () async throws -> T
+    _ limit: Duration,
+    abandon: (@escaping @Sendable (any Error) -> Void) -> Void,
+    _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let once = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(nil)
     let work = NIOLockedValueBox<[Task<Void, Never>]>([])
@@ -27,10 +30,12 @@ func withDeadline<T: Sendable>(
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             once.withLockedValue { $0 = continuation }
             let finish: @Sendable (Result<T, any Error>) -> Void = { result in
-                guard let continuation = once.withLockedValue({ value -> CheckedContinuation<T, any Error>? in
-                    defer { value = nil }
-                    return value
-                }) else { return }
+                guard
+                    let continuation = once.withLockedValue({ value -> CheckedContinuation<T, any Error>? in
+                        defer { value = nil }
+                        return value
+                    })
+                else { return }
                 continuation.resume(with: result)
                 for task in work.withLockedValue({ $0 }) { task.cancel() }
             }
@@ -43,7 +48,10 @@ func withDeadline<T: Sendable>(
                 if !Task.isCancelled { finish(.failure(DeadlineExceeded(limit: limit))) }
             }
             work.withLockedValue { $0 = [operationTask, timer] }
-            if once.withLockedValue({ $0 == nil }) { operationTask.cancel(); timer.cancel() }
+            if once.withLockedValue({ $0 == nil }) {
+                operationTask.cancel()
+                timer.cancel()
+            }
         }
     } onCancel: {
         if let continuation = once.withLockedValue({ value -> CheckedContinuation<T, any Error>? in

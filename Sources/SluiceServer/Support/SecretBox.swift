@@ -13,7 +13,9 @@ struct SecretBox: Sendable {
     /// A key derived (HKDF-SHA256) from other key material, for when no secrets key is configured.
     init(derivedFrom material: [UInt8]) {
         key = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: material), info: Array("sluice sealed secrets v1".utf8), outputByteCount: 32
+            inputKeyMaterial: SymmetricKey(data: material),
+            info: Array("sluice sealed secrets v1".utf8),
+            outputByteCount: 32
         )
     }
 

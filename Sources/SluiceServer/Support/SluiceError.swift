@@ -32,8 +32,12 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
     }
 
     public init(
-        kind: String, status: HTTPResponse.Status, title: String, detail: String? = nil,
-        fieldErrors: [FieldError] = [], headers: HTTPFields = [:]
+        kind: String,
+        status: HTTPResponse.Status,
+        title: String,
+        detail: String? = nil,
+        fieldErrors: [FieldError] = [],
+        headers: HTTPFields = [:]
     ) {
         self.kind = kind
         self.status = status
@@ -54,7 +58,10 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
 
     public static func badRequest(_ detail: String, pointer: String? = nil) -> Self {
         .init(
-            kind: "bad-request", status: .badRequest, title: "Bad request", detail: detail,
+            kind: "bad-request",
+            status: .badRequest,
+            title: "Bad request",
+            detail: detail,
             fieldErrors: pointer.map { [FieldError(pointer: $0, detail: detail)] } ?? []
         )
     }
@@ -86,7 +93,9 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
 
     public static func payloadTooLarge(limit: Int) -> Self {
         .init(
-            kind: "payload-too-large", status: .contentTooLarge, title: "Payload too large",
+            kind: "payload-too-large",
+            status: .contentTooLarge,
+            title: "Payload too large",
             detail: "The request body is larger than the limit of \(limit) bytes."
         )
     }
@@ -98,7 +107,9 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
     }
 
     public static let internalError = SluiceError(
-        kind: "internal", status: .internalServerError, title: "Internal server error",
+        kind: "internal",
+        status: .internalServerError,
+        title: "Internal server error",
         detail: "The server failed to handle the request; quote the request id when reporting it."
     )
 }
