@@ -161,17 +161,29 @@ public struct AuthService: Sendable {
         // user: each tenant's admins see attacks on their members.
         let tenants = memberships.map(\.0.id).filter { tenantID == nil || $0 == tenantID }
         for tenant in tenants {
-            try await audit.append(
-                AuditRecord(
-                    tenantID: tenant,
-                    actor: .anonymous(label: user.email),
-                    action: "auth.login.failed",
-                    targetType: "user",
-                    targetID: user.id.lowercased,
-                    details: ["reason": reason],
-                    origin: origin
-                )
+            let record = AuditRecord(
+                tenantID: tenant,
+                actor: .anonymous(label: user.email),
+                action: "auth.login.failed",
+                targetType: "user",
+                targetID: user.id.lowercased,
+                details: ["reason": reason],
+                origin: origin
             )
+            do {
+                try await audit.append(record)
+            } catch  where Database.isUnavailable(error) {
+                // The answer is still 401: a burst of guesses queues on the tenant's audit
+                // chain, and one that waits past the database deadline must not turn a wrong
+                // password into a 503 (which clients retry). The attempt is in the log instead.
+                logger.error(
+                    "A failed login could not be audited",
+                    metadata: [
+                        "tenant_id": .string(tenant.lowercased), "user_id": .string(user.id.lowercased), "reason": .string(reason),
+                        "client_ip": .string(origin.clientIP ?? "-"), "error": .string(String(describing: error)),
+                    ]
+                )
+            }
         }
     }
 
