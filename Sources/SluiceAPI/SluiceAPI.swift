@@ -17,7 +17,7 @@ public struct SluiceDateTranscoder: DateTranscoder {
     public init() {}
 
     public func encode(_ date: Date) throws -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        RFC3339.format(date)
     }
 
     public func decode(_ text: String) throws -> Date {

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
+import SluiceAPI
 import SluiceClient
 
 /// `sluice generate`: realistic social-media events sent to a stream through the public API
@@ -179,7 +180,7 @@ struct SocialWorld {
         let roll = random.next() % 100
         let type: String
         var data: [String: any Sendable]
-        let now = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let now = RFC3339.format(Date())
         let base: [String: any Sendable] = [
             "platform": account.platform, "account": ["id": account.id, "handle": account.handle], "occurredAt": now,
         ]

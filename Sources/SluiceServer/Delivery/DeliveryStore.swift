@@ -75,7 +75,7 @@ struct DeliveryStore: Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            try container.encode(RFC3339.format(date))
         }
         return String(decoding: (try? encoder.encode(attempts)) ?? Data("[]".utf8), as: UTF8.self)
     }

@@ -20,7 +20,7 @@ struct WebhookSender: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            try container.encode(RFC3339.format(date))
         }
         return Array(try encoder.encode(Components.Schemas.Event(event, stream: stream)))
     }

@@ -204,7 +204,7 @@ struct Contract: Sendable {
         case let value as Double: return .number(JSONNumber(value))
         case let value as String: return .string(value)
         // YAML reads an unquoted RFC 3339 time (in an example) as a date.
-        case let value as Date: return .string(value.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        case let value as Date: return .string(RFC3339.format(value))
         case let value as [Any]: return .array(try value.map(json))
         case let value as [String: Any]: return .object(try value.mapValues(json))
         case let value as [AnyHashable: Any]:

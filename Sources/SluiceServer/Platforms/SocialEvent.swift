@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SluiceAPI
 import SluiceJSON
 
 /// The one shape every platform's payload is normalized into (the README documents it):
@@ -56,7 +57,7 @@ struct SocialEvent {
             "platform": .string(platform.rawValue), "kind": .string(kind.rawValue), "action": .string(action),
             "account": .object(["id": .string(accountID)].merging(accountHandle.map { ["handle": .string($0)] } ?? [:]) { a, _ in a }),
             "metrics": .object(metrics.mapValues { .number(JSONNumber(Int($0))) }),
-            "occurredAt": .string(occurredAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
+            "occurredAt": .string(RFC3339.format(occurredAt)),
             "raw": raw,
         ]
         if let contentID {

@@ -23,7 +23,7 @@ extension IncomingEvent {
     var envelope: JSONValue {
         var members: [String: JSONValue] = [
             "id": .string(id.lowercased), "type": .string(type), "source": .string(source),
-            "occurredAt": .string(occurredAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))), "data": data,
+            "occurredAt": .string(RFC3339.format(occurredAt)), "data": data,
         ]
         if let key { members["key"] = .string(key) }
         if let schemaVersion { members["schemaVersion"] = .number(JSONNumber(schemaVersion)) }
