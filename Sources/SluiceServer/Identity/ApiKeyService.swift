@@ -63,9 +63,11 @@ public struct ApiKeyService: Sendable {
                 throw SluiceError.forbidden("The stream '\(wanted[index])' is not one this credential may use.").pointing(at: "/streams/\(index)")
             }
         }
-        // Compared to the microsecond, as PostgreSQL keeps them.
-        func micros(_ date: Date) -> Double { (date.timeIntervalSince1970 * 1_000_000).rounded() }
-        if let own = identity.expiresAt, request.expiresAt.map({ micros($0) > micros(own) }) ?? true {
+        // Compared to the millisecond, as the API shows times: a stored time can come back a
+        // microsecond early (postgres-nio truncates a Date's microseconds towards zero), so
+        // that a key asked to expire with its creator compared later than it.
+        func millis(_ date: Date) -> Double { (date.timeIntervalSince1970 * 1000).rounded() }
+        if let own = identity.expiresAt, request.expiresAt.map({ millis($0) > millis(own) }) ?? true {
             throw SluiceError.forbidden("This credential expires at \(RFC3339.format(own)); a key it makes must expire no later.")
                 .pointing(at: "/expiresAt")
         }
