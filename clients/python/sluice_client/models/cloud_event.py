@@ -27,7 +27,7 @@ class CloudEvent:
             id (str):
             source (str):
             type_ (str):
-            subject (str | Unset):
+            subject (str | Unset): The key when there is no `partitionkey`.
             time (datetime.datetime | Unset):
             datacontenttype (str | Unset):
             dataschema (str | Unset):
