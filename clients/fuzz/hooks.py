@@ -54,6 +54,8 @@ EXPECTED = [
      "The 404 is the body's entity, which the source does not have."),
     ("ST302", ["POST /v1/streams/{stream}/subscriptions"], r"^Consumer group '.*' was not found\.$",
      "The 404 is the body's consumerGroup, which the stream does not have."),
+    ("ST302", ["DELETE /v1/streams/{stream}/instagram-webhook"], r"^The stream's Instagram webhook was not found\.$",
+     "The 404 is the stream's webhook, which was never configured."),
     ("ST301", ["GET /v1/api-keys/{keyId}"], None, "DELETE revokes a key; a revoked key stays readable (revokedAt) for the audit trail."),
 ]
 
