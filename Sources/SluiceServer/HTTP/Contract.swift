@@ -90,11 +90,6 @@ struct Contract: Sendable {
         route(path: path).flatMap { operations["\(method) \($0.template)"] }
     }
 
-    /// The operation of an `operationId`.
-    func operation(id: String) -> Operation? {
-        operations.values.first { $0.id == id }
-    }
-
     /// The contract the server was built with, read once per process.
     static let current = Result { try Contract(yaml: SluiceAPIContract.document) }
 
