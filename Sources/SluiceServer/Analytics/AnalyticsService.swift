@@ -131,7 +131,7 @@ struct AnalyticsService: Sendable {
             let status = try await self.status(of: stream, on: connection)
             var values: [Date: Double?] = [:]
             for try await (bucket, value) in try await connection.query(
-                Self.aggregate(metric, key: "bucket", stream: stream, resolution: resolution, from: start, filter: filter),
+                Self.aggregate(metric, key: .bucket, stream: stream, resolution: resolution, from: start, filter: filter),
                 logger: logger
             ).decode((Date, Double?).self) { values[bucket] = value }
             var total: Double?
@@ -178,10 +178,10 @@ struct AnalyticsService: Sendable {
         guard from < to else { throw SluiceError.badRequest("from must come before to.", pointer: "/from") }
         return try await client.withConnection { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
-            let key: String
+            let key: GroupKey
             switch by {
-            case "type": key = "event_type"
-            case "platform": key = "platform"
+            case "type": key = .eventType
+            case "platform": key = .platform
             default:
                 guard stream.dimensions[by] != nil else {
                     throw SluiceError.badRequest(
@@ -189,7 +189,7 @@ struct AnalyticsService: Sendable {
                         pointer: "/by"
                     )
                 }
-                key = "coalesce(dimensions->>\(Self.literal(by)), '')"
+                key = .dimension(by)
             }
             var range = filter
             range.from = from
@@ -308,13 +308,13 @@ struct AnalyticsService: Sendable {
                 source: """
                     FROM events e
                     JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
-                    WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.occurred_at >= $4 AND e.occurred_at < $5 AND e."offset" < o.next_offset
+                    WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.occurred_at >= $3 AND e.occurred_at < $4 AND e."offset" < o.next_offset
                       AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.tenant_id = e.tenant_id AND l.stream_id = e.stream_id
                                       AND l.partition = e.partition AND l."offset" = e."offset")
                     """
             ) {
-                $0.append(start)
-                $0.append(end)
+                $0.bind(start)
+                $0.bind(end)
             }
             for statement in statements { try await connection.query(statement, logger: logger) }
             var events: Int64 = 0
@@ -370,14 +370,18 @@ struct AnalyticsService: Sendable {
         return count
     }
 
-    /// A SQL string literal.
-    static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+    /// What `aggregate` groups by.
+    enum GroupKey {
+        case bucket, eventType, platform
+        /// One of the stream's dimensions ('' for events without it).
+        case dimension(String)
+    }
 
-    /// The metric per `key` (a column expression; none: over everything) of the rollups at
-    /// `resolution` in [from, filter.to) matching the filter. Rows: (key, value[, events]).
+    /// The metric per `key` (none: over everything) of the rollups at `resolution` in
+    /// [from, filter.to) matching the filter. Rows: (key, value[, events]).
     static func aggregate(
         _ metric: AnalyticsMetric,
-        key: String?,
+        key: GroupKey?,
         stream: Stream,
         resolution: Int,
         from: Date,
@@ -386,47 +390,49 @@ struct AnalyticsService: Sendable {
         limit: Int? = nil,
         segments: [(resolution: Int, start: Date, end: Date)]? = nil
     ) -> PostgresQuery {
+        var sql = BoundSQL()
         func sum(_ name: String) -> String {
-            "sum(CASE WHEN jsonb_typeof(metrics->\(literal(name))) = 'number' THEN (metrics->>\(literal(name)))::numeric END)"
+            let member = sql.bind(name)
+            return "sum(CASE WHEN jsonb_typeof(metrics->\(member)::text) = 'number' THEN (metrics->>\(member)::text)::numeric END)"
         }
-        let engagement = "coalesce(\(sum("likes")), 0) + coalesce(\(sum("comments")), 0) + coalesce(\(sum("shares")), 0)"
-        let value =
-            switch metric {
-            case .events: "sum(events)::float8"
-            case .actors: "hll_cardinality(hll_union_agg(actors))::float8"
-            case .engagement: "(\(engagement))::float8"
-            case .engagementRate: "((\(engagement)) / nullif(\(sum("views")), 0))::float8"
-            case .sum(let name): "coalesce(\(sum(name)), 0)::float8"
+        let keyColumn: String? =
+            switch key {
+            case nil: nil
+            case .bucket: "bucket"
+            case .eventType: "event_type"
+            case .platform: "platform"
+            case .dimension(let name): "coalesce(dimensions->>\(sql.bind(name))::text, '')"
             }
-        var bindings = PostgresBindings()
-        bindings.append(stream.tenantID)
-        bindings.append(stream.id)
-        bindings.append(Int32(resolution))
-        bindings.append(from)
-        bindings.append(filter.to)
-        bindings.append(filter.eventType)
-        bindings.append(filter.platform)
-        bindings.append(filter.dimensionsJSON)
-        var range = "resolution = $3 AND bucket >= $4 AND bucket < $5"
+        let value: String
+        switch metric {
+        case .events: value = "sum(events)::float8"
+        case .actors: value = "hll_cardinality(hll_union_agg(actors))::float8"
+        case .engagement, .engagementRate:
+            let engagement = "coalesce(\(sum("likes")), 0) + coalesce(\(sum("comments")), 0) + coalesce(\(sum("shares")), 0)"
+            value = metric == .engagement ? "(\(engagement))::float8" : "((\(engagement)) / nullif(\(sum("views")), 0))::float8"
+        case .sum(let name): value = "coalesce(\(sum(name)), 0)::float8"
+        }
+        let range: String
         if let segments {
             range =
                 "("
-                + segments.enumerated().map { index, segment in
-                    bindings.append(Int32(segment.resolution))
-                    bindings.append(segment.start)
-                    bindings.append(segment.end)
-                    return "(resolution = $\(9 + index * 3) AND bucket >= $\(10 + index * 3) AND bucket < $\(11 + index * 3))"
-                }.joined(separator: " OR ") + ") AND $3::int4 IS NOT NULL AND $4::timestamptz IS NOT NULL AND $5::timestamptz IS NOT NULL"
+                + segments.map { segment in
+                    "(resolution = \(sql.bind(Int32(segment.resolution))) AND bucket >= \(sql.bind(segment.start)) AND bucket < \(sql.bind(segment.end)))"
+                }.joined(separator: " OR ") + ")"
+        } else {
+            range = "resolution = \(sql.bind(Int32(resolution))) AND bucket >= \(sql.bind(from)) AND bucket < \(sql.bind(filter.to))"
         }
-        let sql = """
-            SELECT \(key.map { "\($0), " } ?? "")\(value)\(withEvents ? ", sum(events)::int8" : "")
+        let (eventType, platform) = (sql.bind(filter.eventType), sql.bind(filter.platform))
+        let text = """
+            SELECT \(keyColumn.map { "\($0), " } ?? "")\(value)\(withEvents ? ", sum(events)::int8" : "")
             FROM rollups
-            WHERE tenant_id = $1 AND stream_id = $2 AND \(range)
-              AND ($6::text IS NULL OR event_type = $6::text) AND ($7::text IS NULL OR platform = $7::text)
-              AND dimensions @> $8::jsonb
-            \(key.map { "GROUP BY \($0)" } ?? "")
-            \(limit.map { "ORDER BY 2 DESC NULLS LAST, 1 LIMIT \($0)" } ?? "")
+            WHERE tenant_id = \(sql.bind(stream.tenantID)) AND stream_id = \(sql.bind(stream.id)) AND \(range)
+              AND (\(eventType)::text IS NULL OR event_type = \(eventType)::text)
+              AND (\(platform)::text IS NULL OR platform = \(platform)::text)
+              AND dimensions @> \(sql.bind(filter.dimensionsJSON))::jsonb
+            \(keyColumn == nil ? "" : "GROUP BY 1")
+            \(limit.map { "ORDER BY 2 DESC NULLS LAST, 1 LIMIT \(sql.bind(Int64($0)))" } ?? "")
             """
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return sql.query(text)
     }
 }

@@ -346,26 +346,25 @@ struct EntityColumnReader {
     /// The rows of a resolution with buckets in [from, to) (only those batches after `after`
     /// wrote, when given), read now.
     func read(resolution: Int, from: Date, to: Date, after: Int64? = nil) async throws -> EntityColumn {
-        var bindings = PostgresBindings()
-        bindings.append(scope.tenant)
-        bindings.append(scope.stream)
-        bindings.append(Int32(resolution))
-        bindings.append(scope.kind.rawValue)
-        bindings.append(from)
-        bindings.append(to)
+        var sql = BoundSQL()
+        let filter = """
+            tenant_id = \(sql.bind(scope.tenant)) AND stream_id = \(sql.bind(scope.stream)) AND resolution = \(sql.bind(Int32(resolution)))
+              AND kind = \(sql.bind(scope.kind.rawValue)) AND bucket >= \(sql.bind(from)) AND bucket < \(sql.bind(to))
+              \(after.map { "AND batch > \(sql.bind($0))" } ?? "")
+            """
         var values: [String] = []
-        for (index, metric) in metrics.enumerated() {
-            bindings.append(metric)
+        for metric in metrics {
+            let member = sql.bind(metric)
             for side in ["first", "last"] {
                 values.append(
-                    "CASE WHEN jsonb_typeof(\(side)_metrics -> $\(7 + index)) = 'number' THEN (\(side)_metrics ->> $\(7 + index))::float8 END"
+                    "CASE WHEN jsonb_typeof(\(side)_metrics -> \(member)::text) = 'number' THEN (\(side)_metrics ->> \(member)::text)::float8 END"
                 )
             }
         }
-        let sql = """
+        let text = """
             SELECT platform, entity, account, events, first_at, last_at, bucket\(values.map { ", " + $0 }.joined())
             FROM entity_rollups
-            WHERE tenant_id = $1 AND stream_id = $2 AND resolution = $3 AND kind = $4 AND bucket >= $5 AND bucket < $6\(after.map { " AND batch > \($0)" } ?? "")
+            WHERE \(filter)
             """
         var names: [(platform: String, entity: String, account: String?)] = []
         var buckets: [Double] = []
@@ -374,7 +373,7 @@ struct EntityColumnReader {
         var lastAt: [Double] = []
         var first: [Double] = []
         var last: [Double] = []
-        for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) {
+        for try await row in try await connection.query(sql.query(text), logger: logger) {
             let cells = row.makeRandomAccess()
             names.append((try cells[0].decode(String.self), try cells[1].decode(String.self), try cells[2].decode(String?.self)))
             events.append(try cells[3].decode(Int64.self))

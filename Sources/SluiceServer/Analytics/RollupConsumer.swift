@@ -296,10 +296,10 @@ final class RollupConsumer: Service, Sendable {
                     tenant: tenant,
                     stream: stream,
                     dimensions: work.dimensions,
-                    source: #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $4 AND e."offset" = ANY($5::bigint[])"#
+                    source: #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $3 AND e."offset" = ANY($4::bigint[])"#
                 ) {
-                    $0.append(partition)
-                    $0.append(applied)
+                    $0.bind(partition)
+                    $0.bind(applied)
                 }
                 for statement in statements { try await connection.query(statement, logger: logger) }
             }
@@ -389,34 +389,33 @@ struct StreamProgress {
 enum RollupSQL {
     /// The statements that upsert the rollup and entity rollup deltas of the events `source`
     /// selects. `source` is a `FROM events e …` clause that may use `$1` (tenant), `$2`
-    /// (stream) and the parameters from `$4` that `binds` appends.
+    /// (stream) and the parameters from `$3` that `binds` appends.
     static func upserts(
         tenant: UUID,
         stream: UUID,
         dimensions: [String: String],
         source: String,
-        binds: (inout PostgresBindings) -> Void
+        binds: (inout BoundSQL) -> Void
     ) -> [PostgresQuery] {
-        var bindings = PostgresBindings()
-        bindings.append(tenant)
-        bindings.append(stream)
-        bindings.append("{}")  // $3: reserved (the dimensions are written into the SQL)
-        binds(&bindings)
-        return [
-            PostgresQuery(unsafeSQL: rollups(source, dimensions: dimensionsExpression(dimensions)), binds: bindings),
-            PostgresQuery(unsafeSQL: entities(source), binds: bindings),
-        ]
+        var sql = BoundSQL()
+        sql.bind(tenant)
+        sql.bind(stream)
+        binds(&sql)
+        let entityStatement = sql.query(entities(source))
+        let dimensionValues = dimensionsExpression(dimensions, binding: &sql)
+        return [sql.query(rollups(source, dimensions: dimensionValues)), entityStatement]
     }
 
     /// The event's dimension values as a JSON object (those it has), written out per stream:
     /// none is a constant, and each is one path lookup (a generic walk over the paths in SQL
-    /// cost 5 times the rest of the statement: 650 of 750 ms for a batch of 5,000).
-    static func dimensionsExpression(_ dimensions: [String: String]) -> String {
+    /// cost 5 times the rest of the statement: 650 of 750 ms for a batch of 5,000). Names and
+    /// paths are the tenant's, so each is a bound parameter.
+    static func dimensionsExpression(_ dimensions: [String: String], binding sql: inout BoundSQL) -> String {
         guard !dimensions.isEmpty else { return "'{}'::jsonb" }
         let members = dimensions.sorted { $0.key < $1.key }.map { name, pointer in
-            let segments = pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-                .map { AnalyticsService.literal(JSONPointer.unescape(String($0))) }
-            return "\(AnalyticsService.literal(name)), left(e.payload #>> ARRAY[\(segments.joined(separator: ", "))]::text[], 200)"
+            let path = pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+                .map { JSONPointer.unescape(String($0)) }
+            return "\(sql.bind(name))::text, left(e.payload #>> \(sql.bind(path))::text[], 200)"
         }
         return "jsonb_strip_nulls(jsonb_build_object(\(members.joined(separator: ", "))))"
     }
@@ -424,7 +423,7 @@ enum RollupSQL {
     private static func rollups(_ source: String, dimensions: String) -> String {
         """
         WITH e AS (
-            SELECT e.type, e.occurred_at, $3::jsonb IS NULL AS unused,
+            SELECT e.type, e.occurred_at,
                    coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
                    \(dimensions) AS dimensions,
                    coalesce(e.payload #>> '{actor,id}', e.payload #>> '{account,id}') AS actor,
@@ -477,7 +476,7 @@ enum RollupSQL {
         }
         return """
             WITH e AS (
-                SELECT e.id, e.occurred_at, $3::jsonb IS NULL AS unused,
+                SELECT e.id, e.occurred_at,
                        coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
                        left(e.payload #>> '{account,id}', 200) AS account, left(e.payload #>> '{account,handle}', 200) AS account_handle,
                        left(e.payload #>> '{content,id}', 200) AS content,

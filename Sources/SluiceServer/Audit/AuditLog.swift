@@ -140,7 +140,7 @@ public struct AuditLog: Sendable {
         let details = String(decoding: try JSONEncoder().encode(record.details), as: UTF8.self)
         let rows = try await connection.query(
             """
-            SELECT audit_append(\(record.tenantID), \(record.actor.type.rawValue), \(record.actor.id),
+            SELECT audit_append(\(record.tenantID), \(record.actor.type), \(record.actor.id),
                 \(record.actor.label), \(record.action), \(record.targetType), \(record.targetID),
                 \(details)::jsonb, \(record.origin.clientIP), \(record.origin.requestID))
             """,
@@ -196,14 +196,14 @@ public struct AuditLog: Sendable {
         var entries: [AuditEntry] = []
         let decoder = JSONDecoder()
         for try await row in rows.decode(
-            (Int64, Date, String, String?, String?, String, String?, String?, String, String?, String?, ByteBuffer).self
+            (Int64, Date, AuditActor.Kind, String?, String?, String, String?, String?, String, String?, String?, ByteBuffer).self
         ) {
             let details = (try? decoder.decode([String: String].self, from: Data(row.8.utf8))) ?? [:]
             entries.append(
                 AuditEntry(
                     seq: row.0,
                     occurredAt: row.1,
-                    actor: AuditActor(type: AuditActor.Kind(rawValue: row.2) ?? .system, id: row.3, label: row.4),
+                    actor: AuditActor(type: row.2, id: row.3, label: row.4),
                     action: row.5,
                     targetType: row.6,
                     targetID: row.7,

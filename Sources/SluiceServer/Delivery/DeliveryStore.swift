@@ -83,23 +83,23 @@ struct DeliveryStore: Sendable {
     static func record(_ row: PostgresRow) throws -> DeliveryRecord {
         let c = row.makeRandomAccess()
         return DeliveryRecord(
-            tenantID: try c[0].decode(UUID.self),
-            id: try c[1].decode(UUID.self),
-            subscriptionID: try c[2].decode(UUID.self),
-            streamID: try c[3].decode(UUID.self),
-            partition: Int(try c[4].decode(Int16.self)),
-            offset: try c[5].decode(Int64.self),
-            eventID: try c[6].decode(UUID.self),
-            eventType: try c[7].decode(String.self),
-            status: DeliveryRecord.Status(rawValue: try c[8].decode(String.self)) ?? .dead,
-            series: Int(try c[9].decode(Int32.self)),
-            attemptsMade: Int(try c[10].decode(Int32.self)),
-            nextAttemptAt: try c[11].decode(Date?.self),
-            attempts: (try? decoder.decode([DeliveryAttempt].self, from: Data(try c[12].decode(String.self).utf8))) ?? [],
-            lastStatus: try c[13].decode(Int32?.self).map(Int.init),
-            lastError: try c[14].decode(String?.self),
-            createdAt: try c[15].decode(Date.self),
-            deadAt: try c[16].decode(Date?.self)
+            tenantID: try c["tenant_id"].decode(UUID.self),
+            id: try c["id"].decode(UUID.self),
+            subscriptionID: try c["subscription_id"].decode(UUID.self),
+            streamID: try c["stream_id"].decode(UUID.self),
+            partition: Int(try c["partition"].decode(Int16.self)),
+            offset: try c["offset"].decode(Int64.self),
+            eventID: try c["event_id"].decode(UUID.self),
+            eventType: try c["event_type"].decode(String.self),
+            status: try c["status"].decode(DeliveryRecord.Status.self),
+            series: Int(try c["series"].decode(Int32.self)),
+            attemptsMade: Int(try c["attempts_made"].decode(Int32.self)),
+            nextAttemptAt: try c["next_attempt_at"].decode(Date?.self),
+            attempts: (try? decoder.decode([DeliveryAttempt].self, from: Data(try c["attempts"].decode(String.self).utf8))) ?? [],
+            lastStatus: try c["last_status"].decode(Int32?.self).map(Int.init),
+            lastError: try c["last_error"].decode(String?.self),
+            createdAt: try c["created_at"].decode(Date.self),
+            deadAt: try c["dead_at"].decode(Date?.self)
         )
     }
 
@@ -221,7 +221,7 @@ struct DeliveryStore: Sendable {
             """
             \(unescaped: head) WHERE tenant_id = \(s.tenantID) AND id IN (
                 SELECT id FROM deliveries
-                WHERE tenant_id = \(s.tenantID) AND subscription_id = \(s.id) AND status = \(status.rawValue)
+                WHERE tenant_id = \(s.tenantID) AND subscription_id = \(s.id) AND status = \(status)
                   AND (\(filter.ids)::uuid[] IS NULL OR id = ANY(\(filter.ids)::uuid[]))
                   AND (\(filter.eventType)::text IS NULL OR event_type = \(filter.eventType)::text)
                   AND (\(filter.since)::timestamptz IS NULL OR coalesce(dead_at, created_at) >= \(filter.since)::timestamptz)
@@ -313,7 +313,7 @@ extension DeliveryStore {
     ) async throws -> [(DeliveryRecord, String)] {
         let rows = try await connection.query(
             """
-            SELECT \(unescaped: Self.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")), s.name
+            SELECT \(unescaped: Self.columns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")), s.name AS subscription_name
             FROM deliveries d JOIN subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id
             WHERE d.tenant_id = \(tenantID) AND d.stream_id = \(streamID) AND d.status = 'dead'
               AND (\(subscription)::uuid IS NULL OR d.subscription_id = \(subscription)::uuid)
@@ -325,7 +325,7 @@ extension DeliveryStore {
         )
         var found: [(DeliveryRecord, String)] = []
         for try await row in rows {
-            found.append((try Self.record(row), try row.makeRandomAccess()[17].decode(String.self)))
+            found.append((try Self.record(row), try row.makeRandomAccess()["subscription_name"].decode(String.self)))
         }
         return found
     }

@@ -351,11 +351,14 @@ final class DeliveryWorker: Service, Sendable {
                 """,
                 logger: logger
             )
-            var result: (Int32, Date?, String, Int32, Int32) = (0, nil, "paused", 1, 0)
-            for try await row in rows.decode((Int32, Date?, String, Int32, Int32).self) { result = row }
-            var (count, since, state, threshold, period) = result
+            var result: (Int32, Date?, Subscription.State, Int32, Int32)?
+            for try await row in rows.decode((Int32, Date?, Subscription.State, Int32, Int32).self) { result = row }
+            // A subscription deleted meanwhile: nothing to count, and nothing to deliver.
+            guard case var (count, since, state, threshold, period)? = result else {
+                return (Int32(0), Date?.none, Subscription.State.paused, Int32(1), Int32(0))
+            }
             let breaker = CircuitBreaker(failures: Int(threshold), periodSeconds: Int(period))
-            if state == "active", breaker.opens(consecutiveFailures: Int(count), failingSince: since, now: Date()) {
+            if state == .active, breaker.opens(consecutiveFailures: Int(count), failingSince: since, now: Date()) {
                 let reason =
                     "circuit open: \(count) consecutive failed deliveries since \(since.map { $0.formatted(.iso8601) } ?? "now"); last: \(attempt.failure.prefix(200))"
                 var paused = subscription
@@ -378,14 +381,14 @@ final class DeliveryWorker: Service, Sendable {
                         metadata: ["subscription": "\(subscription.id)", "reason": "\(reason)"]
                     )
                 }
-                state = "paused"
+                state = .paused
             }
             return (count, since, state, threshold, period)
         }
         subscription.consecutiveFailures = Int(count)
         subscription.failingSince = since
         subscription.circuit = CircuitBreaker(failures: Int(threshold), periodSeconds: Int(period))
-        subscription.state = Subscription.State(rawValue: state) ?? .paused
+        subscription.state = state
         return subscription.state == .active
     }
 

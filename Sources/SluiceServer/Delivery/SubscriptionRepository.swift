@@ -15,28 +15,34 @@ struct SubscriptionRepository: Sendable {
     static func subscription(_ row: PostgresRow) throws -> Subscription {
         let c = row.makeRandomAccess()
         return Subscription(
-            tenantID: try c[0].decode(UUID.self),
-            id: try c[1].decode(UUID.self),
-            streamID: try c[2].decode(UUID.self),
-            groupID: try c[3].decode(UUID.self),
-            ownsGroup: try c[4].decode(Bool.self),
-            name: try c[5].decode(String.self),
-            url: try c[6].decode(String.self),
-            eventTypes: try c[7].decode([String]?.self),
-            timeoutMilliseconds: Int(try c[8].decode(Int32.self)),
-            retry: RetrySchedule(delays: try c[9].decode([Int32].self).map(Int.init), maxAttempts: Int(try c[10].decode(Int32.self))),
-            strictOrdering: try c[11].decode(Bool.self),
-            circuit: CircuitBreaker(failures: Int(try c[12].decode(Int32.self)), periodSeconds: Int(try c[13].decode(Int32.self))),
-            state: Subscription.State(rawValue: try c[14].decode(String.self)) ?? .paused,
-            pausedAt: try c[15].decode(Date?.self),
-            pausedReason: try c[16].decode(String?.self),
-            consecutiveFailures: Int(try c[17].decode(Int32.self)),
-            failingSince: try c[18].decode(Date?.self),
-            lastSuccessAt: try c[19].decode(Date?.self),
-            lastFailureAt: try c[20].decode(Date?.self),
-            lastError: try c[21].decode(String?.self),
-            createdAt: try c[22].decode(Date.self),
-            updatedAt: try c[23].decode(Date.self)
+            tenantID: try c["tenant_id"].decode(UUID.self),
+            id: try c["id"].decode(UUID.self),
+            streamID: try c["stream_id"].decode(UUID.self),
+            groupID: try c["group_id"].decode(UUID.self),
+            ownsGroup: try c["owns_group"].decode(Bool.self),
+            name: try c["name"].decode(String.self),
+            url: try c["url"].decode(String.self),
+            eventTypes: try c["event_types"].decode([String]?.self),
+            timeoutMilliseconds: Int(try c["timeout_ms"].decode(Int32.self)),
+            retry: RetrySchedule(
+                delays: try c["retry_schedule"].decode([Int32].self).map(Int.init),
+                maxAttempts: Int(try c["max_attempts"].decode(Int32.self))
+            ),
+            strictOrdering: try c["strict_ordering"].decode(Bool.self),
+            circuit: CircuitBreaker(
+                failures: Int(try c["circuit_failures"].decode(Int32.self)),
+                periodSeconds: Int(try c["circuit_period_seconds"].decode(Int32.self))
+            ),
+            state: try c["state"].decode(Subscription.State.self),
+            pausedAt: try c["paused_at"].decode(Date?.self),
+            pausedReason: try c["paused_reason"].decode(String?.self),
+            consecutiveFailures: Int(try c["consecutive_failures"].decode(Int32.self)),
+            failingSince: try c["failing_since"].decode(Date?.self),
+            lastSuccessAt: try c["last_success_at"].decode(Date?.self),
+            lastFailureAt: try c["last_failure_at"].decode(Date?.self),
+            lastError: try c["last_error"].decode(String?.self),
+            createdAt: try c["created_at"].decode(Date.self),
+            updatedAt: try c["updated_at"].decode(Date.self)
         )
     }
 
@@ -166,10 +172,10 @@ struct SubscriptionRepository: Sendable {
         let rows = try await connection.query(
             """
             UPDATE subscriptions
-            SET state = \(state.rawValue), paused_at = CASE WHEN \(state.rawValue) = 'paused' THEN now() END, paused_reason = \(reason),
-                consecutive_failures = CASE WHEN \(state.rawValue) = 'active' THEN 0 ELSE consecutive_failures END,
-                failing_since = CASE WHEN \(state.rawValue) = 'active' THEN NULL ELSE failing_since END, updated_at = now()
-            WHERE tenant_id = \(s.tenantID) AND id = \(s.id) AND state <> \(state.rawValue)
+            SET state = \(state), paused_at = CASE WHEN \(state) = 'paused' THEN now() END, paused_reason = \(reason),
+                consecutive_failures = CASE WHEN \(state) = 'active' THEN 0 ELSE consecutive_failures END,
+                failing_since = CASE WHEN \(state) = 'active' THEN NULL ELSE failing_since END, updated_at = now()
+            WHERE tenant_id = \(s.tenantID) AND id = \(s.id) AND state <> \(state)
             RETURNING id
             """,
             logger: logger

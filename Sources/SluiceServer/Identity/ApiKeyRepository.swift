@@ -14,13 +14,13 @@ struct ApiKeyRepository: Sendable {
         UUID, UUID, String, String, [String], [String]?, String, String, Date, Date?, Date?, Date?, Double?, Int?, Double?, Int?
     )
 
-    private static func key(_ row: Row) -> ApiKey {
-        ApiKey(
+    private static func key(_ row: Row) throws -> ApiKey {
+        try ApiKey(
             tenantID: row.0,
             id: row.1,
             name: row.2,
             prefix: row.3,
-            scopes: row.4.compactMap(ApiKeyScope.init(rawValue:)),
+            scopes: try row.4.map { try ApiKeyScope(stored: $0) },
             streams: row.5,
             createdByType: row.6,
             createdByID: row.7,
@@ -58,7 +58,7 @@ struct ApiKeyRepository: Sendable {
             logger: logger
         )
         var keys: [ApiKey] = []
-        for try await row in rows.decode(Row.self) { keys.append(Self.key(row)) }
+        for try await row in rows.decode(Row.self) { keys.append(try Self.key(row)) }
         return keys
     }
 
@@ -67,7 +67,7 @@ struct ApiKeyRepository: Sendable {
             "SELECT \(unescaped: Self.columns) FROM api_keys WHERE tenant_id = \(tenantID) AND id = \(id)",
             logger: logger
         )
-        for try await row in rows.decode(Row.self) { return Self.key(row) }
+        for try await row in rows.decode(Row.self) { return try Self.key(row) }
         return nil
     }
 
@@ -78,7 +78,7 @@ struct ApiKeyRepository: Sendable {
             "SELECT \(unescaped: Self.columns) FROM api_keys WHERE key_hash = \(ByteBuffer(bytes: hash))",
             logger: logger
         )
-        for try await row in rows.decode(Row.self) { return Self.key(row) }
+        for try await row in rows.decode(Row.self) { return try Self.key(row) }
         return nil
     }
 
@@ -106,7 +106,7 @@ struct ApiKeyRepository: Sendable {
             """,
             logger: logger
         )
-        for try await row in rows.decode(Row.self) { return Self.key(row) }
+        for try await row in rows.decode(Row.self) { return try Self.key(row) }
         return nil
     }
 

@@ -32,13 +32,13 @@ struct InvitationRepository: Sendable {
         let rows = try await connection.query(
             """
             INSERT INTO invitations (tenant_id, id, email, role, token_hash, created_by, expires_at)
-            VALUES (\(tenantID), \(UUID.v7()), \(email), \(role.rawValue), \(ByteBuffer(bytes: tokenHash)), \(createdBy), \(expiresAt))
+            VALUES (\(tenantID), \(UUID.v7()), \(email), \(role), \(ByteBuffer(bytes: tokenHash)), \(createdBy), \(expiresAt))
             RETURNING id, email::text, role, created_at, expires_at
             """,
             logger: logger
         )
-        for try await row in rows.decode((UUID, String, String, Date, Date).self) {
-            return Invitation(id: row.0, email: row.1, role: Role(rawValue: row.2) ?? .viewer, createdAt: row.3, expiresAt: row.4)
+        for try await row in rows.decode((UUID, String, Role, Date, Date).self) {
+            return Invitation(id: row.0, email: row.1, role: row.2, createdAt: row.3, expiresAt: row.4)
         }
         throw SluiceError.internalError
     }
@@ -53,8 +53,8 @@ struct InvitationRepository: Sendable {
             logger: logger
         )
         var result: [Invitation] = []
-        for try await row in rows.decode((UUID, String, String, Date, Date).self) {
-            result.append(Invitation(id: row.0, email: row.1, role: Role(rawValue: row.2) ?? .viewer, createdAt: row.3, expiresAt: row.4))
+        for try await row in rows.decode((UUID, String, Role, Date, Date).self) {
+            result.append(Invitation(id: row.0, email: row.1, role: row.2, createdAt: row.3, expiresAt: row.4))
         }
         return result
     }
@@ -67,8 +67,8 @@ struct InvitationRepository: Sendable {
             """,
             logger: logger
         )
-        for try await row in rows.decode((UUID, UUID, String, String, Date, Date, Date?, Date?).self) {
-            let invitation = Invitation(id: row.1, email: row.2, role: Role(rawValue: row.3) ?? .viewer, createdAt: row.4, expiresAt: row.5)
+        for try await row in rows.decode((UUID, UUID, String, Role, Date, Date, Date?, Date?).self) {
+            let invitation = Invitation(id: row.1, email: row.2, role: row.3, createdAt: row.4, expiresAt: row.5)
             return Pending(tenantID: row.0, invitation: invitation, acceptedAt: row.6, revokedAt: row.7)
         }
         return nil

@@ -8,7 +8,7 @@ struct MembershipRepository: Sendable {
     func add(tenantID: UUID, userID: UUID, role: Role, on connection: PostgresConnection) async throws {
         do {
             try await connection.query(
-                "INSERT INTO memberships (tenant_id, user_id, role) VALUES (\(tenantID), \(userID), \(role.rawValue))",
+                "INSERT INTO memberships (tenant_id, user_id, role) VALUES (\(tenantID), \(userID), \(role))",
                 logger: logger
             )
         } catch let error as PSQLError where error.isUniqueViolation {
@@ -26,12 +26,12 @@ struct MembershipRepository: Sendable {
             """,
             logger: logger
         )
-        for try await row in rows.decode((UUID, String, String?, String, Date, Date?).self) {
+        for try await row in rows.decode((UUID, String, String?, Role, Date, Date?).self) {
             return Member(
                 userID: row.0,
                 email: row.1,
                 name: row.2,
-                role: Role(rawValue: row.3) ?? .viewer,
+                role: row.3,
                 joinedAt: row.4,
                 sessionsValidAfter: row.5
             )
@@ -49,8 +49,8 @@ struct MembershipRepository: Sendable {
             logger: logger
         )
         var members: [Member] = []
-        for try await row in rows.decode((UUID, String, String?, String, Date).self) {
-            members.append(Member(userID: row.0, email: row.1, name: row.2, role: Role(rawValue: row.3) ?? .viewer, joinedAt: row.4))
+        for try await row in rows.decode((UUID, String, String?, Role, Date).self) {
+            members.append(Member(userID: row.0, email: row.1, name: row.2, role: row.3, joinedAt: row.4))
         }
         return members
     }
@@ -66,8 +66,8 @@ struct MembershipRepository: Sendable {
             logger: logger
         )
         var result: [(Tenant, Role)] = []
-        for try await row in rows.decode((UUID, String, String, Date, String).self) {
-            result.append((Tenant(id: row.0, name: row.1, plan: row.2, createdAt: row.3), Role(rawValue: row.4) ?? .viewer))
+        for try await row in rows.decode((UUID, String, String, Date, Role).self) {
+            result.append((Tenant(id: row.0, name: row.1, plan: row.2, createdAt: row.3), row.4))
         }
         return result
     }
@@ -86,7 +86,7 @@ struct MembershipRepository: Sendable {
 
     func setRole(tenantID: UUID, userID: UUID, role: Role, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE memberships SET role = \(role.rawValue) WHERE tenant_id = \(tenantID) AND user_id = \(userID)",
+            "UPDATE memberships SET role = \(role) WHERE tenant_id = \(tenantID) AND user_id = \(userID)",
             logger: logger
         )
     }

@@ -17,24 +17,24 @@ struct PullSourceRepository: Sendable {
     static func source(_ row: PostgresRow) throws -> PullSource {
         let c = row.makeRandomAccess()
         return PullSource(
-            tenantID: try c[0].decode(UUID.self),
-            id: try c[1].decode(UUID.self),
-            streamID: try c[2].decode(UUID.self),
-            name: try c[3].decode(String.self),
-            urlTemplate: try c[4].decode(String.self),
-            headers: strings(try c[5].decode(String.self)),
-            secretHeaderNames: try c[6].decode([String].self),
-            intervalSeconds: Int(try c[7].decode(Int32.self)),
-            jitterSeconds: Int(try c[8].decode(Int32.self)),
-            timeoutMilliseconds: Int(try c[9].decode(Int32.self)),
-            concurrency: Int(try c[10].decode(Int32.self)),
-            requestsPerMinute: Int(try c[11].decode(Int32.self)),
-            retryInitialSeconds: Int(try c[12].decode(Int32.self)),
-            mapping: try mapping(try c[13].decode(String.self)),
-            state: PullSource.State(rawValue: try c[14].decode(String.self)) ?? .paused,
-            rateLimitedUntil: try c[15].decode(Date?.self),
-            createdAt: try c[16].decode(Date.self),
-            updatedAt: try c[17].decode(Date.self)
+            tenantID: try c["tenant_id"].decode(UUID.self),
+            id: try c["id"].decode(UUID.self),
+            streamID: try c["stream_id"].decode(UUID.self),
+            name: try c["name"].decode(String.self),
+            urlTemplate: try c["url_template"].decode(String.self),
+            headers: strings(try c["headers"].decode(String.self)),
+            secretHeaderNames: try c["secret_header_names"].decode([String].self),
+            intervalSeconds: Int(try c["interval_seconds"].decode(Int32.self)),
+            jitterSeconds: Int(try c["jitter_seconds"].decode(Int32.self)),
+            timeoutMilliseconds: Int(try c["timeout_ms"].decode(Int32.self)),
+            concurrency: Int(try c["concurrency"].decode(Int32.self)),
+            requestsPerMinute: Int(try c["requests_per_minute"].decode(Int32.self)),
+            retryInitialSeconds: Int(try c["retry_initial_seconds"].decode(Int32.self)),
+            mapping: try mapping(try c["mapping"].decode(String.self)),
+            state: try c["state"].decode(PullSource.State.self),
+            rateLimitedUntil: try c["rate_limited_until"].decode(Date?.self),
+            createdAt: try c["created_at"].decode(Date.self),
+            updatedAt: try c["updated_at"].decode(Date.self)
         )
     }
 
@@ -292,18 +292,18 @@ struct PullSourceRepository: Sendable {
             """
             SELECT id, entity, started_at, duration_ms, outcome, http_status, error, event_id FROM pull_runs
             WHERE tenant_id = \(s.tenantID) AND source_id = \(s.id) AND (\(entity)::text IS NULL OR entity = \(entity))
-              AND (\(outcome?.rawValue)::text IS NULL OR outcome = \(outcome?.rawValue)) AND (\(before)::uuid IS NULL OR id < \(before))
+              AND (\(outcome)::text IS NULL OR outcome = \(outcome)) AND (\(before)::uuid IS NULL OR id < \(before))
             ORDER BY id DESC LIMIT \(Int64(limit))
             """,
             logger: logger
-        ).decode((UUID, String, Date, Int32, String, Int32?, String?, UUID?).self) {
+        ).decode((UUID, String, Date, Int32, PullRun.Outcome, Int32?, String?, UUID?).self) {
             found.append(
                 PullRun(
                     id: id,
                     entity: entity,
                     startedAt: started,
                     durationMs: Int(duration),
-                    outcome: PullRun.Outcome(rawValue: outcome) ?? .failed,
+                    outcome: outcome,
                     httpStatus: status.map(Int.init),
                     error: error,
                     eventID: event

@@ -167,14 +167,14 @@ final class PullWorker: Service, Sendable {
             var found: (PullSource, Date, Date)?
             for try await row in try await connection.query(
                 """
-                SELECT \(unescaped: PullSourceRepository.columns), now(), next_request_at FROM pull_sources
+                SELECT \(unescaped: PullSourceRepository.columns), now() AS now, next_request_at FROM pull_sources
                 WHERE tenant_id = \(tenantID) AND id = \(sourceID) AND state = 'active' AND coalesce(rate_limited_until <= now(), true)
                 FOR UPDATE SKIP LOCKED
                 """,
                 logger: logger
             ) {
                 let columns = row.makeRandomAccess()
-                found = (try PullSourceRepository.source(row), try columns[18].decode(Date.self), try columns[19].decode(Date.self))
+                found = (try PullSourceRepository.source(row), try columns["now"].decode(Date.self), try columns["next_request_at"].decode(Date.self))
             }
             guard let (source, now, nextRequest) = found else { return [] }
             var polling = 0
@@ -421,7 +421,7 @@ final class PullWorker: Service, Sendable {
                     RETURNING entity
                 )
                 INSERT INTO pull_runs (tenant_id, source_id, id, entity, started_at, duration_ms, outcome, http_status, error, event_id, worker)
-                SELECT \(tenant), \(source), \(run.id), entity, \(run.startedAt), \(Int32(clamping: run.durationMs)), \(run.outcome.rawValue),
+                SELECT \(tenant), \(source), \(run.id), entity, \(run.startedAt), \(Int32(clamping: run.durationMs)), \(run.outcome),
                        \(run.httpStatus.map(Int32.init)), \(run.error.map { String($0.prefix(500)) }), \(run.eventID), \(id)
                 FROM e
                 """,

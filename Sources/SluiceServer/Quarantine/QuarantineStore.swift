@@ -74,7 +74,7 @@ struct QuarantineStore: Sendable {
     }
 
     private static let columns = "id, event_id, event_type, received_at, status, resolved_at, errors::text, envelope::text"
-    private typealias Row = (UUID, UUID, String, Date, String, Date?, String, String)
+    private typealias Row = (UUID, UUID, String, Date, QuarantinedEvent.Status, Date?, String, String)
 
     private static func entry(_ row: Row) -> QuarantinedEvent {
         QuarantinedEvent(
@@ -82,7 +82,7 @@ struct QuarantineStore: Sendable {
             eventID: row.1,
             eventType: row.2,
             receivedAt: row.3,
-            status: .init(rawValue: row.4) ?? .held,
+            status: row.4,
             resolvedAt: row.5,
             errors: row.6,
             envelope: row.7
@@ -100,7 +100,7 @@ struct QuarantineStore: Sendable {
         let rows = try await client.query(
             """
             SELECT \(unescaped: Self.columns) FROM quarantine
-            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND status = \(status.rawValue)
+            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND status = \(status)
               AND (\(eventType)::text IS NULL OR event_type = \(eventType)::text)
               AND (\(cursor?.0)::timestamptz IS NULL OR (received_at, id) < (\(cursor?.0)::timestamptz, \(cursor?.1)::uuid))
             ORDER BY received_at DESC, id DESC
@@ -132,7 +132,7 @@ struct QuarantineStore: Sendable {
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
-            UPDATE quarantine SET status = \(status.rawValue), resolved_at = now(), resolved_by = \(actor)
+            UPDATE quarantine SET status = \(status), resolved_at = now(), resolved_by = \(actor)
             WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND id = \(id) AND status = 'held'
             RETURNING id
             """,

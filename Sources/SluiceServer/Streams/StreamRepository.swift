@@ -13,7 +13,9 @@ struct StreamRepository: Sendable {
               WHERE p.tenant_id = s.tenant_id AND p.stream_id = s.id ORDER BY p.partition)
         """
 
-    private typealias Row = (UUID, UUID, String, String, Int16, Int32, Int32, String, String, Date, Date, Int32, String, [Int64])
+    private typealias Row = (
+        UUID, UUID, String, String, Int16, Int32, Int32, Stream.SchemaMode, Stream.Compatibility, Date, Date, Int32, String, [Int64]
+    )
 
     private static func stream(_ row: Row) -> Stream {
         Stream(
@@ -24,8 +26,8 @@ struct StreamRepository: Sendable {
             partitions: Int(row.4),
             retentionSeconds: Int(row.5),
             dedupeWindowSeconds: Int(row.6),
-            schemaMode: Stream.SchemaMode(rawValue: row.7) ?? .off,
-            compatibility: Stream.Compatibility(rawValue: row.8) ?? .backward,
+            schemaMode: row.7,
+            compatibility: row.8,
             createdAt: row.9,
             updatedAt: row.10,
             nextOffsets: row.13,
@@ -51,8 +53,8 @@ struct StreamRepository: Sendable {
                                  dedupe_window_seconds, schema_mode, compatibility, created_at, updated_at,
                                  allowed_lateness_seconds, rollup_dimensions)
             VALUES (\(stream.tenantID), \(stream.id), \(stream.name), \(stream.description), \(Int16(stream.partitions)),
-                    \(Int32(stream.retentionSeconds)), \(Int32(stream.dedupeWindowSeconds)), \(stream.schemaMode.rawValue),
-                    \(stream.compatibility.rawValue), \(stream.createdAt), \(stream.updatedAt),
+                    \(Int32(stream.retentionSeconds)), \(Int32(stream.dedupeWindowSeconds)), \(stream.schemaMode),
+                    \(stream.compatibility), \(stream.createdAt), \(stream.updatedAt),
                     \(Int32(stream.allowedLatenessSeconds)), \(Self.dimensionsJSON(stream.dimensions))::jsonb)
             """,
             logger: logger
@@ -119,7 +121,7 @@ struct StreamRepository: Sendable {
             """
             UPDATE streams SET description = \(stream.description), partitions = \(Int16(stream.partitions)),
                 retention_seconds = \(Int32(stream.retentionSeconds)), dedupe_window_seconds = \(Int32(stream.dedupeWindowSeconds)),
-                schema_mode = \(stream.schemaMode.rawValue), compatibility = \(stream.compatibility.rawValue),
+                schema_mode = \(stream.schemaMode), compatibility = \(stream.compatibility),
                 allowed_lateness_seconds = \(Int32(stream.allowedLatenessSeconds)),
                 rollup_dimensions = \(Self.dimensionsJSON(stream.dimensions))::jsonb, updated_at = now()
             WHERE tenant_id = \(stream.tenantID) AND id = \(stream.id)

@@ -1,0 +1,28 @@
+import PostgresNIO
+
+/// SQL text assembled in pieces (a column list per stream, a filter per request) in which
+/// every value is a bound parameter: `bind` appends the value and answers its placeholder, so
+/// the text holds only what this code wrote. Where a statement's shape is fixed, string
+/// interpolation into `PostgresQuery` does the same and is preferred.
+struct BoundSQL {
+    private(set) var bindings = PostgresBindings()
+
+    init() {}
+
+    /// The placeholder (`$n`) of `value`, appended to the bindings.
+    @discardableResult
+    mutating func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    /// The placeholder of `value`, NULL when absent (still typed, so `$n::text IS NULL` reads).
+    @discardableResult
+    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    /// `sql`, whose only values are the placeholders `bind` answered.
+    func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
+}
