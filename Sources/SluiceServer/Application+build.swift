@@ -28,8 +28,8 @@ public func buildApplication(
         // against a schema older than its code.
         _ = try await Admin.with(configuration, logger: logger) { try await $0.migrate(directory: configuration.migrationsDirectory) }
     }
-    let pool = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
-    let client = Database(client: pool, configuration: configuration.database, logger: logger)
+    let work = try BackgroundWork(configuration, logger: logger)
+    let client = work.client
     let hashingPool = NIOThreadPool(numberOfThreads: configuration.passwordHashingThreads)
     hashingPool.start()
     let hasher = PasswordHasher(threadPool: hashingPool)
@@ -41,7 +41,7 @@ public func buildApplication(
             return tokenConfiguration
         }()
     )
-    let audit = AuditLog(client: client, logger: logger, keys: configuration.auditKeyring())
+    let audit = work.audit
     let refusals = RefusalAudit(audit: audit, logger: logger)
     var authConfiguration = AuthService.Configuration()
     authConfiguration.refreshTokenLifetime = configuration.refreshTokenLifetime
@@ -67,9 +67,10 @@ public func buildApplication(
         decoyHash: try await hasher.hash(UUID().uuidString)
     )
     let maintenance = EventStoreMaintenance(client: client, logger: logger)
-    var services: [any Service] = [pool]
+    // After the background work: the API's services stop first, the pool last.
+    var services: [any Service] = work.services
     let limiter: any RateLimiter
-    let metrics = PrometheusCollectorRegistry()
+    let metrics = work.metrics
     let fallbacks = metrics.makeCounter(
         name: "sluice_rate_limit_redis_fallbacks_total",
         help: "Limit checks done without Redis (fail open) or refused for want of it (fail closed)."
@@ -122,36 +123,11 @@ public func buildApplication(
         }
     )
     let apiKeys = ApiKeyService(client: client, logger: logger, audit: audit, plans: plans, cache: keyCache)
-    let catalog = StreamCatalog(client: client, logger: logger)
-    let streams = StreamService(client: client, logger: logger, audit: audit, catalog: catalog)
-    let appender = EventAppender(store: EventStore(client: client, logger: logger))
-    let schemaCache = SchemaCache(client: client, logger: logger)
-    let quarantineStore = QuarantineStore(client: client, logger: logger)
-    let notifier = EventNotifier(client: client, logger: logger)
-    services.append(notifier)
-    let ingestService = IngestService(
-        catalog: catalog,
-        appender: appender,
-        schemas: schemaCache,
-        quarantine: quarantineStore,
-        notifier: notifier,
-        logger: logger
-    )
+    let streams = StreamService(client: client, logger: logger, audit: audit, catalog: work.catalog)
     let secrets = configuration.secretBox()
-    let worker =
-        configuration.workers.concurrency > 0
-        ? DeliveryWorker.make(configuration, client: client, logger: logger, notifier: notifier, audit: audit, metrics: metrics) : nil
-    // A ServiceGroup stops its services in reverse order: each HTTP client is listed before the
-    // workers using it, so that it closes after they have stopped.
-    if let worker { services += [worker.shutdown, worker.service] }
-    if let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics) {
-        services.append(rollups)
-    }
-    let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingestService, catalog: catalog, metrics: metrics)
-    if let puller { services += [puller.shutdown, puller.service] }
     let webhooks = PlatformWebhooks(client: client, logger: logger, audit: audit, streams: streams, box: secrets)
     let ingest = IngestRoutes(
-        service: ingestService,
+        service: work.ingest,
         webhooks: webhooks,
         limits: limits,
         maxBodyBytes: configuration.maxBodyBytes,
@@ -162,7 +138,7 @@ public func buildApplication(
         logger: logger,
         audit: audit,
         reader: EventReader(client: client, logger: logger),
-        notifier: notifier
+        notifier: work.notifier
     )
     let api = APIImplementation(
         client: client,
@@ -174,7 +150,7 @@ public func buildApplication(
         audit: audit,
         streams: streams,
         reader: EventReader(client: client, logger: logger),
-        registry: SchemaRegistry(client: client, logger: logger, audit: audit, streams: streams, cache: schemaCache),
+        registry: SchemaRegistry(client: client, logger: logger, audit: audit, streams: streams, cache: work.schemas),
         webhooks: webhooks,
         limits: limits,
         metrics: metrics,
@@ -183,8 +159,8 @@ public func buildApplication(
             logger: logger,
             audit: audit,
             streams: streams,
-            store: quarantineStore,
-            ingest: ingestService
+            store: work.quarantine,
+            ingest: work.ingest
         ),
         consumerGroups: consumerGroups,
         subscriptions: SubscriptionService(
@@ -194,7 +170,7 @@ public func buildApplication(
             box: secrets,
             consumerGroups: consumerGroups,
             allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
-            wakeWorkers: { worker?.service.wakeRetries() }
+            wakeWorkers: { work.delivery?.wakeRetries() }
         ),
         analytics: AnalyticsService(
             client: client,
@@ -208,7 +184,7 @@ public func buildApplication(
             audit: audit,
             box: secrets,
             allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
-            wakeWorkers: { puller?.service.wake() }
+            wakeWorkers: { work.pull?.wake() }
         )
     )
 
@@ -279,36 +255,8 @@ public func runWorker(_ configuration: SluiceConfiguration, listen: String? = ni
     guard configuration.workers.concurrency > 0 || configuration.pull.concurrency > 0 else {
         throw ConfigurationError("sluice worker needs SLUICE_WORKER_CONCURRENCY or SLUICE_PULL_CONCURRENCY of at least 1")
     }
-    let pool = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
-    let client = Database(client: pool, configuration: configuration.database, logger: logger)
-    let notifier = EventNotifier(client: client, logger: logger)
-    let metrics = PrometheusCollectorRegistry()
-    let worker =
-        configuration.workers.concurrency > 0
-        ? DeliveryWorker.make(
-            configuration,
-            client: client,
-            logger: logger,
-            notifier: notifier,
-            audit: AuditLog(client: client, logger: logger, keys: configuration.auditKeyring()),
-            metrics: metrics
-        ) : nil
-    let rollups = RollupConsumer.make(configuration, client: client, logger: logger, notifier: notifier, metrics: metrics)
-    let catalog = StreamCatalog(client: client, logger: logger)
-    let ingest = IngestService(
-        catalog: catalog,
-        appender: EventAppender(store: EventStore(client: client, logger: logger)),
-        schemas: SchemaCache(client: client, logger: logger),
-        quarantine: QuarantineStore(client: client, logger: logger),
-        notifier: notifier,
-        logger: logger
-    )
-    let puller = PullWorker.make(configuration, client: client, logger: logger, ingest: ingest, catalog: catalog, metrics: metrics)
-    var services: [any Service] = [pool, notifier]
-    // Stopped in reverse order: each HTTP client closes after the workers using it.
-    if let worker { services += [worker.shutdown, worker.service] }
-    if let rollups { services.append(rollups) }
-    if let puller { services += [puller.shutdown, puller.service] }
+    let work = try BackgroundWork(configuration, logger: logger)
+    let (services, metrics) = (work.services, work.metrics)
     if let listen {
         var address = configuration
         try address.setListen(listen)

@@ -90,4 +90,25 @@ struct LifecycleTests {
         while server.process.isRunning, ContinuousClock.now - stopping < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!server.process.isRunning, "and the process ends")
     }
+
+    @Test("both roles share one build; a service comes after what it uses, so the pool stops last and each HTTP client after its worker")
+    func serviceOrder() async throws {
+        var configuration = TestEnvironment.configuration()
+        configuration.workers.concurrency = 2
+        configuration.pull.concurrency = 2
+        configuration.analytics.rollups = true
+        let work = try BackgroundWork(configuration, logger: TestEnvironment.logger)
+        let names = work.services.map { String(describing: type(of: $0)) }
+        // A ServiceGroup stops its services in reverse order.
+        #expect(
+            names == ["PostgresClient", "EventNotifier", "HTTPClientService", "DeliveryWorker", "RollupConsumer", "HTTPClientService", "PullWorker"]
+        )
+        for case let client as HTTPClientService in work.services { try await client.http.shutdown() }
+        configuration.workers.concurrency = 0
+        configuration.pull.concurrency = 0
+        configuration.analytics.rollups = false
+        let none = try BackgroundWork(configuration, logger: TestEnvironment.logger)
+        #expect(none.services.map { String(describing: type(of: $0)) } == ["PostgresClient", "EventNotifier"])
+        #expect(none.delivery == nil && none.pull == nil && none.rollups == nil)
+    }
 }

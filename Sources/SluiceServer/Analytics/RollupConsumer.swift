@@ -62,24 +62,6 @@ final class RollupConsumer: Service, Sendable {
         late = counter("late")
     }
 
-    /// The consumer `configuration` asks for, if any.
-    static func make(
-        _ configuration: SluiceConfiguration,
-        client: Database,
-        logger: Logger,
-        notifier: EventNotifier,
-        metrics: PrometheusCollectorRegistry
-    ) -> RollupConsumer? {
-        guard configuration.analytics.rollups else { return nil }
-        return RollupConsumer(
-            configuration: .init(batchSize: configuration.analytics.batchSize, tenants: configuration.analytics.tenants),
-            client: client,
-            logger: logger,
-            notifier: notifier,
-            metrics: metrics
-        )
-    }
-
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var failures = 0

@@ -450,33 +450,3 @@ final class PullWorker: Service, Sendable {
         }
     }
 }
-
-extension PullWorker {
-    /// A pull worker configured from `configuration`, with its HTTP client and the service that
-    /// closes that client after the worker has stopped; nil when this process does not poll.
-    static func make(
-        _ configuration: SluiceConfiguration,
-        client: Database,
-        logger: Logger,
-        ingest: IngestService,
-        catalog: StreamCatalog,
-        metrics: PrometheusCollectorRegistry
-    ) -> (service: PullWorker, shutdown: HTTPClientService)? {
-        guard configuration.pull.concurrency > 0 else { return nil }
-        let http = OutboundHTTPClient(allowPrivateNetworks: configuration.workers.allowPrivateNetworks)
-        let worker = PullWorker(
-            configuration: .init(
-                concurrency: configuration.pull.concurrency,
-                runRetention: .seconds(configuration.pull.runRetentionHours * 3600)
-            ),
-            client: client,
-            logger: logger,
-            http: http,
-            box: configuration.secretBox(),
-            ingest: ingest,
-            catalog: catalog,
-            metrics: metrics
-        )
-        return (worker, HTTPClientService(http: http))
-    }
-}
