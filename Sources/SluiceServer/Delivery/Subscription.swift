@@ -52,10 +52,20 @@ public struct RetrySchedule: Sendable, Equatable {
         return delays[min(made, delays.count) - 1]
     }
 
-    /// `delay(after:)` with ±10 % jitter, so that retries of a failed burst spread out.
-    func jitteredDelay(after made: Int) -> Duration? {
-        delay(after: made).map { .milliseconds(Int(Double($0 * 1000) * Double.random(in: 0.9...1.1))) }
+    /// `delay(after:)` scaled by `jitter` (the caller's random draw in `jitterRange`), so that
+    /// retries of a failed burst spread out.
+    func delay(after made: Int, jitter: Double) -> Duration? {
+        delay(after: made).map { .milliseconds(Int(Double($0 * 1000) * min(max(jitter, Self.jitterRange.lowerBound), Self.jitterRange.upperBound))) }
     }
+
+    /// When the attempt after attempt `made` (failed at `now`) falls due; nil when that was the last.
+    func nextAttempt(after made: Int, now: Date, jitter: Double) -> Date? {
+        delay(after: made, jitter: jitter).map { now + $0.timeInterval }
+    }
+
+    /// ±10 %.
+    static let jitterRange = 0.9...1.1
+    static func randomJitter() -> Double { Double.random(in: jitterRange) }
 }
 
 /// The subscription pauses (the circuit opens) after `failures` consecutive failed attempts

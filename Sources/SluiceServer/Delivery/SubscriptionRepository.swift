@@ -184,6 +184,41 @@ struct SubscriptionRepository: Sendable {
         return false
     }
 
+    /// A delivery succeeded: the failure streak ends.
+    func recordSuccess(_ s: Subscription, on client: Database) async throws {
+        try await client.query(
+            """
+            UPDATE subscriptions SET consecutive_failures = 0, failing_since = NULL, last_success_at = now()
+            WHERE tenant_id = \(s.tenantID) AND id = \(s.id)
+            """,
+            logger: logger
+        )
+    }
+
+    /// A delivery attempt failed: the streak as it stands with it, nil when the subscription
+    /// is gone.
+    func recordFailure(_ s: Subscription, error: String, on connection: PostgresConnection) async throws -> FailureStreak? {
+        let rows = try await connection.query(
+            """
+            UPDATE subscriptions
+            SET consecutive_failures = consecutive_failures + 1, failing_since = coalesce(failing_since, now()),
+                last_failure_at = now(), last_error = \(String(error.prefix(500)))
+            WHERE tenant_id = \(s.tenantID) AND id = \(s.id)
+            RETURNING consecutive_failures, failing_since, state, circuit_failures, circuit_period_seconds
+            """,
+            logger: logger
+        )
+        for try await (count, since, state, threshold, period) in rows.decode((Int32, Date?, Subscription.State, Int32, Int32).self) {
+            return FailureStreak(
+                consecutiveFailures: Int(count),
+                failingSince: since,
+                state: state,
+                circuit: CircuitBreaker(failures: Int(threshold), periodSeconds: Int(period))
+            )
+        }
+        return nil
+    }
+
     /// The dead-letter queue's depth and oldest entry, and how many deliveries wait for a retry.
     func queueStats(_ s: Subscription, on connection: PostgresConnection) async throws -> SubscriptionQueues {
         let rows = try await connection.query(
@@ -204,4 +239,12 @@ struct SubscriptionQueues: Sendable {
     var deadLetters: Int
     var oldestDeadLetter: Date?
     var retrying: Int
+}
+
+/// A subscription's run of failed deliveries, as stored after the latest.
+struct FailureStreak: Sendable, Equatable {
+    var consecutiveFailures: Int
+    var failingSince: Date?
+    var state: Subscription.State
+    var circuit: CircuitBreaker
 }

@@ -339,8 +339,8 @@ struct SubscriptionService: Sendable {
             var details = ["count": String(count)]
             if let ids = filter.ids { details["ids"] = ids.prefix(20).map(\.lowercased).joined(separator: " ") }
             if let type = filter.eventType { details["eventType"] = type }
-            if let since = filter.since { details["since"] = since.formatted(.iso8601) }
-            if let until = filter.until { details["until"] = until.formatted(.iso8601) }
+            if let since = filter.since { details["since"] = RFC3339.format(since) }
+            if let until = filter.until { details["until"] = RFC3339.format(until) }
             if let status = filter.httpStatus { details["httpStatus"] = String(status) }
             try await audit.append(
                 record(

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceAPI
 
 /// One JSON object a line on standard error: time, level, message, source and metadata.
 public struct JSONLogHandler: LogHandler {
@@ -43,6 +44,6 @@ public struct JSONLogHandler: LogHandler {
     }
 
     private static func timestamp() -> String {
-        Date().ISO8601Format(.iso8601(timeZone: .gmt, includingFractionalSeconds: true))
+        RFC3339.format(Date())
     }
 }
