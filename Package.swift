@@ -108,6 +108,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// The JSON parser, the JSON Schema validator (the official suite) and the patterns,
+        /// beside the module they test: no services.
+        .testTarget(
+            name: "SluiceJSONTests",
+            dependencies: ["SluiceJSON"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        /// The pure parts of the server (policies, arithmetic, parsers): no database, no Redis,
+        /// no sockets; `swift test --filter SluiceUnitTests` runs them anywhere in seconds.
+        .testTarget(
+            name: "SluiceUnitTests",
+            dependencies: ["SluiceServer", "SluiceJSON"],
+            swiftSettings: swiftSettings
+        ),
+        /// End to end against the real PostgreSQL and Redis that scripts/services.sh starts.
         .testTarget(
             name: "SluiceServerTests",
             dependencies: [

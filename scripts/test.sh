@@ -22,9 +22,11 @@ swift build --build-tests
 if [ $# -gt 0 ]; then
     swift test --skip-build "$@"
 else
-    # The fault suite restarts a PostgreSQL of its own under load: alone after the others, so
-    # that neither slows the other's timings.
-    swift test --skip-build --skip FaultTests
+    # The pure layer first (no services; seconds), then end to end. The fault suite restarts a
+    # PostgreSQL of its own under load: alone after the others, so that neither slows the
+    # other's timings.
+    swift test --skip-build --filter 'SluiceUnitTests|SluiceJSONTests'
+    swift test --skip-build --skip FaultTests --skip 'SluiceUnitTests|SluiceJSONTests'
     swift test --skip-build --filter FaultTests
     scripts/contract-tests.sh
 fi

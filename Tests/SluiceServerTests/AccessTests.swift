@@ -9,18 +9,6 @@ import Testing
 
 @Suite("RBAC, members and API keys")
 struct AccessTests {
-    @Test("the permission matrix: each role gets what the README says")
-    func matrix() {
-        #expect(Role.viewer.permissions == [.tenantRead, .membersRead, .streamsRead, .eventsRead])
-        #expect(!Role.developer.permissions.contains(.membersManage))
-        #expect(Role.developer.permissions.contains(.eventsWrite))
-        #expect(Role.admin.permissions.contains(.membersManage))
-        #expect(!Role.admin.permissions.contains(.ownersManage))
-        #expect(Role.owner.permissions == Set(Permission.allCases))
-        #expect(!ApiKeyScope.admin.permissions.contains(.membersManage))
-        #expect(ApiKeyScope.eventsWrite.permissions == [.eventsWrite, .streamsRead])
-    }
-
     @Test("a viewer cannot do admin things")
     func viewerIsRefused() async throws {
         try await withSluice { sluice in

@@ -469,22 +469,6 @@ struct AnalyticsTests {
         }
     }
 
-    @Test("a range is cut into the fewest buckets: days in the middle, then hours, then 5 minutes, with no gap or overlap")
-    func segments() {
-        let day = Self.day
-        let pieces = AnalyticsService.segments(from: day.addingTimeInterval(-3 * 3600 - 600), to: day.addingTimeInterval(2 * 86_400 + 3600 + 900))
-        #expect(pieces.map(\.resolution) == [300, 3600, 86_400, 3600, 300])
-        #expect(pieces.first?.start == day.addingTimeInterval(-3 * 3600 - 600))
-        #expect(pieces.last?.end == day.addingTimeInterval(2 * 86_400 + 3600 + 900))
-        for (a, b) in zip(pieces, pieces.dropFirst()) { #expect(a.end == b.start) }
-        for piece in pieces {
-            #expect(piece.start.timeIntervalSince1970.truncatingRemainder(dividingBy: Double(piece.resolution)) == 0)
-            #expect(piece.end.timeIntervalSince1970.truncatingRemainder(dividingBy: Double(piece.resolution)) == 0)
-        }
-        #expect(AnalyticsService.segments(from: day, to: day.addingTimeInterval(600)).map(\.resolution) == [300])
-        #expect(AnalyticsService.segments(from: day, to: day.addingTimeInterval(86_400)).map(\.resolution) == [86_400])
-    }
-
     @Test("late events: within the lateness they count, beyond it they are recorded in the failure view; the watermark carries across batches")
     func lateEvents() async throws {
         try await withSluice { harness in

@@ -11,39 +11,6 @@ import Testing
 
 @Suite("Rate limits", .serialized)
 struct RateLimitTests {
-    /// One limit's decision.
-    static func check(_ limiter: InProcessRateLimiter, _ key: String, _ limit: RateLimit, cost: Int) async throws -> RateLimitDecision {
-        switch try await limiter.spend([LimitCheck(key: key, limit: limit, cost: cost)], quota: nil) {
-        case .allowed(let decisions, _): decisions[0]
-        case .limited(_, let decision): decision
-        default: throw CancellationError()
-        }
-    }
-
-    @Test("GCRA: a burst passes, the next waits one emission interval; the headers' values follow")
-    func gcra() async throws {
-        let now = Mutex<Double>(1_000_000)
-        let limiter = InProcessRateLimiter(clock: { now.withLock { $0 } })
-        let limit = RateLimit(perSecond: 2, burst: 3)
-        var remaining: [Int] = []
-        for _ in 0..<3 {
-            let decision = try await Self.check(limiter, "k", limit, cost: 1)
-            #expect(decision.allowed)
-            remaining.append(decision.remaining)
-        }
-        #expect(remaining == [2, 1, 0])
-        let denied = try await Self.check(limiter, "k", limit, cost: 1)
-        #expect(!denied.allowed)
-        #expect(denied.retryAfterSeconds == 1)
-        #expect(denied.resetSeconds == 2)
-        now.withLock { $0 += 500 }
-        #expect(try await Self.check(limiter, "k", limit, cost: 1).allowed)
-        #expect(try await !Self.check(limiter, "k", limit, cost: 1).allowed)
-        // A cost above the burst never passes.
-        #expect(try await !Self.check(limiter, "other", limit, cost: 4).allowed)
-        #expect(try await Self.check(limiter, "other", limit, cost: 3).allowed)
-    }
-
     @Test("limits and a quota are spent all or nothing; a missing quota counter asks for its seed")
     func allOrNothing() async throws {
         let limiter = InProcessRateLimiter(clock: { 5_000_000 })

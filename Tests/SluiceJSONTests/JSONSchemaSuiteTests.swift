@@ -2,7 +2,7 @@ import Foundation
 import SluiceJSON
 import Testing
 
-/// The official JSON Schema Test Suite, draft 2020-12 (Tests/SluiceServerTests/Fixtures).
+/// The official JSON Schema Test Suite, draft 2020-12 (Fixtures/json-schema-test-suite beside this file).
 /// Groups whose references resolve outside the schema (remote documents, the draft's
 /// meta-schemas) are out of scope, since Sluice refuses remote references, and counted apart.
 @Suite("JSON Schema test suite (draft 2020-12)")
