@@ -43,7 +43,7 @@ public struct ConsumerGroupService: Sendable {
             do {
                 try await groups.insert(group, partitions: stream.partitions, from: from, on: connection)
             } catch let error as PSQLError where error.isUniqueViolation {
-                throw SluiceError.conflict("The stream already has a consumer group named '\(groupName)'.", kind: "consumer-group-exists")
+                throw SluiceError.conflict("The stream already has a consumer group named '\(groupName)'.", kind: .consumerGroupExists)
             }
             try await audit.append(
                 AuditRecord(
@@ -86,7 +86,7 @@ public struct ConsumerGroupService: Sendable {
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
             if let subscription = try await SubscriptionRepository(logger: logger).using(group: found, on: connection) {
-                throw SluiceError.conflict("Subscription '\(subscription)' pushes this group; delete it first.", kind: "group-has-subscription")
+                throw SluiceError.conflict("Subscription '\(subscription)' pushes this group; delete it first.", kind: .groupHasSubscription)
             }
             try await groups.delete(found, on: connection)
             try await audit.append(
@@ -156,7 +156,7 @@ public struct ConsumerGroupService: Sendable {
                     guard force || state == .paused else {
                         throw SluiceError.conflict(
                             "Subscription '\(subscription)' is pushing this group; pause it first, or reset with force.",
-                            kind: "subscription-active"
+                            kind: .subscriptionActive
                         )
                     }
                     // The workers on it start again from the new offsets.
@@ -172,7 +172,7 @@ public struct ConsumerGroupService: Sendable {
                 guard members.isEmpty || force else {
                     throw SluiceError.conflict(
                         "The group has \(members.count) live member(s) (\(members.prefix(5).joined(separator: ", "))); stop them, or reset with force.",
-                        kind: "group-has-members"
+                        kind: .groupHasMembers
                     )
                 }
                 try await groups.move(found, moves, on: connection)
@@ -292,14 +292,14 @@ public struct ConsumerGroupService: Sendable {
             try await refusePushed(found, on: connection)
             let members = try await groups.liveMembers(found, on: connection)
             guard members.contains(member) else {
-                throw SluiceError.conflict("'\(member.prefix(100))' is not a live member of the group; join again.", kind: "member-unknown")
+                throw SluiceError.conflict("'\(member.prefix(100))' is not a live member of the group; join again.", kind: .memberUnknown)
             }
             let held = Set(Self.assignment(partitions: stream.partitions, members: members)[member] ?? [])
             for (index, commit) in offsets.enumerated() {
                 guard held.contains(commit.partition) else {
                     throw SluiceError.conflict(
                         "Partition \(commit.partition) is not the member's (it holds \(held.sorted())); nothing was committed.",
-                        kind: "partition-not-held"
+                        kind: .partitionNotHeld
                     )
                 }
                 guard commit.offset >= 0, commit.offset <= stream.nextOffsets[commit.partition] else {
@@ -313,7 +313,7 @@ public struct ConsumerGroupService: Sendable {
                 guard try await groups.commit(found, partition: commit.partition, offset: commit.offset, on: connection) else {
                     throw SluiceError.conflict(
                         "Commits move forward only: partition \(commit.partition) is already past \(commit.offset); nothing was committed.",
-                        kind: "commit-behind"
+                        kind: .commitBehind
                     )
                 }
             }
@@ -355,7 +355,7 @@ public struct ConsumerGroupService: Sendable {
         if let subscription = try await SubscriptionRepository(logger: logger).using(group: group, on: connection) {
             throw SluiceError.conflict(
                 "Subscription '\(subscription)' pushes this group to a webhook; pull with a group of your own.",
-                kind: "group-is-pushed"
+                kind: .groupIsPushed
             )
         }
     }

@@ -104,7 +104,7 @@ struct SubscriptionService: Sendable {
                 guard try await groups.liveMembers(group, on: connection).isEmpty else {
                     throw SluiceError.conflict(
                         "The consumer group has live pull members; a group is either pulled or pushed.",
-                        kind: "group-has-members"
+                        kind: .groupHasMembers
                     )
                 }
                 subscription.groupID = group.id
@@ -128,7 +128,7 @@ struct SubscriptionService: Sendable {
                 } catch let error as PSQLError where error.isUniqueViolation {
                     throw SluiceError.conflict(
                         "The stream already has a consumer group named '\(subscriptionName)'; name it in consumerGroup to use it.",
-                        kind: "consumer-group-exists"
+                        kind: .consumerGroupExists
                     )
                 }
                 subscription.groupID = group.id
@@ -137,8 +137,8 @@ struct SubscriptionService: Sendable {
                 try await subscriptions.insert(subscription, secret: try box.seal(secret.bytes), on: connection)
             } catch let error as PSQLError where error.isUniqueViolation {
                 throw error.constraint == "one_subscription_per_group"
-                    ? SluiceError.conflict("Another subscription already pushes that consumer group.", kind: "group-has-subscription")
-                    : SluiceError.conflict("The stream already has a subscription named '\(subscriptionName)'.", kind: "subscription-exists")
+                    ? SluiceError.conflict("Another subscription already pushes that consumer group.", kind: .groupHasSubscription)
+                    : SluiceError.conflict("The stream already has a subscription named '\(subscriptionName)'.", kind: .subscriptionExists)
             }
             try await audit.append(
                 record(

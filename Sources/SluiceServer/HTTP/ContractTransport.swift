@@ -138,7 +138,7 @@ extension Contract {
         }
         guard errors.isEmpty else {
             throw SluiceError(
-                kind: "bad-request",
+                kind: .badRequest,
                 status: .badRequest,
                 title: "Bad request",
                 detail: "The \(errors[0].parameter.map { "parameter '\($0)'" } ?? "request") \(errors[0].detail).",
@@ -160,7 +160,7 @@ extension Contract {
         guard let mediaType, let pointer = operation.bodies[mediaType] else {
             let accepted = operation.bodies.keys.sorted().joined(separator: ", ")
             throw SluiceError(
-                kind: "unsupported-media-type",
+                kind: .unsupportedMediaType,
                 status: .unsupportedMediaType,
                 title: "Unsupported media type",
                 detail: "Send the body as \(accepted) (Content-Type)."
@@ -175,7 +175,7 @@ extension Contract {
         let issues = schema.validate(value, at: pointer, limit: 20) ?? []
         if !issues.isEmpty {
             throw SluiceError(
-                kind: "bad-request",
+                kind: .badRequest,
                 status: .badRequest,
                 title: "Bad request",
                 detail: "The body does not match the contract: \(issues[0].description).",

@@ -11,7 +11,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let route = contract.route(path: request.uri.path), !route.methods.contains(request.method.rawValue) {
             throw SluiceError(
-                kind: "method-not-allowed",
+                kind: .methodNotAllowed,
                 status: .methodNotAllowed,
                 title: "Method not allowed",
                 detail: "\(route.template) answers \(route.methods.joined(separator: ", ")), not \(request.method.rawValue).",

@@ -16,7 +16,7 @@ struct Problem: Codable, Sendable {
     var quarantineId: String?
 
     init(_ error: SluiceError, instance: String?, requestID: String?) {
-        self.type = Self.typeBase + error.kind
+        self.type = Self.typeBase + error.kind.rawValue
         self.title = error.title
         self.status = Int(error.status.code)
         self.detail = error.detail

@@ -41,14 +41,14 @@ struct ProblemMiddleware: RouterMiddleware {
             if error.status == .contentTooLarge {
                 // BodyLimitMiddleware names the configured limit itself; this is any other 413.
                 return SluiceError(
-                    kind: "payload-too-large",
+                    kind: .payloadTooLarge,
                     status: .contentTooLarge,
                     title: "Payload too large",
                     detail: "The request body is larger than the limit."
                 )
             }
             return SluiceError(
-                kind: error.status == .notFound ? "not-found" : "http-\(error.status.code)",
+                kind: ProblemKind(httpStatus: error.status),
                 status: error.status,
                 title: error.status.reasonPhrase,
                 detail: error.body,

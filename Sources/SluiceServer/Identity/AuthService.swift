@@ -47,8 +47,8 @@ public struct AuthService: Sendable {
         if let address = origin.clientIP {
             do {
                 _ = try await signups.reserve(account: "signup " + address, clientIP: nil)
-            } catch var error as SluiceError where error.kind == "login-throttled" {
-                error.kind = "signup-throttled"
+            } catch var error as SluiceError where error.kind == .loginThrottled {
+                error.kind = .signupThrottled
                 error.detail = "Too many signups from this address; try again later."
                 throw error
             }

@@ -44,7 +44,7 @@ public actor InProcessLoginThrottle: LoginThrottling {
                 throw SluiceError.tooManyRequests(
                     "Too many failed logins; try again later.",
                     retryAfterSeconds: max(1, retryAfter),
-                    kind: "login-throttled"
+                    kind: .loginThrottled
                 )
             }
         }
@@ -148,7 +148,7 @@ public struct RedisLoginThrottle: LoginThrottling {
             throw SluiceError.tooManyRequests(
                 "Too many failed logins; try again later.",
                 retryAfterSeconds: Int((Double(wait) / 1000).rounded(.up)),
-                kind: "login-throttled"
+                kind: .loginThrottled
             )
         }
         return attempt

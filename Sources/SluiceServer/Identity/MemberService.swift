@@ -67,7 +67,7 @@ public struct MemberService: Sendable {
             if member.role == role { return member }
             if member.role == .owner || role == .owner { try identity.require(.ownersManage) }
             if member.role == .owner && owners.count == 1 {
-                throw SluiceError.conflict("The last owner cannot be demoted; make another member owner first.", kind: "last-owner")
+                throw SluiceError.conflict("The last owner cannot be demoted; make another member owner first.", kind: .lastOwner)
             }
             try await memberships.setRole(tenantID: identity.tenantID, userID: userID, role: role, on: connection)
             try await audit.append(
@@ -99,7 +99,7 @@ public struct MemberService: Sendable {
             }
             if member.role == .owner && !leaving { try identity.require(.ownersManage) }
             if member.role == .owner && owners.count == 1 {
-                throw SluiceError.conflict("The last owner cannot be removed; make another member owner first.", kind: "last-owner")
+                throw SluiceError.conflict("The last owner cannot be removed; make another member owner first.", kind: .lastOwner)
             }
             try await memberships.remove(tenantID: identity.tenantID, userID: userID, on: connection)
             try await refreshTokens.revokeAll(tenantID: identity.tenantID, userID: userID, on: connection)

@@ -12,7 +12,7 @@ struct MembershipRepository: Sendable {
                 logger: logger
             )
         } catch let error as PSQLError where error.isUniqueViolation {
-            throw SluiceError.conflict("This user is already a member of the tenant.", kind: "already-member")
+            throw SluiceError.conflict("This user is already a member of the tenant.", kind: .alreadyMember)
         }
     }
 

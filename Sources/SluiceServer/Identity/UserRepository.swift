@@ -19,7 +19,7 @@ struct UserRepository: Sendable {
                 return User(id: row.0, email: row.1, name: row.2, createdAt: row.3)
             }
         } catch let error as PSQLError where error.isUniqueViolation {
-            throw SluiceError.conflict("A user with this email already exists.", kind: "email-taken")
+            throw SluiceError.conflict("A user with this email already exists.", kind: .emailTaken)
         }
         throw SluiceError.internalError
     }

@@ -95,7 +95,7 @@ struct IngestRoutes: Sendable {
             )
         else {
             throw SluiceError(
-                kind: "bad-signature",
+                kind: .badSignature,
                 status: .unauthorized,
                 title: "Unauthorized",
                 detail: "X-Hub-Signature-256 is missing or does not match the body."
@@ -120,7 +120,7 @@ struct IngestRoutes: Sendable {
             }
         } catch {
             throw SluiceError(
-                kind: "bad-platform-payload",
+                kind: .badPlatformPayload,
                 status: .badRequest,
                 title: "Not a \(platform.rawValue) payload",
                 detail: error.errors.first?.detail,
@@ -183,7 +183,7 @@ struct IngestRoutes: Sendable {
         case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok, limit: admission.decision)
         case .rejected(let reason, let errors, let quarantineID):
             var error = SluiceError(
-                kind: "event-rejected",
+                kind: .eventRejected,
                 status: .unprocessableContent,
                 title: "Event rejected",
                 detail: reason,
@@ -262,7 +262,7 @@ struct IngestRoutes: Sendable {
     }
 
     static func unsupportedMediaType(_ detail: String) -> SluiceError {
-        SluiceError(kind: "unsupported-media-type", status: .unsupportedMediaType, title: "Unsupported media type", detail: detail)
+        SluiceError(kind: .unsupportedMediaType, status: .unsupportedMediaType, title: "Unsupported media type", detail: detail)
     }
 
     /// The body, inflated when gzip-compressed, parsed strictly.
@@ -276,7 +276,7 @@ struct IngestRoutes: Sendable {
                 buffer = try buffer.decompress(with: .gzip, maxSize: EnvelopeLimits.bodyBytes)
             } catch let error as CompressNIOError where error == .bufferOverflow {
                 throw SluiceError(
-                    kind: "payload-too-large",
+                    kind: .payloadTooLarge,
                     status: .contentTooLarge,
                     title: "Payload too large",
                     detail: "The body inflates to more than \(EnvelopeLimits.bodyBytes) bytes."
@@ -289,7 +289,7 @@ struct IngestRoutes: Sendable {
         }
         guard buffer.readableBytes <= EnvelopeLimits.bodyBytes else {
             throw SluiceError(
-                kind: "payload-too-large",
+                kind: .payloadTooLarge,
                 status: .contentTooLarge,
                 title: "Payload too large",
                 detail: "An ingest body holds at most \(EnvelopeLimits.bodyBytes) bytes."
@@ -300,7 +300,7 @@ struct IngestRoutes: Sendable {
                 try JSONParser.parse(bytes, limits: .init(maxDepth: EnvelopeLimits.dataDepth + 4))
             }
         } catch {
-            throw SluiceError(kind: "malformed-json", status: .badRequest, title: "Malformed JSON", detail: error.description)
+            throw SluiceError(kind: .malformedJson, status: .badRequest, title: "Malformed JSON", detail: error.description)
         }
     }
 

@@ -72,7 +72,7 @@ struct PullSourceService: Sendable {
             do {
                 try await sources.insert(source, secretHeaders: sealed, on: connection)
             } catch let error as PSQLError where error.isUniqueViolation {
-                throw SluiceError.conflict("The stream already has a source named '\(sourceName)'.", kind: "source-exists")
+                throw SluiceError.conflict("The stream already has a source named '\(sourceName)'.", kind: .sourceExists)
             }
             let added = try await sources.addEntities(entities, to: source, on: connection)
             try await audit.append(

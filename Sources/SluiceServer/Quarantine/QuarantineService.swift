@@ -43,7 +43,7 @@ struct QuarantineService: Sendable {
         switch outcome.status {
         case .rejected(let reason, let errors, _):
             throw SluiceError(
-                kind: "event-rejected",
+                kind: .eventRejected,
                 status: .unprocessableContent,
                 title: "Event rejected",
                 detail: "\(reason) It stays in quarantine.",

@@ -132,7 +132,7 @@ public struct RateLimits: Sendable {
                     ? "This request costs \(check.cost) \(kind.rawValue), more than the key's burst of \(check.limit.burst); send smaller batches."
                     : "The API key's \(kind.rawValue) limit (\(check.limit)) is exceeded; retry after \(decision.retryAfterSeconds) s.",
                 retryAfterSeconds: decision.retryAfterSeconds,
-                kind: kind == .requests ? "rate-limited" : "event-rate-limited"
+                kind: kind == .requests ? .rateLimited : .eventRateLimited
             )
             Self.addHeaders(decision, to: &error.headers)
             throw error
@@ -143,7 +143,7 @@ public struct RateLimits: Sendable {
             throw SluiceError.tooManyRequests(
                 "The tenant's monthly quota of \(quota.quota) events is spent for \(period.label) (\(max(0, quota.quota - used)) left, \(quota.cost) sent); it renews on \(period.next.firstDay) (UTC).",
                 retryAfterSeconds: Int(period.end.timeIntervalSince(now()).rounded(.up)),
-                kind: "quota-exceeded"
+                kind: .quotaExceeded
             )
         case .needsSeed:
             throw SluiceError.unavailable("The quota counter could not be seeded.")

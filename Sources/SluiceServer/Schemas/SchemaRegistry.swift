@@ -58,7 +58,7 @@ public struct SchemaRegistry: Sendable {
             let violations = try Self.violations(of: schema, against: live, mode: stream.compatibility)
             guard violations.isEmpty else {
                 throw SluiceError(
-                    kind: "incompatible-schema",
+                    kind: .incompatibleSchema,
                     status: .conflict,
                     title: "Incompatible schema",
                     detail: "The schema breaks \(stream.compatibility.rawValue) compatibility: \(violations[0].detail)",

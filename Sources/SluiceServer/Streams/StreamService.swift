@@ -74,7 +74,7 @@ public struct StreamService: Sendable {
             do {
                 try await streams.insert(created, on: connection)
             } catch let error as PSQLError where error.isUniqueViolation {
-                throw SluiceError.conflict("A stream named '\(name)' already exists.", kind: "stream-exists")
+                throw SluiceError.conflict("A stream named '\(name)' already exists.", kind: .streamExists)
             }
             try await audit.append(
                 AuditRecord(

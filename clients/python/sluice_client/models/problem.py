@@ -21,7 +21,9 @@ class Problem:
     """An RFC 9457 problem detail.
 
     Attributes:
-        type_ (str): A URI naming the problem type, e.g. `https://sluice.dev/problems/not-found`.
+        type_ (str): A URI naming the problem type: `https://sluice.dev/problems/` and one of
+            `x-sluice-problem-types` (e.g. `not-found`). The list may grow; treat an unknown type
+            by its `status`.
         title (str):
         status (int):
         detail (str | Unset):
