@@ -120,7 +120,7 @@ let package = Package(
         /// no sockets; `swift test --filter SluiceUnitTests` runs them anywhere in seconds.
         .testTarget(
             name: "SluiceUnitTests",
-            dependencies: ["SluiceServer", "SluiceJSON"],
+            dependencies: ["SluiceServer", "SluiceAPI", "SluiceJSON"],
             swiftSettings: swiftSettings
         ),
         /// End to end against the real PostgreSQL and Redis that scripts/services.sh starts.

@@ -91,7 +91,7 @@ struct PartitionDeliverer: Sendable {
                 next = event.offset + 1
                 continue
             }
-            let body = try WebhookSender.body(event, stream: stream.name)
+            let body = WebhookSender.body(event, stream: stream.name)
             var attempts: [DeliveryAttempt] = []
             while true {
                 let attempt = await poster.post(subscription, body: body, id: event.id, secrets: secrets, series: 1, attempt: attempts.count + 1)

@@ -81,7 +81,7 @@ struct RetryScheduler: Sendable {
             {
                 attempt = await poster.post(
                     subscription,
-                    body: try WebhookSender.body(event, stream: stream.name),
+                    body: WebhookSender.body(event, stream: stream.name),
                     id: event.id,
                     secrets: try await poster.signingSecrets(subscription),
                     series: record.series,

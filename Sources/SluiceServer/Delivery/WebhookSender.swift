@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SluiceAPI
+import SluiceJSON
 
 /// Posts one event to a subscription's endpoint, signed per the Standard Webhooks
 /// specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`). A 2xx within the
@@ -14,15 +15,26 @@ struct WebhookSender: Sendable {
     /// Bytes of a response body kept with a failed attempt.
     static let excerptBytes = 1024
 
-    /// The request body: the event as the API shows it.
-    static func body(_ event: StoredEvent, stream: String) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
-        return Array(try encoder.encode(Components.Schemas.Event(event, stream: stream)))
+    /// The request body: the event as the API shows it (`Event`), members in name order. The
+    /// stored JSON texts (payload, attributes, schema errors) are written as PostgreSQL gave
+    /// them, never decoded and encoded again.
+    static func body(_ event: StoredEvent, stream: String) -> [UInt8] {
+        func text(_ value: String) -> String { JSONValue.string(value).jsonText }
+        var members: [(String, String)] = []
+        if let attributes = event.attributes { members.append(("attributes", attributes)) }
+        members.append(("data", event.payload))
+        members.append(("id", text(event.id.lowercased)))
+        if let key = event.key { members.append(("key", text(key))) }
+        members.append(("occurredAt", text(RFC3339.format(event.occurredAt))))
+        members.append(("offset", String(event.offset)))
+        members.append(("partition", String(event.partition)))
+        members.append(("receivedAt", text(RFC3339.format(event.receivedAt))))
+        if let errors = event.schemaErrors { members.append(("schemaErrors", errors)) }
+        if let version = event.schemaVersion { members.append(("schemaVersion", String(version))) }
+        members.append(("source", text(event.source)))
+        members.append(("stream", text(stream)))
+        members.append(("type", text(event.type)))
+        return Array(("{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}").utf8)
     }
 
     func send(

@@ -55,16 +55,16 @@ struct EventStore: Sendable {
     /// Appends `records` in one transaction. Outcomes come in the same order; on an error
     /// nothing was committed and every record is `failed`.
     func append(_ records: [EventRecord], to key: PartitionKey) async -> [AppendOutcome] {
-        var attempt = 0
+        var repaired = false
         while true {
-            attempt += 1
             do {
+                // Deadlocks and serialization failures are retried by `Database.transaction`,
+                // the one retry layer for them.
                 return try await appendOnce(records, to: key)
-            } catch let error as PSQLError where attempt < 4 && Self.isRetryable(error) {
-                if error.sqlState == "23514" {
-                    // No time partition for now(): the maintenance job is behind; make one.
-                    _ = try? await client.query("SELECT events_ensure_partitions(1, 7)", logger: logger)
-                }
+            } catch let error as PSQLError where error.isCheckViolation && !repaired {
+                // No time partition for now(): the maintenance job is behind; make one, once.
+                repaired = true
+                _ = try? await client.query("SELECT events_ensure_partitions(1, 7)", logger: logger)
                 continue
             } catch let error as SluiceError {
                 return Array(repeating: .failed(error.detail ?? error.title), count: records.count)
@@ -76,11 +76,6 @@ struct EventStore: Sendable {
                 return Array(repeating: .failed("The event store is unavailable; send the event again (with its id)."), count: records.count)
             }
         }
-    }
-
-    /// Deadlocks and serialization failures are retried, as is a missing time partition.
-    static func isRetryable(_ error: PSQLError) -> Bool {
-        ["40P01", "40001", "23514"].contains(error.sqlState ?? "")
     }
 
     /// One statement in an explicit transaction: claim the producer ids, lock the partition's
@@ -100,7 +95,7 @@ struct EventStore: Sendable {
             collected.add(record)
         }
         let columns = collected
-        let stored = try await client.transaction(logger: logger) { [logger] connection in
+        let stored = try await client.transaction(logger: logger, attempts: 4) { [logger] connection in
             let rows = try await connection.query(
                 """
                 WITH fresh AS (

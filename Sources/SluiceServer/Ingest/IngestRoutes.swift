@@ -21,27 +21,36 @@ struct IngestRoutes: Sendable {
     /// rest, and the bodies, these routes check themselves (a fast parser of their own).
     let contract: Contract
 
-    static let operations: Set<String> = [
-        "POST /v1/streams/{stream}/events", "POST /v1/streams/{stream}/events/batch",
-        "POST /v1/streams/{stream}/platforms/{platform}", "POST /v1/webhooks/instagram/{webhookId}",
-    ]
+    /// The hand-routed operations (all `POST`), by their paths in the document.
+    enum Route: String, CaseIterable {
+        case single = "/v1/streams/{stream}/events"
+        case batch = "/v1/streams/{stream}/events/batch"
+        case platform = "/v1/streams/{stream}/platforms/{platform}"
+        case instagramWebhook = "/v1/webhooks/instagram/{webhookId}"
+
+        var operation: String { "POST \(rawValue)" }
+        /// The router's spelling: `:name` for `{name}`.
+        var routerPath: String {
+            rawValue.split(separator: "/", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix("{") && $0.hasSuffix("}") ? ":" + $0.dropFirst().dropLast() : $0 }
+                .joined(separator: "/")
+        }
+    }
+
+    /// What the generated handlers leave to these routes.
+    static let operations = Set(Route.allCases.map(\.operation))
 
     func register(on router: Router<SluiceRequestContext>) {
-        router.post("/v1/streams/:stream/events") { request, context in
-            try checkParameters("POST /v1/streams/{stream}/events", request, context)
-            return try await spendingRequest(context) { try await single(request, context: context, ticket: $0) }
-        }
-        router.post("/v1/streams/:stream/events/batch") { request, context in
-            try checkParameters("POST /v1/streams/{stream}/events/batch", request, context)
-            return try await spendingRequest(context) { try await batch(request, context: context, ticket: $0) }
-        }
-        router.post("/v1/streams/:stream/platforms/:platform") { request, context in
-            try checkParameters("POST /v1/streams/{stream}/platforms/{platform}", request, context)
-            return try await spendingRequest(context) { try await platform(request, context: context, ticket: $0) }
-        }
-        router.post("/v1/webhooks/instagram/:webhookId") { request, context in
-            try checkParameters("POST /v1/webhooks/instagram/{webhookId}", request, context)
-            return try await instagramWebhook(request, context: context)
+        for route in Route.allCases {
+            router.post(RouterPath(route.routerPath)) { request, context in
+                try checkParameters(route.operation, request, context)
+                switch route {
+                case .single: return try await spendingRequest(context) { try await single(request, context: context, ticket: $0) }
+                case .batch: return try await spendingRequest(context) { try await batch(request, context: context, ticket: $0) }
+                case .platform: return try await spendingRequest(context) { try await platform(request, context: context, ticket: $0) }
+                case .instagramWebhook: return try await instagramWebhook(request, context: context)
+                }
+            }
         }
     }
 
