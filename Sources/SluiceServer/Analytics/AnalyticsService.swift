@@ -109,6 +109,7 @@ struct AnalyticsService: Sendable {
     static let maxRebuildDays = 31
 
     var streams: StreamRepository { .init(logger: logger) }
+    var store: RollupStore { .init(logger: logger) }
 
     /// `resolution` in seconds (300, 3600 or 86400). Buckets from the one holding `from` up to
     /// `to` (exclusive), empty ones filled (0, or none for a rate); each says whether it is
@@ -130,15 +131,17 @@ struct AnalyticsService: Sendable {
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             let status = try await self.status(of: stream, on: connection)
             var values: [Date: Double?] = [:]
-            for try await (bucket, value) in try await connection.query(
-                Self.aggregate(metric, key: .bucket, stream: stream, resolution: resolution, from: start, filter: filter),
-                logger: logger
-            ).decode((Date, Double?).self) { values[bucket] = value }
-            var total: Double?
-            for try await value in try await connection.query(
-                Self.aggregate(metric, key: nil, stream: stream, resolution: resolution, from: start, filter: filter),
-                logger: logger
-            ).decode(Double?.self) { total = value }
+            for (bucket, value) in try await store.perBucket(
+                metric,
+                stream: stream,
+                resolution: resolution,
+                from: start,
+                filter: filter,
+                on: connection
+            ) {
+                values[bucket] = value
+            }
+            let total = try await store.total(metric, stream: stream, resolution: resolution, from: start, filter: filter, on: connection)
             let empty: Double? = metric == .engagementRate ? nil : 0
             let buckets = (0..<count).map { index in
                 let bucketStart = start.addingTimeInterval(Double(index * resolution))
@@ -178,7 +181,7 @@ struct AnalyticsService: Sendable {
         guard from < to else { throw SluiceError.badRequest("from must come before to.", pointer: "/from") }
         return try await client.withConnection { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
-            let key: GroupKey
+            let key: RollupStore.GroupKey
             switch by {
             case "type": key = .eventType
             case "platform": key = .platform
@@ -195,20 +198,16 @@ struct AnalyticsService: Sendable {
             range.from = from
             range.to = to
             var items: [AnalyticsDistribution.Item] = []
-            for try await (value, amount, events) in try await connection.query(
-                Self.aggregate(
-                    metric,
-                    key: key,
-                    stream: stream,
-                    resolution: 300,
-                    from: from,
-                    filter: range,
-                    withEvents: true,
-                    limit: limit,
-                    segments: Self.segments(from: from, to: to)
-                ),
-                logger: logger
-            ).decode((String, Double?, Int64).self) {
+            for (value, amount, events) in try await store.distribution(
+                metric,
+                key: key,
+                stream: stream,
+                from: from,
+                filter: range,
+                limit: limit,
+                segments: Self.segments(from: from, to: to),
+                on: connection
+            ) {
                 items.append(.init(value: value, amount: amount, events: events))
             }
             return AnalyticsDistribution(by: by, from: from, to: to, items: items)
@@ -229,23 +228,14 @@ struct AnalyticsService: Sendable {
             lateDropped: 0,
             lag: stream.nextOffsets
         )
-        for try await (time, watermark, applied, dropped) in try await connection.query(
-            """
-            SELECT max_event_time, CASE WHEN watermark > '-infinity' THEN watermark END, late_applied, late_dropped FROM rollup_watermarks
-            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND max_event_time > '-infinity'
-            """,
-            logger: logger
-        ).decode((Date, Date?, Int64, Int64).self) {
-            status.maxEventTime = time
-            status.watermark = watermark
-            status.lateApplied = applied
-            status.lateDropped = dropped
+        if let mark = try await store.watermark(of: stream, on: connection) {
+            status.maxEventTime = mark.maxEventTime
+            status.watermark = mark.watermark
+            status.lateApplied = mark.lateApplied
+            status.lateDropped = mark.lateDropped
         }
-        for try await (partition, next) in try await connection.query(
-            "SELECT partition, next_offset FROM rollup_offsets WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)",
-            logger: logger
-        ).decode((Int16, Int64).self) where Int(partition) < status.lag.count {
-            status.lag[Int(partition)] = max(0, stream.nextOffsets[Int(partition)] - next)
+        for (partition, next) in try await store.offsets(of: stream, on: connection) where partition < status.lag.count {
+            status.lag[partition] = max(0, stream.nextOffsets[partition] - next)
         }
         return status
     }
@@ -273,58 +263,7 @@ struct AnalyticsService: Sendable {
         return try await client.transaction(logger: logger) { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
             let (tenant, streamID) = (stream.tenantID, stream.id)
-            try await connection.query(
-                """
-                INSERT INTO rollup_offsets (tenant_id, stream_id, partition)
-                SELECT \(tenant), \(streamID), partition FROM stream_partitions WHERE tenant_id = \(tenant) AND stream_id = \(streamID)
-                ON CONFLICT DO NOTHING
-                """,
-                logger: logger
-            )
-            try await connection.query(
-                "SELECT 1 FROM rollup_offsets WHERE tenant_id = \(tenant) AND stream_id = \(streamID) ORDER BY partition FOR UPDATE",
-                logger: logger
-            )
-            // A new generation of the stream's rollups: what the leaderboards cached of them is stale.
-            try await connection.query(
-                """
-                INSERT INTO rollup_watermarks (tenant_id, stream_id, max_event_time) VALUES (\(tenant), \(streamID), '-infinity')
-                ON CONFLICT (tenant_id, stream_id) DO UPDATE SET rebuilds = rollup_watermarks.rebuilds + 1
-                """,
-                logger: logger
-            )
-            try await connection.query(
-                "DELETE FROM rollups WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND bucket >= \(start) AND bucket < \(end)",
-                logger: logger
-            )
-            try await connection.query(
-                "DELETE FROM entity_rollups WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND bucket >= \(start) AND bucket < \(end)",
-                logger: logger
-            )
-            let statements = RollupSQL.upserts(
-                tenant: tenant,
-                stream: streamID,
-                dimensions: stream.dimensions,
-                source: """
-                    FROM events e
-                    JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
-                    WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.occurred_at >= $3 AND e.occurred_at < $4 AND e."offset" < o.next_offset
-                      AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.tenant_id = e.tenant_id AND l.stream_id = e.stream_id
-                                      AND l.partition = e.partition AND l."offset" = e."offset")
-                    """
-            ) {
-                $0.bind(start)
-                $0.bind(end)
-            }
-            for statement in statements { try await connection.query(statement, logger: logger) }
-            var events: Int64 = 0
-            for try await count in try await connection.query(
-                """
-                SELECT coalesce(sum(events), 0)::int8 FROM rollups
-                WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND resolution = 86400 AND bucket >= \(start) AND bucket < \(end)
-                """,
-                logger: logger
-            ).decode(Int64.self) { events = count }
+            let events = try await store.rebuild(stream, from: start, to: end, on: connection)
             try await audit.append(
                 AuditRecord(
                     tenantID: tenant,
@@ -368,71 +307,5 @@ struct AnalyticsService: Sendable {
             throw SluiceError.badRequest("That is \(count) buckets; at most \(maxBuckets) per query (take a coarser resolution).", pointer: "/from")
         }
         return count
-    }
-
-    /// What `aggregate` groups by.
-    enum GroupKey {
-        case bucket, eventType, platform
-        /// One of the stream's dimensions ('' for events without it).
-        case dimension(String)
-    }
-
-    /// The metric per `key` (none: over everything) of the rollups at `resolution` in
-    /// [from, filter.to) matching the filter. Rows: (key, value[, events]).
-    static func aggregate(
-        _ metric: AnalyticsMetric,
-        key: GroupKey?,
-        stream: Stream,
-        resolution: Int,
-        from: Date,
-        filter: AnalyticsFilter,
-        withEvents: Bool = false,
-        limit: Int? = nil,
-        segments: [(resolution: Int, start: Date, end: Date)]? = nil
-    ) -> PostgresQuery {
-        var sql = BoundSQL()
-        func sum(_ name: String) -> String {
-            let member = sql.bind(name)
-            return "sum(CASE WHEN jsonb_typeof(metrics->\(member)::text) = 'number' THEN (metrics->>\(member)::text)::numeric END)"
-        }
-        let keyColumn: String? =
-            switch key {
-            case nil: nil
-            case .bucket: "bucket"
-            case .eventType: "event_type"
-            case .platform: "platform"
-            case .dimension(let name): "coalesce(dimensions->>\(sql.bind(name))::text, '')"
-            }
-        let value: String
-        switch metric {
-        case .events: value = "sum(events)::float8"
-        case .actors: value = "hll_cardinality(hll_union_agg(actors))::float8"
-        case .engagement, .engagementRate:
-            let engagement = "coalesce(\(sum("likes")), 0) + coalesce(\(sum("comments")), 0) + coalesce(\(sum("shares")), 0)"
-            value = metric == .engagement ? "(\(engagement))::float8" : "((\(engagement)) / nullif(\(sum("views")), 0))::float8"
-        case .sum(let name): value = "coalesce(\(sum(name)), 0)::float8"
-        }
-        let range: String
-        if let segments {
-            range =
-                "("
-                + segments.map { segment in
-                    "(resolution = \(sql.bind(Int32(segment.resolution))) AND bucket >= \(sql.bind(segment.start)) AND bucket < \(sql.bind(segment.end)))"
-                }.joined(separator: " OR ") + ")"
-        } else {
-            range = "resolution = \(sql.bind(Int32(resolution))) AND bucket >= \(sql.bind(from)) AND bucket < \(sql.bind(filter.to))"
-        }
-        let (eventType, platform) = (sql.bind(filter.eventType), sql.bind(filter.platform))
-        let text = """
-            SELECT \(keyColumn.map { "\($0), " } ?? "")\(value)\(withEvents ? ", sum(events)::int8" : "")
-            FROM rollups
-            WHERE tenant_id = \(sql.bind(stream.tenantID)) AND stream_id = \(sql.bind(stream.id)) AND \(range)
-              AND (\(eventType)::text IS NULL OR event_type = \(eventType)::text)
-              AND (\(platform)::text IS NULL OR platform = \(platform)::text)
-              AND dimensions @> \(sql.bind(filter.dimensionsJSON))::jsonb
-            \(keyColumn == nil ? "" : "GROUP BY 1")
-            \(limit.map { "ORDER BY 2 DESC NULLS LAST, 1 LIMIT \(sql.bind(Int64($0)))" } ?? "")
-            """
-        return sql.query(text)
     }
 }
