@@ -62,6 +62,7 @@ final class PullWorker: Service, Sendable {
     static let defaultRetryAfter: TimeInterval = 60
 
     var sources: PullSourceRepository { .init(logger: logger) }
+    var queue: PullQueue { .init(logger: logger, owner: id) }
 
     init(
         configuration: Configuration,
@@ -123,7 +124,7 @@ final class PullWorker: Service, Sendable {
             }
         }
         do {
-            try await client.query("UPDATE pull_entities SET leased_by = NULL, lease_until = NULL WHERE leased_by = \(id)", logger: logger)
+            try await queue.releaseAll(on: client)
         } catch {
             logger.warning("could not hand the pull leases back", metadata: ["error": "\(String(reflecting: error))"])
         }
@@ -139,16 +140,7 @@ final class PullWorker: Service, Sendable {
         guard free > 0 else { return ([], 1) }
         var candidates: [(UUID, UUID)] = []
         var soonest: TimeInterval = 1
-        for try await (tenant, source, due) in try await client.query(
-            """
-            SELECT e.tenant_id, e.source_id, extract(epoch FROM min(greatest(e.next_run_at, s.next_request_at, s.rate_limited_until)) - now())::float8
-            FROM pull_entities e JOIN pull_sources s ON s.tenant_id = e.tenant_id AND s.id = e.source_id
-            WHERE e.next_run_at <= now() + make_interval(secs => 1) AND (e.lease_until IS NULL OR e.lease_until < now())
-              AND s.state = 'active'
-            GROUP BY 1, 2 LIMIT 100
-            """,
-            logger: logger
-        ).decode((UUID, UUID, Double).self) {
+        for (tenant, source, due) in try await queue.dueSources(on: client) {
             if due <= 0 { candidates.append((tenant, source)) } else { soonest = min(soonest, due) }
         }
         var claims: [Claim] = []
@@ -164,24 +156,10 @@ final class PullWorker: Service, Sendable {
     /// Leases up to `limit` due entities of one source, within its concurrency and budget.
     func claim(tenantID: UUID, sourceID: UUID, upTo limit: Int) async throws -> [Claim] {
         try await client.transaction(logger: logger) { [self] connection in
-            var found: (PullSource, Date, Date)?
-            for try await row in try await connection.query(
-                """
-                SELECT \(unescaped: PullSourceRepository.columns), now() AS now, next_request_at FROM pull_sources
-                WHERE tenant_id = \(tenantID) AND id = \(sourceID) AND state = 'active' AND coalesce(rate_limited_until <= now(), true)
-                FOR UPDATE SKIP LOCKED
-                """,
-                logger: logger
-            ) {
-                let columns = row.makeRandomAccess()
-                found = (try PullSourceRepository.source(row), try columns["now"].decode(Date.self), try columns["next_request_at"].decode(Date.self))
+            guard let (source, now, nextRequest) = try await queue.lockSource(tenantID: tenantID, sourceID: sourceID, on: connection) else {
+                return []
             }
-            guard let (source, now, nextRequest) = found else { return [] }
-            var polling = 0
-            for try await count in try await connection.query(
-                "SELECT count(*)::int8 FROM pull_entities WHERE tenant_id = \(tenantID) AND source_id = \(sourceID) AND lease_until > now()",
-                logger: logger
-            ).decode(Int64.self) { polling = Int(count) }
+            let polling = try await queue.leasedCount(tenantID: tenantID, sourceID: sourceID, on: connection)
             // Request slots, `spacing` apart from the first free one, up to the horizon.
             let spacing = source.spacing.timeInterval
             let first = max(nextRequest, now)
@@ -190,29 +168,16 @@ final class PullWorker: Service, Sendable {
             guard wanted > 0 else { return [] }
             let lease = Self.horizon + Double(source.timeoutMilliseconds) / 1000 + Self.leaseMargin
             var claims: [Claim] = []
-            for try await (entity, failures) in try await connection.query(
-                """
-                WITH due AS MATERIALIZED (
-                    SELECT entity FROM pull_entities
-                    WHERE tenant_id = \(tenantID) AND source_id = \(sourceID) AND next_run_at <= now()
-                      AND (lease_until IS NULL OR lease_until < now())
-                    ORDER BY next_run_at LIMIT \(Int64(wanted)) FOR UPDATE SKIP LOCKED
-                )
-                UPDATE pull_entities e SET leased_by = \(id), lease_until = now() + make_interval(secs => \(lease))
-                FROM due
-                WHERE e.tenant_id = \(tenantID) AND e.source_id = \(sourceID) AND e.entity = due.entity
-                RETURNING e.entity, e.failures
-                """,
-                logger: logger
-            ).decode((String, Int32).self) {
+            for (entity, failures) in try await queue.lease(tenantID: tenantID, sourceID: sourceID, upTo: wanted, for: lease, on: connection) {
                 let slot = first.addingTimeInterval(spacing * Double(claims.count))
-                claims.append(Claim(source: source, entity: entity, failures: Int(failures), wait: slot.timeIntervalSince(now)))
+                claims.append(Claim(source: source, entity: entity, failures: failures, wait: slot.timeIntervalSince(now)))
             }
             guard !claims.isEmpty else { return [] }
-            let next = first.addingTimeInterval(spacing * Double(claims.count))
-            try await connection.query(
-                "UPDATE pull_sources SET next_request_at = \(next) WHERE tenant_id = \(tenantID) AND id = \(sourceID)",
-                logger: logger
+            try await queue.setNextRequest(
+                tenantID: tenantID,
+                sourceID: sourceID,
+                at: first.addingTimeInterval(spacing * Double(claims.count)),
+                on: connection
             )
             return claims
         }
@@ -289,22 +254,8 @@ final class PullWorker: Service, Sendable {
     /// Whether the source still wants this request; if not, the entity's lease is given back
     /// (due again once a rate limit ends).
     private func stillWanted(_ claim: Claim) async throws -> Bool {
-        let (tenant, source, entity) = (claim.source.tenantID, claim.source.id, claim.entity)
-        for try await wanted in try await client.query(
-            """
-            SELECT state = 'active' AND coalesce(rate_limited_until <= now(), true) FROM pull_sources
-            WHERE tenant_id = \(tenant) AND id = \(source)
-            """,
-            logger: logger
-        ).decode(Bool.self) where wanted { return true }
-        try await client.query(
-            """
-            UPDATE pull_entities e SET leased_by = NULL, lease_until = NULL,
-                next_run_at = greatest(e.next_run_at, (SELECT rate_limited_until FROM pull_sources WHERE tenant_id = \(tenant) AND id = \(source)))
-            WHERE e.tenant_id = \(tenant) AND e.source_id = \(source) AND e.entity = \(entity) AND e.leased_by = \(id)
-            """,
-            logger: logger
-        )
+        if try await queue.isWanted(claim.source, on: client) { return true }
+        try await queue.giveBack(claim, on: client)
         return false
     }
 
@@ -393,41 +344,7 @@ final class PullWorker: Service, Sendable {
     /// Records the run, schedules the entity and releases its lease, only while this worker
     /// still holds it. The source's row first (a deletion or change locks it before its entities).
     private func finish(_ claim: Claim, run: PullRun, failures: Int, next: Date, rateLimitedUntil: Date?) async throws {
-        let (tenant, source, entity) = (claim.source.tenantID, claim.source.id, claim.entity)
-        try await client.transaction(logger: logger) { [self] connection in
-            var exists = false
-            for try await _ in try await connection.query(
-                "SELECT 1 FROM pull_sources WHERE tenant_id = \(tenant) AND id = \(source) FOR KEY SHARE",
-                logger: logger
-            ) { exists = true }
-            guard exists else { return }
-            if let rateLimitedUntil {
-                try await connection.query(
-                    """
-                    UPDATE pull_sources SET rate_limited_until = greatest(rate_limited_until, \(rateLimitedUntil))
-                    WHERE tenant_id = \(tenant) AND id = \(source)
-                    """,
-                    logger: logger
-                )
-            }
-            let ok = run.outcome == .ok
-            try await connection.query(
-                """
-                WITH e AS (
-                    UPDATE pull_entities SET leased_by = NULL, lease_until = NULL, next_run_at = \(next), failures = \(Int32(failures)),
-                        last_run_at = \(run.startedAt), last_success_at = CASE WHEN \(ok) THEN \(run.startedAt) ELSE last_success_at END,
-                        last_status = \(run.httpStatus.map(Int32.init)), last_error = \(run.error.map { String($0.prefix(500)) })
-                    WHERE tenant_id = \(tenant) AND source_id = \(source) AND entity = \(entity) AND leased_by = \(id)
-                    RETURNING entity
-                )
-                INSERT INTO pull_runs (tenant_id, source_id, id, entity, started_at, duration_ms, outcome, http_status, error, event_id, worker)
-                SELECT \(tenant), \(source), \(run.id), entity, \(run.startedAt), \(Int32(clamping: run.durationMs)), \(run.outcome),
-                       \(run.httpStatus.map(Int32.init)), \(run.error.map { String($0.prefix(500)) }), \(run.eventID), \(id)
-                FROM e
-                """,
-                logger: logger
-            )
-        }
+        try await queue.finish(claim, run: run, failures: failures, next: next, rateLimitedUntil: rateLimitedUntil, on: client)
     }
 
     // MARK: Housekeeping
@@ -435,13 +352,7 @@ final class PullWorker: Service, Sendable {
     private func pruneLoop() async {
         while !Task.isCancelled {
             do {
-                let cutoff = Date().addingTimeInterval(-configuration.runRetention.timeInterval)
-                try await client.query(
-                    """
-                    DELETE FROM pull_runs WHERE ctid = ANY(ARRAY(SELECT ctid FROM pull_runs WHERE started_at < \(cutoff) LIMIT 10000))
-                    """,
-                    logger: logger
-                )
+                try await queue.prune(before: Date().addingTimeInterval(-configuration.runRetention.timeInterval), on: client)
             } catch {
                 if Task.isCancelled { break }
                 logger.warning("could not prune pull runs", metadata: ["error": "\(String(reflecting: error))"])
