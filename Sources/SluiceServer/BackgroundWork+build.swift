@@ -75,7 +75,7 @@ struct BackgroundWork {
 
         if configuration.analytics.rollups {
             let consumer = RollupConsumer(
-                configuration: .init(batchSize: configuration.analytics.batchSize, tenants: configuration.analytics.tenants),
+                configuration: .init(batchSize: configuration.analytics.batchSize),
                 client: client,
                 logger: logger,
                 notifier: notifier,

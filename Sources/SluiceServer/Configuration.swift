@@ -293,8 +293,6 @@ extension SluiceConfiguration {
         public var batchSize = 5000
         /// Memory for the leaderboards' cache of final days' entity rollups, in bytes.
         public var cacheBytes = 256 << 20
-        /// Tests only: the tenants whose streams are rolled up (nil: all).
-        var tenants: Set<UUID>?
         public init() {}
     }
 }

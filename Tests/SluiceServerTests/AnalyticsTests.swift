@@ -10,7 +10,7 @@ import Testing
 
 /// The rollups against an oracle computed here from the events the tests send; the consumer is
 /// driven batch by batch (`drain`) so each test knows what has been applied.
-@Suite("Analytics")
+@Suite("Analytics", .isolatedDatabase)
 struct AnalyticsTests {
     /// One event as sent, and what the rollups should make of it.
     struct Sample: Sendable {
@@ -113,8 +113,8 @@ struct AnalyticsTests {
         return rows
     }
 
-    /// A Sluice that keeps the rollups of one new tenant's streams (made first, on a Sluice
-    /// without rollups, so that the consumer can be limited to it), with a stream and its key.
+    /// A Sluice that keeps the rollups (of the test's own database), with a new tenant's stream
+    /// and its key (made first, on a Sluice without rollups).
     static func withLiveRollups(_ name: String, _ body: @Sendable (Harness, Account, String, String) async throws -> Void) async throws {
         let (owner, stream, key) = try await withSluice { harness in
             let owner = try await harness.signup(name)
@@ -123,13 +123,11 @@ struct AnalyticsTests {
         }
         try await withSluice({
             $0.analytics.rollups = true
-            $0.analytics.tenants = [UUID(uuidString: owner.tenantID)!]
         }) { harness in try await body(harness, owner, stream, key) }
     }
 
-    /// A rollup consumer limited to `tenant`'s streams, on a client of its own.
+    /// A rollup consumer (of the test's own database), on a client of its own.
     static func withConsumer<T: Sendable>(
-        tenant: String,
         batchSize: Int = 5000,
         fault: (@Sendable (Int) throws -> Void)? = nil,
         _ body: @Sendable (RollupConsumer, PostgresClient) async throws -> T
@@ -142,7 +140,7 @@ struct AnalyticsTests {
             }
             defer { group.cancelAll() }
             let consumer = RollupConsumer(
-                configuration: .init(batchSize: batchSize, tenants: [UUID(uuidString: tenant)!], fault: fault),
+                configuration: .init(batchSize: batchSize, fault: fault),
                 client: client.database,
                 logger: TestEnvironment.logger,
                 notifier: EventNotifier(client: client.database, logger: TestEnvironment.logger)
@@ -210,7 +208,7 @@ struct AnalyticsTests {
             let owner = try await harness.signup("rollups")
             let (stream, key) = try await Self.stream(harness, owner, partitions: 3)
             let samples = Self.random(count: 900, from: Self.day, hours: 48, seed: 7)
-            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 100) { consumer, client in
+            try await Self.withConsumer(batchSize: 100) { consumer, client in
                 try await Self.send(harness, stream, key: key, Array(samples[..<500]))
                 let first = try await consumer.drain()
                 #expect(first == 500)
@@ -249,13 +247,13 @@ struct AnalyticsTests {
             try await Self.send(harness, stream, key: key, samples)
             // One batch of one partition: the others, not begun, hold the watermark where it is (none).
             struct Stop: Error {}
-            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 40, fault: { if $0 == 2 { throw Stop() } }) { consumer, _ in
+            try await Self.withConsumer(batchSize: 40, fault: { if $0 == 2 { throw Stop() } }) { consumer, _ in
                 await #expect(throws: Stop.self) { try await consumer.drain() }
             }
             let first = try await harness.api(key).getAnalyticsStatus(path: .init(stream: stream)).ok.body.json
             #expect(first.maxEventTime != nil)
             #expect(first.watermark == nil)
-            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 40) { consumer, client in
+            try await Self.withConsumer(batchSize: 40) { consumer, client in
                 let drained = try await consumer.drain()
                 #expect(drained == 560)
                 let rolled = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
@@ -282,7 +280,7 @@ struct AnalyticsTests {
             let (stream, key) = try await Self.stream(harness, owner, partitions: 2)
             let samples = Self.random(count: 400, from: Self.day.addingTimeInterval(3600), hours: 10, seed: 11)
             try await Self.send(harness, stream, key: key, samples)
-            _ = try await Self.withConsumer(tenant: owner.tenantID) { consumer, _ in try await consumer.drain() }
+            _ = try await Self.withConsumer { consumer, _ in try await consumer.drain() }
             let api = harness.api(key)
             let path = Operations.GetAnalyticsSeries.Input.Path(stream: stream)
 
@@ -484,7 +482,7 @@ struct AnalyticsTests {
                 Sample(type: "late.two", at: at(12)),  // beyond
             ]
             try await Self.send(harness, stream, key: key, samples)
-            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 2) { consumer, _ in
+            try await Self.withConsumer(batchSize: 2) { consumer, _ in
                 let drained = try await consumer.drain()
                 #expect(drained == 7)
             }
@@ -518,7 +516,7 @@ struct AnalyticsTests {
 
             // A producer's clock far in the future counts, but moves the watermark only to its receipt (+5 min).
             try await Self.send(harness, stream, key: key, [Sample(at: Date(timeIntervalSince1970: 4_102_444_800))])
-            try await Self.withConsumer(tenant: owner.tenantID) { consumer, _ in
+            try await Self.withConsumer { consumer, _ in
                 let drained = try await consumer.drain()
                 #expect(drained == 1)
             }
@@ -546,7 +544,7 @@ struct AnalyticsTests {
             try await withClient(try far.postgresConfiguration()) { client in
                 let consumers = (0..<4).map { _ in
                     RollupConsumer(
-                        configuration: .init(batchSize: 50, tenants: [UUID(uuidString: owner.tenantID)!]),
+                        configuration: .init(batchSize: 50),
                         client: client.database,
                         logger: TestEnvironment.logger,
                         notifier: EventNotifier(client: client.database, logger: TestEnvironment.logger)
@@ -608,7 +606,7 @@ struct AnalyticsTests {
             try await Self.send(harness, stream, key: key, [samples[0], samples[0], samples[1]])
 
             struct Crash: Error {}
-            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 7, fault: { batch in if batch == 3 { throw Crash() } }) {
+            try await Self.withConsumer(batchSize: 7, fault: { batch in if batch == 3 { throw Crash() } }) {
                 consumer,
                 client in
                 await #expect(throws: Crash.self) { try await consumer.drain() }
@@ -624,7 +622,7 @@ struct AnalyticsTests {
                 let partial = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
                 #expect(partial.filter { $0.key.resolution == 86_400 }.values.reduce(0) { $0 + $1.events } == committed)
             }
-            try await Self.withConsumer(tenant: owner.tenantID, batchSize: 7) { consumer, client in
+            try await Self.withConsumer(batchSize: 7) { consumer, client in
                 let drained = try await consumer.drain()
                 #expect(drained == 46)
                 let rolled = try await Self.rollups(stream: stream, tenant: owner.tenantID, client: client)
@@ -643,7 +641,7 @@ struct AnalyticsTests {
                 Sample(at: Self.day.addingTimeInterval(Double((index % 4) * 3600 + index % 3000)), actor: "actor-\(index / 2)")
             }
             try await Self.send(harness, stream, key: key, samples)
-            try await Self.withConsumer(tenant: owner.tenantID) { consumer, _ in
+            try await Self.withConsumer { consumer, _ in
                 let drained = try await consumer.drain()
                 #expect(drained == 20_000)
             }
@@ -669,7 +667,7 @@ struct AnalyticsTests {
             let (stream, key) = try await Self.stream(harness, owner, partitions: 2, dimensions: [:])
             let samples = Self.random(count: 500, from: Self.day, hours: 40, seed: 5)
             try await Self.send(harness, stream, key: key, samples)
-            try await Self.withConsumer(tenant: owner.tenantID) { consumer, client in
+            try await Self.withConsumer { consumer, client in
                 try await consumer.drain()
                 // Beyond the week's lateness, once the rest is in: left out, and out of rebuilds too.
                 try await Self.send(harness, stream, key: key, [Sample(at: Self.day.addingTimeInterval(-8 * 86_400))])

@@ -9,12 +9,11 @@ import Testing
 
 /// Push subscriptions end to end: real workers (in the test's process or as `sluice worker`
 /// processes) post to a Python receiver that verifies Standard Webhooks signatures.
-@Suite("Webhook delivery", .serialized)
+@Suite("Webhook delivery", .serialized, .isolatedDatabase)
 struct DeliveryTests {
     /// Sluice with its worker pool on, leases of 2 s, webhooks to 127.0.0.1 allowed.
     func withWorkers<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {
-        try await quietEarlierSubscriptions()
-        return try await withSluice(
+        try await withSluice(
             {
                 $0.workers.concurrency = 8
                 $0.workers.leaseSeconds = 2
@@ -23,9 +22,6 @@ struct DeliveryTests {
             body
         )
     }
-
-    /// Workers serve every tenant: pause what earlier tests left active.
-    func quietEarlierSubscriptions() async throws { try await pauseEarlier("subscriptions") }
 
     func subscribe(
         _ api: Client,
@@ -288,8 +284,7 @@ struct DeliveryTests {
 
     /// The API in this process, without workers: `sluice worker` processes deliver.
     func withoutWorkers<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {
-        try await quietEarlierSubscriptions()
-        return try await withSluice(
+        try await withSluice(
             {
                 $0.workers.allowPrivateNetworks = true
                 $0.secretsKey = Self.secretsKey

@@ -6,7 +6,7 @@ import Testing
 
 /// Leaderboards and entity activity against an oracle over the social events sent: accounts
 /// whose followers grow at different rates, posts whose counts climb, actors commenting.
-@Suite("Entity analytics")
+@Suite("Entity analytics", .isolatedDatabase)
 struct EntityAnalyticsTests {
     struct Social: Sendable {
         var id = UUID()
@@ -169,7 +169,7 @@ struct EntityAnalyticsTests {
             // move the watermark to the third day: the first two are final (read through the
             // leaderboards' cache), the third is not.
             let last = Social(at: Self.day.addingTimeInterval(71 * 3600 + 3000), platform: "twitter", account: "a1", content: "c-last", actor: "u9")
-            try await AnalyticsTests.withConsumer(tenant: owner.tenantID, batchSize: 97) { consumer, _ in
+            try await AnalyticsTests.withConsumer(batchSize: 97) { consumer, _ in
                 _ = try await consumer.drain()
                 _ = try await harness.api(owner.token).updateStream(path: .init(stream: stream), body: .json(.init(allowedLatenessSeconds: 3600))).ok
                 _ = try await harness.api(key).ingestBatch(path: .init(stream: stream), body: .json(.init(events: [last.input]))).ok
@@ -298,7 +298,7 @@ struct EntityAnalyticsTests {
             let a3Hour = try #require(
                 events.first { $0.platform == "twitter" && $0.names(.account) == "a3" && $0.at >= hours.from && $0.at < to }?.at
             )
-            try await AnalyticsTests.withConsumer(tenant: owner.tenantID) { _, client in
+            try await AnalyticsTests.withConsumer { _, client in
                 try await client.query(
                     """
                     UPDATE entity_rollups SET events = events + 1000
@@ -336,7 +336,7 @@ struct EntityAnalyticsTests {
                 Double(later.count(.account, $0, $1, from: open.from, to: open.to))
             }
             #expect(expectedLater != expected(open.from, open.to))
-            try await AnalyticsTests.withConsumer(tenant: owner.tenantID) { consumer, client in
+            try await AnalyticsTests.withConsumer { consumer, client in
                 let corrupt = { (delta: Int) in
                     try await client.query(
                         """
@@ -377,7 +377,7 @@ struct EntityAnalyticsTests {
             let (stream, key) = try await AnalyticsTests.stream(harness, owner, partitions: 2, dimensions: [:])
             let events = Self.events()
             _ = try await harness.api(key).ingestBatch(path: .init(stream: stream), body: .json(.init(events: events.map(\.input)))).ok
-            _ = try await AnalyticsTests.withConsumer(tenant: owner.tenantID) { consumer, _ in try await consumer.drain() }
+            _ = try await AnalyticsTests.withConsumer { consumer, _ in try await consumer.drain() }
             let oracle = Oracle(events: events)
             let api = harness.api(key)
 

@@ -8,7 +8,7 @@ import Testing
 
 /// Pull sources against a fake platform API (`Fixtures/platform/fake_api.py`, Python, apart
 /// from Sluice) that can answer slowly, fail, refuse, send garbage and rate-limit.
-@Suite("Pull sources", .serialized)
+@Suite("Pull sources", .serialized, .isolatedDatabase)
 struct PullSourceTests {
     struct Request: Decodable, Sendable {
         var id: String
@@ -26,13 +26,9 @@ struct PullSourceTests {
         func requests() async throws -> [Request] { try await server.get("/_requests") }
     }
 
-    /// Sources of earlier tests stop, so that this test's pollers work only its own.
-    func quietEarlierSources() async throws { try await pauseEarlier("pull_sources") }
-
     /// Sluice with its pull worker on, sources allowed to reach 127.0.0.1.
     func withPuller<T: Sendable>(_ body: @Sendable (Harness) async throws -> T) async throws -> T {
-        try await quietEarlierSources()
-        return try await withSluice(
+        try await withSluice(
             {
                 $0.pull.concurrency = 16
                 $0.workers.allowPrivateNetworks = true
@@ -141,7 +137,6 @@ struct PullSourceTests {
     func gracefulStop() async throws {
         let platform = try FakePlatform()
         try await platform.control(["token": "tok-stop", "delay": 0.7])
-        try await quietEarlierSources()
         try await withSluice({ $0.workers.allowPrivateNetworks = true }) { (harness: Harness) async throws -> Void in
             let owner = try await harness.signup("pullstop")
             let (stream, _) = try await harness.stream(owner)
@@ -288,7 +283,6 @@ struct PullSourceTests {
     func twoWorkers() async throws {
         let platform = try FakePlatform()
         try await platform.control(["token": "t", "slow": ["*": 0.3]])
-        try await quietEarlierSources()
         try await withSluice({ $0.workers.allowPrivateNetworks = true }) { (harness: Harness) async throws -> Void in
             let owner = try await harness.signup("pullers")
             let (stream, _) = try await harness.stream(owner)

@@ -20,11 +20,25 @@ enum TestEnvironment {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    /// The database of a test that has its own (`.isolatedDatabase`).
+    @TaskLocal static var isolatedDatabase: String?
+
+    /// The shared test database, or the test's own.
     static var databaseURL: String {
         guard let url = ProcessInfo.processInfo.environment["SLUICE_TEST_DATABASE_URL"] else {
             fatalError("SLUICE_TEST_DATABASE_URL is not set: run the tests with scripts/test.sh")
         }
-        return url
+        guard let isolatedDatabase else { return url }
+        var components = URLComponents(string: url)!
+        components.path = "/" + isolatedDatabase
+        return components.string!
+    }
+
+    /// The tests' cluster, database `name`.
+    static func url(of name: String) -> String {
+        var components = URLComponents(string: databaseURL)!
+        components.path = "/" + name
+        return components.string!
     }
 
     /// A superuser connection, for what the application itself may not do (tampering tests).
@@ -190,23 +204,6 @@ func withSluice<T: Sendable>(
     configure(&configuration)
     let app = try await buildApplication(configuration, logger: TestEnvironment.logger)
     return try await app.test(.router) { client in try await body(Harness(raw: client)) }
-}
-
-/// Pauses every active row of a table with a `state` column (subscriptions, pull sources) that
-/// earlier tests left, so that a test's workers work only its own. (On a fresh database the
-/// first test runs before any migration: then there is nothing to pause.)
-func pauseEarlier(_ table: String) async throws {
-    _ = try await asSuperuser { client in
-        try await client.query(
-            """
-            DO $$ BEGIN
-                IF to_regclass('\(unescaped: table)') IS NOT NULL THEN
-                    UPDATE \(unescaped: table) SET state = 'paused' WHERE state = 'active';
-                END IF;
-            END $$
-            """
-        )
-    }
 }
 
 /// A port for a test's own server: below Linux's ephemeral range (32768 and up), where the

@@ -22,8 +22,6 @@ final class RollupConsumer: Service, Sendable {
     struct Configuration: Sendable {
         var batchSize = 5000
         var idleCheck: Duration = .seconds(5)
-        /// Tests only: the tenants whose streams are rolled up (nil: all).
-        var tenants: Set<UUID>?
         /// Tests only: called inside a batch's transaction after the rollups are written and
         /// before the offset moves; throwing there rolls the batch back, as a crash would.
         var fault: (@Sendable (_ batch: Int) throws -> Void)?
@@ -90,7 +88,7 @@ final class RollupConsumer: Service, Sendable {
         var batch = 0
         while !Task.isCancelled {
             var round = 0
-            for work in try await store.pending(tenants: configuration.tenants, on: client) where !Task.isCancelled {
+            for work in try await store.pending(on: client) where !Task.isCancelled {
                 batch += 1
                 round += try await apply(work, batch: batch)
             }

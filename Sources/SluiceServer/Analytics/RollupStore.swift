@@ -34,10 +34,8 @@ struct RollupStore: Sendable {
 
     // MARK: The consumer
 
-    /// Partitions of live streams with events the rollups have not applied yet (of `tenants`
-    /// only, when given).
-    func pending(tenants: Set<UUID>?, on client: Database) async throws -> [RollupConsumer.Work] {
-        let tenants = tenants.map { Array($0) }
+    /// Partitions of live streams with events the rollups have not applied yet.
+    func pending(on client: Database) async throws -> [RollupConsumer.Work] {
         let rows = try await client.query(
             """
             SELECT s.tenant_id, s.id, p.partition, s.allowed_lateness_seconds, s.rollup_dimensions::text
@@ -45,7 +43,6 @@ struct RollupStore: Sendable {
             JOIN stream_partitions p ON p.tenant_id = s.tenant_id AND p.stream_id = s.id
             LEFT JOIN rollup_offsets o ON o.tenant_id = s.tenant_id AND o.stream_id = s.id AND o.partition = p.partition
             WHERE s.deleted_at IS NULL AND p.next_offset > coalesce(o.next_offset, 0)
-              AND (\(tenants)::uuid[] IS NULL OR s.tenant_id = ANY(\(tenants)::uuid[]))
             """,
             logger: logger
         )
