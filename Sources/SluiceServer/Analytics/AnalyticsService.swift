@@ -175,7 +175,9 @@ struct AnalyticsService: Sendable {
         limit: Int
     ) async throws -> AnalyticsDistribution {
         try identity.require(.eventsRead)
-        guard (1...1000).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 1,000.", pointer: "/limit") }
+        guard InputBounds.distributionLimit.contains(limit) else {
+            throw SluiceError.badRequest("limit is 1 to \(InputBounds.distributionLimit.max).", pointer: "/limit")
+        }
         let from = Self.floor(filter.from, 300)
         let to = Self.floor(filter.to.addingTimeInterval(299.999), 300)
         guard from < to else { throw SluiceError.badRequest("from must come before to.", pointer: "/from") }

@@ -127,7 +127,9 @@ extension AnalyticsService {
         limit: Int
     ) async throws -> Leaderboard {
         try identity.require(.eventsRead)
-        guard (1...100).contains(limit) else { throw SluiceError.badRequest("limit is 1 to 100.", pointer: "/limit") }
+        guard InputBounds.leaderboardLimit.contains(limit) else {
+            throw SluiceError.badRequest("limit is 1 to \(InputBounds.leaderboardLimit.max).", pointer: "/limit")
+        }
         let requested = try EntityRange(from: filter.from, to: filter.to)
         return try await client.transaction(logger: logger) { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)

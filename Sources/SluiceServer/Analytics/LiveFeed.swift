@@ -60,7 +60,9 @@ extension AnalyticsService {
         ticks: Int
     ) async throws -> AsyncThrowingStream<(id: String, tick: LiveTick), any Error> {
         try identity.require(.eventsRead)
-        guard (1...86_400).contains(ticks) else { throw SluiceError.badRequest("ticks is 1 to 86,400.", pointer: "/ticks") }
+        guard InputBounds.liveTicks.contains(ticks) else {
+            throw SluiceError.badRequest("ticks is 1 to \(InputBounds.liveTicks.max).", pointer: "/ticks")
+        }
         // An id this feed did not send (another server's, a mangled one) starts it afresh, as
         // a first connection would: EventSource clients resend whatever they last saw.
         let resumed = lastEventID.flatMap { try? LiveCursor(id: $0) }

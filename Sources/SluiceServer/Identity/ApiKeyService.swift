@@ -75,7 +75,7 @@ public struct ApiKeyService: Sendable {
 
     /// Also used by the command line, with the system as creator.
     func create(tenantID: UUID, creator: AuditActor, _ request: NewKey, origin: RequestOrigin) async throws -> (ApiKey, secret: String) {
-        let name = try Validate.name(request.name, pointer: "/name", maxLength: 100)
+        let name = try Validate.name(request.name, pointer: "/name", maxLength: InputBounds.apiKeyName.max)
         guard !request.scopes.isEmpty else { throw SluiceError.badRequest("A key needs at least one scope.", pointer: "/scopes") }
         if let streams = request.streams {
             for (index, stream) in streams.enumerated() {

@@ -41,8 +41,8 @@ public struct AuthService: Sendable {
     ) async throws -> (User, Tenant, TokenPair) {
         let email = try Validate.email(email)
         try Validate.password(password)
-        let tenantName = try Validate.name(tenantName, pointer: "/tenantName", maxLength: 200)
-        let name = try name.map { try Validate.name($0, pointer: "/name", maxLength: 200) }
+        let tenantName = try Validate.name(tenantName, pointer: "/tenantName", maxLength: InputBounds.tenantName.max)
+        let name = try name.map { try Validate.name($0, pointer: "/name", maxLength: InputBounds.userName.max) }
         // Each signup costs a password hash and a tenant: counted per address before either.
         if let address = origin.clientIP {
             do {

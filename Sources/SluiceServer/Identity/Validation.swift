@@ -5,7 +5,7 @@ enum Validate {
     static func email(_ email: String, pointer: String = "/email") throws -> String {
         let trimmed = email.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard (3...254).contains(trimmed.utf8.count), parts.count == 2, !parts[0].isEmpty,
+        guard InputBounds.email.contains(trimmed.utf8.count), parts.count == 2, !parts[0].isEmpty,
             parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
             !trimmed.contains(where: { $0.isWhitespace || $0.isNewline })
         else {
@@ -16,11 +16,11 @@ enum Validate {
 
     static func password(_ password: String, pointer: String = "/password") throws {
         // Lengths count code points, as the document's minLength and maxLength do.
-        guard password.unicodeScalars.count >= 12 else {
-            throw SluiceError.badRequest("The password must have at least 12 characters.", pointer: pointer)
+        guard password.unicodeScalars.count >= InputBounds.password.min else {
+            throw SluiceError.badRequest("The password must have at least \(InputBounds.password.min) characters.", pointer: pointer)
         }
-        guard password.unicodeScalars.count <= 256 else {
-            throw SluiceError.badRequest("The password must have at most 256 characters.", pointer: pointer)
+        guard password.unicodeScalars.count <= InputBounds.password.max else {
+            throw SluiceError.badRequest("The password must have at most \(InputBounds.password.max) characters.", pointer: pointer)
         }
     }
 

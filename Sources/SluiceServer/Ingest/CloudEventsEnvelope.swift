@@ -15,7 +15,7 @@ enum CloudEventsEnvelope {
         guard members["specversion"]?.stringValue == "1.0" else {
             throw EnvelopeError("\(pointer)/specversion", "specversion must be \"1.0\".")
         }
-        let rawID = try SluiceEnvelope.requiredText(members["id"], "\(pointer)/id", maxLength: 256)
+        let rawID = try SluiceEnvelope.requiredText(members["id"], "\(pointer)/id", maxLength: EnvelopeLimits.idLength)
         let source = try SluiceEnvelope.requiredText(members["source"], "\(pointer)/source", maxLength: EnvelopeLimits.sourceLength)
         let type = try SluiceEnvelope.requiredText(members["type"], "\(pointer)/type", maxLength: EnvelopeLimits.typeLength)
         var attributes: [String: JSONValue] = [:]
@@ -33,7 +33,7 @@ enum CloudEventsEnvelope {
             }
             occurredAt = date
         }
-        let subject = try SluiceEnvelope.optionalText(members["subject"], "\(pointer)/subject", maxLength: EnvelopeLimits.keyLength)
+        let subject = try SluiceEnvelope.optionalText(members["subject"], "\(pointer)/subject", maxLength: EnvelopeLimits.subjectLength)
         let partitionKey = try SluiceEnvelope.optionalText(
             members["partitionkey"],
             "\(pointer)/partitionkey",

@@ -21,16 +21,18 @@ struct IncomingEvent: Sendable {
     var pointer: String
 }
 
-/// Envelope limits, documented in the README and the OpenAPI document.
+/// Envelope limits, documented in the README; each is an entry of `InputBounds`.
 enum EnvelopeLimits {
-    static let typeLength = 200
-    static let sourceLength = 200
-    static let keyLength = 256
+    static let typeLength = InputBounds.eventType.max
+    static let sourceLength = InputBounds.eventSource.max
+    static let keyLength = InputBounds.eventKey.max
+    static let subjectLength = InputBounds.cloudEventSubject.max
+    static let idLength = InputBounds.cloudEventID.max
     /// How deep an event's `data` may nest.
-    static let dataDepth = 32
-    static let batchSize = 1000
+    static let dataDepth = InputBounds.dataDepth
+    static let batchSize = InputBounds.batchEvents.max
     /// Uncompressed body size of an ingest request.
-    static let bodyBytes = 1 << 20
+    static let bodyBytes = InputBounds.ingestBodyBytes
 }
 
 /// Why an event cannot be taken; reported per event, never stored.

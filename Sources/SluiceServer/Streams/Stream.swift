@@ -41,7 +41,7 @@ public struct Stream: Sendable, Equatable {
     /// Extra rollup dimensions: a name → a JSON pointer into the events' data.
     public var dimensions: [String: String] = [:]
 
-    public static let maxPartitions = 64
+    public static let maxPartitions = InputBounds.partitions.max
     public static let defaultRetentionSeconds = 7 * 24 * 3600
     public static let retentionRange = 3600...(90 * 24 * 3600)
     public static let defaultDedupeWindowSeconds = 24 * 3600
