@@ -49,6 +49,8 @@ let package = Package(
             dependencies: [
                 "SluiceAPI",
                 "SluiceJSON",
+                "SluiceOutbound",
+                "SluiceSupport",
                 "PasswordHashing",
                 "Redis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -83,6 +85,24 @@ let package = Package(
             dependencies: ["SluiceAPI", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        /// Small concurrency tools the other targets share (deadlines on calls that may hang).
+        .target(
+            name: "SluiceSupport",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        /// The guarded outbound HTTP client of webhooks and pull sources: every address a name
+        /// resolves to checked, loopback, private and link-local refused, connections pinned.
+        .target(
+            name: "SluiceOutbound",
+            dependencies: [
+                "SluiceSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
         ),
         /// JSON values, a strict parser, and Sluice's JSON Schema (2020-12) validator.
         .target(name: "SluiceJSON", swiftSettings: swiftSettings),
@@ -120,7 +140,7 @@ let package = Package(
         /// no sockets; `swift test --filter SluiceUnitTests` runs them anywhere in seconds.
         .testTarget(
             name: "SluiceUnitTests",
-            dependencies: ["SluiceServer", "SluiceAPI", "SluiceJSON"],
+            dependencies: ["SluiceServer", "SluiceAPI", "SluiceJSON", "SluiceOutbound"],
             swiftSettings: swiftSettings
         ),
         /// End to end against the real PostgreSQL and Redis that scripts/services.sh starts.
@@ -130,6 +150,7 @@ let package = Package(
                 "SluiceServer",
                 "SluiceClient",
                 "SluiceJSON",
+                "SluiceOutbound",
                 "Redis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceOutbound
 
 /// The part of a Sluice process that both roles run: the PostgreSQL pool, the event
 /// notifier, the ingest path (the pull poller stores through it as the API does), and the

@@ -4,6 +4,7 @@ import HTTPTypes
 import NIOCore
 import Testing
 
+@testable import SluiceOutbound
 @testable import SluiceServer
 
 /// Requests made on a tenant's behalf (webhooks, pull sources) never reach the operator's

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import SluiceSupport
 import Synchronization
 
 /// Wakes long-polling consumers when events are stored: at once on the node that stored them,

@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
+import SluiceSupport
 import Synchronization
 
 /// Thrown instead of waiting when PostgreSQL is known to be unreachable, or when a call

@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceOutbound
 import Synchronization
 
 /// The worker pool: posts subscribed events to their webhooks. Runs in `sluice serve` and

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import SluiceAPI
 import SluiceJSON
+import SluiceOutbound
 
 /// Posts one event to a subscription's endpoint, signed per the Standard Webhooks
 /// specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`). A 2xx within the

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SluiceOutbound
 
 /// A block of addresses, `10.0.0.0/8` or `fd00::/8` (a lone address is its own block).
 struct AddressRange: Sendable {

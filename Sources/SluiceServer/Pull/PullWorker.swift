@@ -7,6 +7,7 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import SluiceJSON
+import SluiceOutbound
 import Synchronization
 
 /// Polls the pull sources' entities: scheduler → fetcher → result.

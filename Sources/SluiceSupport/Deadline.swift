@@ -1,16 +1,16 @@
 import NIOConcurrencyHelpers
 
 /// Thrown when an operation did not finish within its deadline.
-struct DeadlineExceeded: Error, CustomStringConvertible {
-    let limit: Duration
-    var description: String { "no answer within \(limit)" }
+package struct DeadlineExceeded: Error, CustomStringConvertible {
+    package let limit: Duration
+    package var description: String { "no answer within \(limit)" }
 }
 
 /// Runs `operation`, abandoning it once `limit` has passed: the caller gets
 /// `DeadlineExceeded` at once and the operation is cancelled. What it started and cannot
 /// cancel (a blocking C call on a thread pool) finishes on its own, unwaited; a task group
 /// would wait for it, which is why this is built on unstructured tasks.
-func withDeadline<T: Sendable>(
+package func withDeadline<T: Sendable>(
     _ limit: Duration,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
@@ -19,7 +19,7 @@ func withDeadline<T: Sendable>(
 
 /// `withDeadline`, handing `abandon` a function that ends the wait early with an error of the
 /// caller's choosing (e.g. when the connection under it is known to be gone).
-func withDeadline<T: Sendable>(
+package func withDeadline<T: Sendable>(
     _ limit: Duration,
     abandon: (@escaping @Sendable (any Error) -> Void) -> Void,
     _ operation: @escaping @Sendable () async throws -> T

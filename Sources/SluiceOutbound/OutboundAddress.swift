@@ -13,11 +13,11 @@ import Glibc
 /// Decisions are made on addresses, never on how a host was spelled: `2130706433`,
 /// `0x7f000001`, `0177.0.0.1`, `127.1` and `[::ffff:127.0.0.1]` are all 127.0.0.1 here, as
 /// they are to the resolver that would connect.
-enum OutboundAddress: Hashable, Sendable, CustomStringConvertible {
+package enum OutboundAddress: Hashable, Sendable, CustomStringConvertible {
     case v4(UInt32)
     case v6([UInt8])
 
-    var description: String {
+    package var description: String {
         switch self {
         case .v4(let value):
             return "\(value >> 24).\((value >> 16) & 0xFF).\((value >> 8) & 0xFF).\(value & 0xFF)"
@@ -31,10 +31,10 @@ enum OutboundAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The textual address to connect to (IPv6 without brackets).
-    var connectable: String { description }
+    package var connectable: String { description }
 
     /// Whether this server refuses to connect here on a tenant's behalf.
-    var isDenied: Bool {
+    package var isDenied: Bool {
         switch self {
         case .v4(let address): return Self.deniedV4.contains { $0.contains(address) }
         case .v6(let bytes):
@@ -61,18 +61,26 @@ enum OutboundAddress: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    struct V4Range: Sendable {
-        let base: UInt32
-        let bits: Int
-        func contains(_ address: UInt32) -> Bool {
+    package struct V4Range: Sendable {
+        package let base: UInt32
+        package let bits: Int
+        package init(base: UInt32, bits: Int) {
+            self.base = base
+            self.bits = bits
+        }
+        package func contains(_ address: UInt32) -> Bool {
             bits == 0 || (address ^ base) >> (32 - bits) == 0
         }
     }
 
-    struct V6Range: Sendable {
-        let prefix: [UInt8]
-        let bits: Int
-        func contains(_ bytes: [UInt8]) -> Bool {
+    package struct V6Range: Sendable {
+        package let prefix: [UInt8]
+        package let bits: Int
+        package init(prefix: [UInt8], bits: Int) {
+            self.prefix = prefix
+            self.bits = bits
+        }
+        package func contains(_ bytes: [UInt8]) -> Bool {
             var remaining = bits
             var index = 0
             while remaining > 0 {
@@ -127,7 +135,7 @@ extension OutboundAddress {
     /// The address a host names literally, in every spelling a resolver accepts: IPv6 (with or
     /// without brackets, with a zone), and IPv4 as `inet_aton` reads it (one to four parts,
     /// each decimal, octal with a leading 0, or hex with 0x). Nil for a host name.
-    static func literal(_ host: String) -> OutboundAddress? {
+    package static func literal(_ host: String) -> OutboundAddress? {
         var host = host
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if let zone = host.firstIndex(of: "%") { host = String(host[..<zone]) }
@@ -175,7 +183,7 @@ extension OutboundAddress {
     /// Whether a host, as written in a URL, is refused before anything is resolved: an address
     /// in a denied range, or a name that is loopback by definition (`localhost`, `*.localhost`,
     /// with or without the root's trailing dot).
-    static func isDeniedLiteral(host: String) -> Bool {
+    package static func isDeniedLiteral(host: String) -> Bool {
         var name = host.lowercased()
         while name.hasSuffix(".") { name.removeLast() }
         if name.isEmpty || name == "localhost" || name.hasSuffix(".localhost") { return true }

@@ -3,6 +3,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import SluiceSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -17,14 +18,14 @@ import Glibc
 /// second resolution can swap the address). This happens on every request, not only when the
 /// URL is saved, so a name that later resolves elsewhere is caught too. Redirects are never
 /// followed.
-final class OutboundHTTPClient: Sendable {
+package final class OutboundHTTPClient: Sendable {
     /// Why a request was not made.
-    struct Refused: Error, CustomStringConvertible {
-        let reason: String
-        var description: String { reason }
+    package struct Refused: Error, CustomStringConvertible {
+        package let reason: String
+        package var description: String { reason }
     }
 
-    let allowPrivateNetworks: Bool
+    package let allowPrivateNetworks: Bool
     /// How long resolving a host may take.
     let resolveTimeout: Duration
     /// Pinned clients kept for connection reuse, by "host address".
@@ -40,7 +41,7 @@ final class OutboundHTTPClient: Sendable {
         var closed = false
     }
 
-    init(allowPrivateNetworks: Bool, resolveTimeout: Duration = .seconds(5)) {
+    package init(allowPrivateNetworks: Bool, resolveTimeout: Duration = .seconds(5)) {
         self.allowPrivateNetworks = allowPrivateNetworks
         self.resolveTimeout = resolveTimeout
         self.open = Self.makeClient(dnsOverride: [:])
@@ -62,7 +63,7 @@ final class OutboundHTTPClient: Sendable {
 
     /// Sends `request` and hands its response to `body` (which reads it); the connection is
     /// held until `body` returns.
-    func execute<T: Sendable>(
+    package func execute<T: Sendable>(
         _ request: HTTPClientRequest,
         timeout: TimeAmount,
         _ body: (HTTPClientResponse) async throws -> T
@@ -89,7 +90,7 @@ final class OutboundHTTPClient: Sendable {
     /// The address to connect to for `host`, or why there is none. Every resolved address must
     /// be allowed: a name that resolves to one public and one private address is refused, since
     /// which one a connection would take is not this server's to choose.
-    func checkedAddress(host: String) async throws -> OutboundAddress {
+    package func checkedAddress(host: String) async throws -> OutboundAddress {
         var trimmed = host
         while trimmed.hasSuffix(".") { trimmed.removeLast() }
         let name = trimmed
@@ -113,7 +114,7 @@ final class OutboundHTTPClient: Sendable {
     static let notPublic = Refused(reason: "the host does not resolve to a public address this server connects to")
 
     /// Every address `name` resolves to (IPv4 and IPv6), as the system's resolver gives them.
-    static func resolve(_ name: String) -> [OutboundAddress] {
+    package static func resolve(_ name: String) -> [OutboundAddress] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -181,7 +182,7 @@ final class OutboundHTTPClient: Sendable {
     }
 
     /// Closes every client (after the workers using them have stopped).
-    func shutdown() async throws {
+    package func shutdown() async throws {
         let clients = pinned.withLockedValue { state in
             state.closed = true
             defer {
