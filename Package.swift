@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "SluiceAPI",
                 "SluiceJSON",
+                "SluiceDatabase",
                 "SluiceOutbound",
                 "SluiceSupport",
                 "PasswordHashing",
@@ -90,6 +91,18 @@ let package = Package(
         .target(
             name: "SluiceSupport",
             dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        /// PostgreSQL access: deadlines and fail-fast (`Database`), the one retry layer for
+        /// serialization failures, bound SQL built in pieces, SQLSTATEs, the migrator.
+        .target(
+            name: "SluiceDatabase",
+            dependencies: [
+                "SluiceSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         /// The guarded outbound HTTP client of webhooks and pull sources: every address a name
@@ -140,7 +153,7 @@ let package = Package(
         /// no sockets; `swift test --filter SluiceUnitTests` runs them anywhere in seconds.
         .testTarget(
             name: "SluiceUnitTests",
-            dependencies: ["SluiceServer", "SluiceAPI", "SluiceJSON", "SluiceOutbound"],
+            dependencies: ["SluiceServer", "SluiceAPI", "SluiceJSON", "SluiceDatabase", "SluiceOutbound"],
             swiftSettings: swiftSettings
         ),
         /// End to end against the real PostgreSQL and Redis that scripts/services.sh starts.
@@ -150,6 +163,7 @@ let package = Package(
                 "SluiceServer",
                 "SluiceClient",
                 "SluiceJSON",
+                "SluiceDatabase",
                 "SluiceOutbound",
                 "Redis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import PasswordHashing
 import PostgresNIO
+import SluiceDatabase
 
 /// What the `sluice admin` commands do: bootstrap a tenant, an owner and a key from a shell,
 /// and recover when nobody can log in. Every change is audited with the system as actor.

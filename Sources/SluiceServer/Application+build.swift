@@ -8,6 +8,7 @@ import PostgresNIO
 import Prometheus
 import Redis
 import ServiceLifecycle
+import SluiceDatabase
 
 /// The one place where Sluice is wired: configuration in, a runnable application out.
 /// The `sluice` command and the tests both start here.

@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceDatabase
 import SluiceOutbound
 
 /// The part of a Sluice process that both roles run: the PostgreSQL pool, the event

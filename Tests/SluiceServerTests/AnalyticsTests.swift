@@ -6,6 +6,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceDatabase
 @testable import SluiceServer
 
 /// The rollups against an oracle computed here from the events the tests send; the consumer is

@@ -7,6 +7,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceDatabase
 @testable import SluiceServer
 
 @Suite("Audit log")

@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import Testing
 
+@testable import SluiceDatabase
 @testable import SluiceServer
 
 /// `Database` against servers that misbehave, without a Sluice around it.

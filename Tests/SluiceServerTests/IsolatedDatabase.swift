@@ -3,6 +3,7 @@ import Glibc
 import PostgresNIO
 import Testing
 
+@testable import SluiceDatabase
 @testable import SluiceServer
 
 /// A migrated database of a test's own, for tests whose workers (webhook delivery, the pull

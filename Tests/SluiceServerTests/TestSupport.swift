@@ -11,6 +11,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceDatabase
 @testable import SluiceServer
 
 /// Integration tests run against the real PostgreSQL that scripts/services.sh starts;

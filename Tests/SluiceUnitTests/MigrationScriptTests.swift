@@ -1,5 +1,6 @@
 import Testing
 
+@testable import SluiceDatabase
 @testable import SluiceServer
 
 @Suite("Migration scripts")

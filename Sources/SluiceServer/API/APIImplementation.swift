@@ -4,6 +4,7 @@ import OpenAPIRuntime
 import PostgresNIO
 import Prometheus
 import SluiceAPI
+import SluiceDatabase
 
 /// The generated `APIProtocol`, one extension a domain (`API+Auth.swift`, …). Handlers read
 /// the request context through `RequestScope`, call one service, and map its result to the

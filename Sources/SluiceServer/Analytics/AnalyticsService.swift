@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SluiceAPI
+import SluiceDatabase
 
 /// What a series or a distribution measures.
 enum AnalyticsMetric: Sendable, Equatable {

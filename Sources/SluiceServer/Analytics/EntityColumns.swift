@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Prometheus
+import SluiceDatabase
 import Synchronization
 
 /// The entities of one kind in one stream.

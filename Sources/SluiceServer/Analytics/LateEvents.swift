@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// Events the rollup consumer left out as later than their stream's watermark, as the failure
 /// view lists them.

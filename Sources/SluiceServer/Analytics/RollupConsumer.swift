@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceDatabase
 import SluiceJSON
 
 /// Keeps every stream's rollups (5 minutes, 1 hour, 1 day on event time, by event type,

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 import SluiceJSON
 
 /// The SQL of the rollups and their bookkeeping: `rollup_offsets` (the consumer's offset per

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// The keys that authenticate the audit chain (HMAC-SHA256 over each entry's chain hash),
 /// held by the application and never by the database: one signs new entries, every one

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// Consumer groups per stream: create (from the earliest kept event, the end, or a time),
 /// list, describe (position, lag in events and seconds, state per partition) and delete.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import SluiceDatabase
 import SluiceSupport
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// A subscription's partition, the unit a worker leases.
 struct LeaseKey: Hashable, Sendable {

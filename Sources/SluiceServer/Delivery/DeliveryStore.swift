@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import SluiceAPI
+import SluiceDatabase
 
 /// One attempt to post an event: when, how long, and how it failed (HTTP status, error, and
 /// the start of the response body).

@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceDatabase
 import SluiceOutbound
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SluiceAPI
+import SluiceDatabase
 
 /// Keeps a subscription's endpoint health: a success ends the failure streak; a failure
 /// lengthens it and, when `CircuitBreaker` says so, opens the circuit (pauses the

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Prometheus
+import SluiceDatabase
 
 /// Delivers one leased partition of a subscription, in offset order: reads a batch after the
 /// committed offset, posts each wanted event, and commits as it goes. A failed event is

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SluiceDatabase
 
 /// Retries failed deliveries off their partitions' path: claims those due from the
 /// `deliveries` table (whichever worker is free; `FOR UPDATE SKIP LOCKED`), posts each again,

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import SluiceDatabase
 
 struct SubscriptionRepository: Sendable {
     let logger: Logger

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SluiceAPI
+import SluiceDatabase
 
 /// What a create or update sets; nil leaves a setting as it is (or at its default).
 struct SubscriptionSettings: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// A stored event, as readers see it.
 struct StoredEvent: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// An event ready to be stored: validated, partitioned, its JSON written out.
 struct EventRecord: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import SluiceDatabase
 
 /// Keeps the event store's time partitions: creates them a week ahead, drops those every
 /// stream's retention has passed, and forgets producer ids older than their dedupe window.

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import OpenAPIRuntime
 import PostgresNIO
+import SluiceDatabase
 
 /// Renders every error as RFC 9457 problem+json: domain errors as they say, Hummingbird's
 /// own (404 route, 413 body) by their status, undecodable requests as 400, and anything

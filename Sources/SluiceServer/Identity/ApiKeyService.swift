@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SluiceAPI
+import SluiceDatabase
 
 /// API keys for producers and consumers: `sk_live_` + 43 base62 characters, shown once,
 /// stored as a SHA-256 hash, scoped, optionally limited to streams and expiring.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PasswordHashing
 import PostgresNIO
+import SluiceDatabase
 
 /// Signup, login, token refresh and logout: how people get and lose access tokens.
 public struct AuthService: Sendable {

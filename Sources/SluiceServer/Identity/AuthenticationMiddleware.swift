@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// Turns `Authorization: Bearer …` into an `Identity` on the request context: an API key
 /// (`sk_live_…`) or a JWT access token, whose member's current role is read from the

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// Members, their roles and invitations, with the rule that a tenant always keeps an owner.
 public struct MemberService: Sendable {

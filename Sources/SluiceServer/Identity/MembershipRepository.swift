@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 struct MembershipRepository: Sendable {
     let logger: Logger

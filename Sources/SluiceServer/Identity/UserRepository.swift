@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// Users are global (one person, many tenants); everything else in Identity is per tenant.
 struct UserRepository: Sendable {

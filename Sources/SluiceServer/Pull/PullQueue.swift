@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// The pull poller's work queue, in `pull_sources`, `pull_entities` and `pull_runs`: which
 /// sources have entities due, leases on entities (`FOR UPDATE SKIP LOCKED`, so that any

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 import SluiceJSON
 
 /// A source with what an operator watches: how its polling goes.

@@ -6,6 +6,7 @@ import NIOHTTP1
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceDatabase
 import SluiceJSON
 import SluiceOutbound
 import Synchronization

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 import SluiceJSON
 
 /// Listing, replaying and discarding the events a stream's schemas refused. Replays and

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SluiceAPI
+import SluiceDatabase
 import SluiceJSON
 
 /// An event refused by its schema in enforce mode, kept with why.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 import Synchronization
 
 /// What a plan grants: each API key's request and event rates, and the tenant's events per

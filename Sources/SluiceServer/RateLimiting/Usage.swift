@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import SluiceDatabase
 import Synchronization
 
 /// A calendar month in UTC: the period quotas and usage are counted in.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 import SluiceJSON
 
 /// The schema registry: per stream and event type, numbered JSON Schema versions, each new one

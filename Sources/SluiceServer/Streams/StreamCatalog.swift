@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 
 /// The streams ingest needs, cached for a short time so that a request does not read its
 /// stream from PostgreSQL. A change on this node takes effect at once (`invalidate`); one

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceDatabase
 import SluiceJSON
 
 /// Stream management: create, list, read, change and delete, each change audited in its

@@ -1,8 +1,8 @@
 /// Splits a SQL script into statements, since postgres-nio speaks only the extended protocol
 /// (one statement a message). Knows what may hide a `;`: quoted strings and identifiers,
 /// dollar-quoted bodies (`$$ … $$`, `$tag$ … $tag$`) and both kinds of comment.
-enum SQLScript {
-    static func statements(_ script: String) -> [String] {
+package enum SQLScript {
+    package static func statements(_ script: String) -> [String] {
         let characters = Array(script.unicodeScalars)
         var statements: [String] = []
         var current = String.UnicodeScalarView()
@@ -69,7 +69,7 @@ enum SQLScript {
 }
 
 extension String {
-    var trimmingWhitespace: String {
+    package var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })

@@ -6,9 +6,9 @@ import Synchronization
 
 /// Thrown instead of waiting when PostgreSQL is known to be unreachable, or when a call
 /// passed its deadline: the caller answers 503 with `Retry-After` (DESIGN.md §14).
-struct DatabaseUnavailable: Error, CustomStringConvertible {
-    var reason: String
-    var description: String { "PostgreSQL is unavailable: \(reason)" }
+package struct DatabaseUnavailable: Error, CustomStringConvertible {
+    package var reason: String
+    package var description: String { "PostgreSQL is unavailable: \(reason)" }
 }
 
 /// The application's way to PostgreSQL: the pool, with a deadline on every call and a view of
@@ -26,16 +26,21 @@ struct DatabaseUnavailable: Error, CustomStringConvertible {
 ///   which goes through, within `probeTimeout`, to find out (a call, `/readyz` or a worker's:
 ///   no background task). The first that reaches PostgreSQL makes it reachable again.
 /// - Rows are read inside the deadline: `query` returns them collected.
-final class Database: Sendable {
-    struct Configuration: Sendable {
+package final class Database: Sendable {
+    package struct Configuration: Sendable {
         /// The longest a call may take, lease included.
-        var callTimeout: Duration = .seconds(10)
-        var probeInterval: Duration = .milliseconds(500)
-        var probeTimeout: Duration = .seconds(2)
+        package var callTimeout: Duration = .seconds(10)
+        package var probeInterval: Duration = .milliseconds(500)
+        package var probeTimeout: Duration = .seconds(2)
+        package init(callTimeout: Duration = .seconds(10), probeInterval: Duration = .milliseconds(500), probeTimeout: Duration = .seconds(2)) {
+            self.callTimeout = callTimeout
+            self.probeInterval = probeInterval
+            self.probeTimeout = probeTimeout
+        }
     }
 
-    let client: PostgresClient
-    let configuration: Configuration
+    package let client: PostgresClient
+    package let configuration: Configuration
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -50,14 +55,14 @@ final class Database: Sendable {
         var nextCall: UInt64 = 0
     }
 
-    init(client: PostgresClient, configuration: Configuration = .init(), logger: Logger) {
+    package init(client: PostgresClient, configuration: Configuration = .init(), logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.logger = logger
     }
 
     /// How long a call may take.
-    enum Timeout: Sendable {
+    package enum Timeout: Sendable {
         /// `Configuration.callTimeout`.
         case standard
         case limit(Duration)
@@ -66,10 +71,10 @@ final class Database: Sendable {
     }
 
     /// Whether the last call reached PostgreSQL.
-    var isReachable: Bool { state.withLock { $0.reachable } }
+    package var isReachable: Bool { state.withLock { $0.reachable } }
 
     /// Runs `body` on a pooled connection within `timeout`.
-    func withConnection<Result: Sendable>(
+    package func withConnection<Result: Sendable>(
         timeout: Timeout = .standard,
         file: String = #fileID,
         line: Int = #line,
@@ -140,7 +145,7 @@ final class Database: Sendable {
 
     /// One statement; its rows are read within the deadline.
     @discardableResult
-    func query(
+    package func query(
         _ query: PostgresQuery,
         logger: Logger,
         timeout: Timeout = .standard,
@@ -157,7 +162,7 @@ final class Database: Sendable {
     /// transaction PostgreSQL aborted as a deadlock victim or a serialization failure is run
     /// again (up to `attempts` times in all), as PostgreSQL's documentation advises: nothing of it
     /// was kept.
-    func transaction<Result: Sendable>(
+    package func transaction<Result: Sendable>(
         logger: Logger,
         attempts: Int = 3,
         timeout: Timeout = .standard,
@@ -231,7 +236,7 @@ final class Database: Sendable {
     }
 
     /// Why `error` says PostgreSQL cannot be reached (nil: it was reached and refused the call).
-    static func connectionFailure(_ error: any Error) -> String? {
+    package static func connectionFailure(_ error: any Error) -> String? {
         switch error {
         case let error as PSQLError:
             switch error.code {
@@ -255,7 +260,7 @@ final class Database: Sendable {
     }
 
     /// Whether `error` means "PostgreSQL cannot serve this now": a 503 with `Retry-After`.
-    static func isUnavailable(_ error: any Error) -> Bool {
+    package static func isUnavailable(_ error: any Error) -> Bool {
         if error is DatabaseUnavailable || error is DeadlineExceeded || connectionFailure(error) != nil { return true }
         // Too many connections, or out of resources: PostgreSQL is there but cannot serve now.
         let psql = (error as? PSQLError) ?? ((error as? PostgresTransactionError)?.closureError as? PSQLError)
@@ -264,18 +269,18 @@ final class Database: Sendable {
 }
 
 /// A statement's rows, read to the end within the call's deadline.
-struct Rows: AsyncSequence, Sendable {
-    typealias Element = PostgresRow
-    let rows: [PostgresRow]
+package struct Rows: AsyncSequence, Sendable {
+    package typealias Element = PostgresRow
+    package let rows: [PostgresRow]
 
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: IndexingIterator<[PostgresRow]>
-        mutating func next() async throws -> PostgresRow? { base.next() }
+    package struct AsyncIterator: AsyncIteratorProtocol {
+        package var base: IndexingIterator<[PostgresRow]>
+        package mutating func next() async throws -> PostgresRow? { base.next() }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: rows.makeIterator()) }
+    package func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: rows.makeIterator()) }
 
-    func decode<each Column: PostgresDecodable>(
+    package func decode<each Column: PostgresDecodable>(
         _ columnType: (repeat each Column).Type,
         file: String = #fileID,
         line: Int = #line

@@ -4,25 +4,25 @@ import PostgresNIO
 /// every value is a bound parameter: `bind` appends the value and answers its placeholder, so
 /// the text holds only what this code wrote. Where a statement's shape is fixed, string
 /// interpolation into `PostgresQuery` does the same and is preferred.
-struct BoundSQL {
+package struct BoundSQL {
     private(set) var bindings = PostgresBindings()
 
-    init() {}
+    package init() {}
 
     /// The placeholder (`$n`) of `value`, appended to the bindings.
     @discardableResult
-    mutating func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
+    package mutating func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
         bindings.append(value)
         return "$\(bindings.count)"
     }
 
     /// The placeholder of `value`, NULL when absent (still typed, so `$n::text IS NULL` reads).
     @discardableResult
-    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value?) -> String {
+    package mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value?) -> String {
         bindings.append(value)
         return "$\(bindings.count)"
     }
 
     /// `sql`, whose only values are the placeholders `bind` answered.
-    func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
+    package func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
 }

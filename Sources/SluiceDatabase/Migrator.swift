@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -39,10 +40,10 @@ public struct Migrator: Sendable {
     }
 
     /// Arbitrary but fixed: the key of the advisory lock held while migrating.
-    static let lockKey: Int64 = 0x736C_7569_6365  // "sluice"
+    package static let lockKey: Int64 = 0x736C_7569_6365  // "sluice"
 
     public let migrations: [Migration]
-    let logger: Logger
+    package let logger: Logger
 
     public init(directory: String, logger: Logger) throws {
         self.migrations = try Self.load(directory: directory)
@@ -68,7 +69,7 @@ public struct Migrator: Sendable {
         }
         return ups.keys.sorted().map { version in
             let (name, up) = ups[version]!
-            let checksum = Secrets.hash(up).hex
+            let checksum = SHA256.hash(data: Data(up.utf8)).map { String(format: "%02x", $0) }.joined()
             return Migration(version: version, name: name, up: up, down: downs[version], checksum: checksum)
         }
     }
@@ -120,7 +121,7 @@ public struct Migrator: Sendable {
     }
 
     /// How many migrations are applied, and whether that is all of them (for /readyz).
-    func status(database: Database, timeout: Duration) async throws -> (applied: Int, current: Bool) {
+    package func status(database: Database, timeout: Duration) async throws -> (applied: Int, current: Bool) {
         try await database.withConnection(timeout: .limit(timeout)) { connection in
             let rows = try await connection.query("SELECT to_regclass('sluice_migrations') IS NOT NULL", logger: logger)
             var exists = false
