@@ -139,7 +139,8 @@ public func buildApplication(
         logger: logger,
         audit: audit,
         reader: EventReader(client: client, logger: logger),
-        notifier: work.notifier
+        notifier: work.notifier,
+        pushers: SubscriptionPushers(logger: logger)
     )
     let api = APIImplementation(
         client: client,

@@ -78,7 +78,11 @@ struct ConsumerGroupRepository: Sendable {
     }
 
     func delete(_ group: ConsumerGroup, on connection: PostgresConnection) async throws {
-        try await connection.query("DELETE FROM consumer_groups WHERE tenant_id = \(group.tenantID) AND id = \(group.id)", logger: logger)
+        try await delete(tenantID: group.tenantID, id: group.id, on: connection)
+    }
+
+    func delete(tenantID: UUID, id: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM consumer_groups WHERE tenant_id = \(tenantID) AND id = \(id)", logger: logger)
     }
 
     /// Per partition of the stream: committed offset (a partition added after the group was
@@ -232,22 +236,6 @@ struct ConsumerGroupRepository: Sendable {
         var members: [String] = []
         for try await member in rows.decode(String.self) { members.append(member) }
         return members
-    }
-
-    /// For a group a subscription pushes: the workers holding its partitions, with them.
-    func leaseHolders(_ group: ConsumerGroup, on connection: PostgresConnection) async throws -> [String: [Int]] {
-        let rows = try await connection.query(
-            """
-            SELECT l.owner, l.partition FROM delivery_leases l
-            JOIN subscriptions s ON s.tenant_id = l.tenant_id AND s.id = l.subscription_id
-            WHERE s.tenant_id = \(group.tenantID) AND s.group_id = \(group.id) AND l.expires_at > now()
-            ORDER BY l.partition
-            """,
-            logger: logger
-        )
-        var holders: [String: [Int]] = [:]
-        for try await (owner, partition) in rows.decode((String, Int16).self) { holders[owner, default: []].append(Int(partition)) }
-        return holders
     }
 
     /// Committed offsets by partition (a partition without one: 0).

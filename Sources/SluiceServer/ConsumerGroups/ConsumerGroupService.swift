@@ -13,6 +13,8 @@ public struct ConsumerGroupService: Sendable {
     let audit: AuditLog
     let reader: EventReader
     let notifier: EventNotifier
+    /// What pushes groups (webhook subscriptions); consulted before a group is pulled, deleted or moved.
+    let pushers: any GroupPushers
 
     /// Behind with no commit for this long: stuck.
     static let stuckAfter: TimeInterval = 5 * 60
@@ -86,8 +88,8 @@ public struct ConsumerGroupService: Sendable {
         try identity.require(.streamsManage)
         try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await self.group(identity: identity, stream: name, name: group, on: connection)
-            if let subscription = try await SubscriptionRepository(logger: logger).using(group: found, on: connection) {
-                throw SluiceError.conflict("Subscription '\(subscription)' pushes this group; delete it first.", kind: .groupHasSubscription)
+            if let pusher = try await pushers.pusher(of: found, on: connection) {
+                throw SluiceError.conflict("Subscription '\(pusher.name)' pushes this group; delete it first.", kind: .groupHasSubscription)
             }
             try await groups.delete(found, on: connection)
             try await audit.append(
@@ -151,23 +153,15 @@ public struct ConsumerGroupService: Sendable {
                 return OffsetMove(partition: bound.partition, from: bound.committed, to: min(max(wanted, bound.earliest), bound.end))
             }
             if !dryRun {
-                let pushing = SubscriptionRepository(logger: logger)
-                if let subscription = try await pushing.using(group: found, on: connection) {
-                    let state = try await pushing.find(tenantID: found.tenantID, streamID: stream.id, name: subscription, on: connection)?.state
-                    guard force || state == .paused else {
+                if let pusher = try await pushers.pusher(of: found, on: connection) {
+                    guard force || pusher.paused else {
                         throw SluiceError.conflict(
-                            "Subscription '\(subscription)' is pushing this group; pause it first, or reset with force.",
+                            "Subscription '\(pusher.name)' is pushing this group; pause it first, or reset with force.",
                             kind: .subscriptionActive
                         )
                     }
                     // The workers on it start again from the new offsets.
-                    try await connection.query(
-                        """
-                        DELETE FROM delivery_leases l USING subscriptions s
-                        WHERE s.tenant_id = \(found.tenantID) AND s.group_id = \(found.id) AND l.tenant_id = s.tenant_id AND l.subscription_id = s.id
-                        """,
-                        logger: logger
-                    )
+                    try await pushers.offsetsMoved(found, on: connection)
                 }
                 let members = try await groups.liveMembers(found, on: connection)
                 guard members.isEmpty || force else {
@@ -353,9 +347,9 @@ public struct ConsumerGroupService: Sendable {
 
     /// A group is pulled or pushed, not both: its committed offsets have one writer.
     private func refusePushed(_ group: ConsumerGroup, on connection: PostgresConnection) async throws {
-        if let subscription = try await SubscriptionRepository(logger: logger).using(group: group, on: connection) {
+        if let pusher = try await pushers.pusher(of: group, on: connection) {
             throw SluiceError.conflict(
-                "Subscription '\(subscription)' pushes this group to a webhook; pull with a group of your own.",
+                "Subscription '\(pusher.name)' pushes this group to a webhook; pull with a group of your own.",
                 kind: .groupIsPushed
             )
         }
@@ -379,7 +373,7 @@ public struct ConsumerGroupService: Sendable {
         let members = try await groups.liveMembers(group, on: connection)
         var assigned = Self.assignment(partitions: stream.partitions, members: members)
         // A pushed group's members are the workers holding its partitions' leases.
-        let workers = try await groups.leaseHolders(group, on: connection)
+        let workers = try await pushers.holders(of: group, on: connection)
         if !workers.isEmpty { assigned = workers }
         let state: ConsumerGroupState.State
         if partitions.allSatisfy({ $0.lag == 0 }) {

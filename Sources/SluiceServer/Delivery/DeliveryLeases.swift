@@ -148,3 +148,33 @@ struct DeliveryLeases: Sendable {
         return keys
     }
 }
+
+extension DeliveryLeases {
+    /// The workers holding live leases on the partitions of the subscription pushing `group`.
+    static func holders(of group: ConsumerGroup, logger: Logger, on connection: PostgresConnection) async throws -> [String: [Int]] {
+        let rows = try await connection.query(
+            """
+            SELECT l.owner, l.partition FROM delivery_leases l
+            JOIN subscriptions s ON s.tenant_id = l.tenant_id AND s.id = l.subscription_id
+            WHERE s.tenant_id = \(group.tenantID) AND s.group_id = \(group.id) AND l.expires_at > now()
+            ORDER BY l.partition
+            """,
+            logger: logger
+        )
+        var holders: [String: [Int]] = [:]
+        for try await (owner, partition) in rows.decode((String, Int16).self) { holders[owner, default: []].append(Int(partition)) }
+        return holders
+    }
+
+    /// Drops the leases on the group's subscription, so that its workers start again from the
+    /// group's (moved) offsets.
+    static func drop(group: ConsumerGroup, logger: Logger, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            DELETE FROM delivery_leases l USING subscriptions s
+            WHERE s.tenant_id = \(group.tenantID) AND s.group_id = \(group.id) AND l.tenant_id = s.tenant_id AND l.subscription_id = s.id
+            """,
+            logger: logger
+        )
+    }
+}

@@ -213,10 +213,7 @@ struct SubscriptionService: Sendable {
             let (stream, found) = try await find(identity, name, subscriptionName, forUpdate: true, on: connection)
             try await subscriptions.delete(found, on: connection)
             if found.ownsGroup {
-                try await connection.query(
-                    "DELETE FROM consumer_groups WHERE tenant_id = \(found.tenantID) AND id = \(found.groupID)",
-                    logger: logger
-                )
+                try await ConsumerGroupRepository(logger: logger).delete(tenantID: found.tenantID, id: found.groupID, on: connection)
             }
             try await audit.append(record(identity, "subscription.deleted", found, stream: stream.name, origin: origin, [:]), on: connection)
         }
