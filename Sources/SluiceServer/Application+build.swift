@@ -174,6 +174,7 @@ public func buildApplication(
             allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
             wakeWorkers: { work.delivery?.wakeRetries() }
         ),
+        failures: FailureView(client: client, logger: logger),
         analytics: AnalyticsService(
             client: client,
             logger: logger,

@@ -166,7 +166,7 @@ extension APIImplementation {
 
     func listFailures(_ input: Operations.ListFailures.Input) async throws -> Operations.ListFailures.Output {
         let query = input.query
-        let (items, next) = try await subscriptions.failures(
+        let (items, next) = try await failures.failures(
             identity: RequestScope.identity(),
             stream: input.path.stream,
             kind: query.kind.flatMap { Failure.Kind(rawValue: $0.rawValue) },

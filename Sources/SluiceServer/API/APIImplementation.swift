@@ -26,6 +26,7 @@ struct APIImplementation: APIProtocol {
     let quarantine: QuarantineService
     let consumerGroups: ConsumerGroupService
     let subscriptions: SubscriptionService
+    let failures: FailureView
     let analytics: AnalyticsService
     let sources: PullSourceService
 
