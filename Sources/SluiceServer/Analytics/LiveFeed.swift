@@ -68,7 +68,7 @@ extension AnalyticsService {
         let resumed = lastEventID.flatMap { try? LiveCursor(id: $0) }
         let stream = try await client.withConnection { try await streams.visible(to: identity, name: name, on: $0) }
         let (start, startStored) = try await client.withConnection { connection in
-            try await Self.clockAndStored(stream, on: connection, logger: logger)
+            try await store.clockAndStored(stream, on: connection)
         }
         let (events, continuation) = AsyncThrowingStream.makeStream(of: (id: String, tick: LiveTick).self, bufferingPolicy: .bufferingNewest(10))
         let task = Task {
@@ -103,68 +103,26 @@ extension AnalyticsService {
         return events
     }
 
-    private static func clockAndStored(_ stream: Stream, on connection: PostgresConnection, logger: Logger) async throws -> (Date, Int64) {
-        var result = (Date(), Int64(0))
-        for try await row in try await connection.query(
-            """
-            SELECT clock_timestamp(), coalesce(sum(next_offset), 0)::int8 FROM stream_partitions
-            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)
-            """,
-            logger: logger
-        ).decode((Date, Int64).self) { result = row }
-        return result
-    }
-
     /// One snapshot, so that the stored count, the lag and the buckets agree (read one after
     /// another, a batch committed between them showed its buckets with the lag from before it).
     private func tick(_ stream: Stream, since cursor: LiveCursor) async throws -> LiveTick {
         try await client.transaction(logger: logger) { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-            let (at, stored) = try await Self.clockAndStored(stream, on: connection, logger: logger)
+            let (at, stored) = try await store.clockAndStored(stream, on: connection)
             var tick = LiveTick(at: at, stored: stored, ingested: max(0, stored - cursor.stored), lag: 0, rollups: [], truncated: false)
-            for try await (applied, maxTime) in try await connection.query(
-                """
-                SELECT (SELECT coalesce(sum(next_offset), 0)::int8 FROM rollup_offsets WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)),
-                       (SELECT watermark FROM rollup_watermarks
-                        WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND watermark > '-infinity')
-                """,
-                logger: logger
-            ).decode((Int64, Date?).self) {
+            if let (applied, watermark) = try await store.appliedAndWatermark(stream, on: connection) {
                 tick.lag = max(0, stored - applied)
-                tick.watermark = maxTime
+                tick.watermark = watermark
             }
             let since = cursor.changesSince.addingTimeInterval(-Self.liveMargin)
-            for try await (bucket, type, platform, changedAt, events, metrics) in try await connection.query(
-                """
-                WITH changed AS (
-                    SELECT bucket, event_type, platform, max(updated_at) AS changed_at FROM rollups
-                    WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND resolution = 300 AND updated_at > \(since)
-                    GROUP BY 1, 2, 3 ORDER BY changed_at LIMIT \(Int64(Self.maxBucketsPerTick + 1))
-                )
-                SELECT c.bucket, c.event_type, c.platform, c.changed_at, sum(r.events)::int8,
-                       (SELECT coalesce(jsonb_object_agg(k, total), '{}'::jsonb)
-                        FROM (SELECT kv.key AS k, sum((kv.value)::numeric) AS total
-                              FROM rollups m CROSS JOIN LATERAL jsonb_each(m.metrics) kv
-                              WHERE m.tenant_id = \(stream.tenantID) AND m.stream_id = \(stream.id) AND m.resolution = 300 AND m.bucket = c.bucket
-                                AND m.event_type = c.event_type AND m.platform = c.platform AND jsonb_typeof(kv.value) = 'number'
-                              GROUP BY 1) sums)::text
-                FROM changed c
-                JOIN rollups r ON r.tenant_id = \(stream.tenantID) AND r.stream_id = \(stream.id) AND r.resolution = 300
-                              AND r.bucket = c.bucket AND r.event_type = c.event_type AND r.platform = c.platform
-                GROUP BY c.bucket, c.event_type, c.platform, c.changed_at
-                ORDER BY c.changed_at
-                """,
-                logger: logger
-            ).decode((Date, String, String, Date, Int64, String).self) {
+            for (bucket, type, platform, changedAt, events, metrics) in try await store.changedBuckets(
+                stream,
+                since: since,
+                limit: Self.maxBucketsPerTick + 1,
+                on: connection
+            ) {
                 tick.rollups.append(
-                    .init(
-                        bucket: bucket,
-                        eventType: type,
-                        platform: platform,
-                        events: events,
-                        metrics: Self.numbers(metrics),
-                        changedAt: changedAt
-                    )
+                    .init(bucket: bucket, eventType: type, platform: platform, events: events, metrics: Self.numbers(metrics), changedAt: changedAt)
                 )
             }
             if tick.rollups.count > Self.maxBucketsPerTick {
