@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import PostgresNIO
@@ -22,6 +23,9 @@ struct CrashTests {
         let server = try await ServerProcess(environment: ["SLUICE_RATE_LIMITS_ENABLED": "false"])
         defer { server.kill() }
         let client = server.client(key)
+        // Killed once a fair load is acknowledged (not after a fixed time: on a busy machine
+        // a second may hold only a few batches), while the producers keep sending.
+        let ackedSoFar = NIOLockedValueBox(0)
 
         let acknowledged = try await withThrowingTaskGroup(of: [(UUID, Int, Int64)].self) { group in
             for producer in 0..<6 {
@@ -43,12 +47,16 @@ struct CrashTests {
                         for outcome in result.results where outcome.status == .stored {
                             acked.append((UUID(uuidString: outcome.id!)!, outcome.partition!, outcome.offset!))
                         }
+                        ackedSoFar.withLockedValue { $0 += result.results.count }
                     }
                     return acked
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(1500))
+                let started = ContinuousClock.now
+                while ackedSoFar.withLockedValue({ $0 }) < 600, ContinuousClock.now - started < .seconds(30) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 server.kill()
                 return []
             }
