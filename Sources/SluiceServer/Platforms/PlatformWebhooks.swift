@@ -15,6 +15,8 @@ struct PlatformWebhooks: Sendable {
     let streams: StreamService
     let box: SecretBox
 
+    private var repository: PlatformWebhookRepository { .init(logger: logger) }
+
     struct Subscription: Sendable {
         var tenantID: UUID
         var id: UUID
@@ -39,18 +41,14 @@ struct PlatformWebhooks: Sendable {
         let sealed = try box.seal(Array(appSecret.utf8))
         let tokenHash = Secrets.hash(verifyToken)
         return try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                INSERT INTO platform_webhooks (tenant_id, id, stream_id, platform, app_secret_sealed, verify_token_hash)
-                VALUES (\(stream.tenantID), \(id), \(stream.id), 'instagram', \(ByteBuffer(bytes: sealed)), \(ByteBuffer(bytes: tokenHash)))
-                ON CONFLICT (tenant_id, stream_id, platform) DO UPDATE
-                    SET app_secret_sealed = EXCLUDED.app_secret_sealed, verify_token_hash = EXCLUDED.verify_token_hash
-                RETURNING id
-                """,
-                logger: logger
+            let stored = try await repository.upsert(
+                tenantID: stream.tenantID,
+                id: id,
+                streamID: stream.id,
+                sealedSecret: sealed,
+                tokenHash: tokenHash,
+                on: connection
             )
-            var stored = id
-            for try await existing in rows.decode(UUID.self) { stored = existing }
             try await audit.append(
                 AuditRecord(
                     tenantID: identity.tenantID,
@@ -71,13 +69,9 @@ struct PlatformWebhooks: Sendable {
         try identity.require(.streamsManage)
         let stream = try await streams.get(identity: identity, name: streamName)
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                "DELETE FROM platform_webhooks WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) RETURNING id",
-                logger: logger
-            )
-            var found = false
-            for try await _ in rows.decode(UUID.self) { found = true }
-            guard found else { throw SluiceError.notFound("The stream's Instagram webhook") }
+            guard try await repository.delete(tenantID: stream.tenantID, streamID: stream.id, on: connection) else {
+                throw SluiceError.notFound("The stream's Instagram webhook")
+            }
             try await audit.append(
                 AuditRecord(
                     tenantID: identity.tenantID,
@@ -94,15 +88,14 @@ struct PlatformWebhooks: Sendable {
     }
 
     func subscription(id: UUID) async throws -> Subscription? {
-        let rows = try await client.query(
-            "SELECT tenant_id, id, stream_id, app_secret_sealed, verify_token_hash FROM platform_webhooks WHERE id = \(id)",
-            logger: logger
+        guard let row = try await repository.find(id: id, on: client) else { return nil }
+        return Subscription(
+            tenantID: row.tenantID,
+            id: row.id,
+            streamID: row.streamID,
+            appSecret: try box.open(row.sealedSecret),
+            verifyTokenHash: row.tokenHash
         )
-        for try await row in rows.decode((UUID, UUID, UUID, ByteBuffer, ByteBuffer).self) {
-            let secret = try box.open(Array(buffer: row.3))
-            return Subscription(tenantID: row.0, id: row.1, streamID: row.2, appSecret: secret, verifyTokenHash: Array(buffer: row.4))
-        }
-        return nil
     }
 
     /// The GET handshake: the challenge when the mode and token are right.
