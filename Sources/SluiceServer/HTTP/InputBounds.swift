@@ -33,7 +33,13 @@ enum InputBounds {
     static let eventKey = Bound(range: 0...256, places: [.schema("/components/schemas/EventInput/properties/key")])
     static let cloudEventSubject = Bound(range: 1...256, places: [.schema("/components/schemas/CloudEvent/properties/subject")])
     static let cloudEventID = Bound(range: 1...256, places: [.schema("/components/schemas/CloudEvent/properties/id")])
-    static let batchEvents = Bound(range: 1...1000, places: [.schema("/components/schemas/EventBatchInput/properties/events")])
+    static let batchEvents = Bound(
+        range: 1...1000,
+        places: [
+            .schema("/components/schemas/EventBatchInput/properties/events"),
+            .schema("/paths/~1v1~1streams~1{stream}~1events~1batch/post/requestBody/content/application~1cloudevents-batch+json/schema"),
+        ]
+    )
     /// How deep an event's `data` may nest (the document says it in words).
     static let dataDepth = 32
     /// Uncompressed body size of an ingest request.
