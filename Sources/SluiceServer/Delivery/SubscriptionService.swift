@@ -383,8 +383,14 @@ struct SubscriptionService: Sendable {
     private func apply(_ settings: SubscriptionSettings, to s: inout Subscription) throws {
         if let url = settings.url { s.url = try WebhookURL.check(url, allowPrivateNetworks: allowPrivateNetworks) }
         if let types = settings.eventTypes {
-            guard types.count <= 100, types.allSatisfy({ (1...200).contains($0.utf8.count) }) else {
-                throw SluiceError.badRequest("eventTypes lists at most 100 types of 1 to 200 characters (none: every type).", pointer: "/eventTypes")
+            // Characters are code points, as the document's maxLength counts them.
+            guard InputBounds.subscriptionEventTypes.contains(types.count),
+                types.allSatisfy({ InputBounds.eventType.contains($0.unicodeScalars.count) })
+            else {
+                throw SluiceError.badRequest(
+                    "eventTypes lists at most \(InputBounds.subscriptionEventTypes.max) types of 1 to \(InputBounds.eventType.max) characters (none: every type).",
+                    pointer: "/eventTypes"
+                )
             }
             s.eventTypes = types.isEmpty ? nil : Array(Set(types)).sorted()
         }

@@ -117,7 +117,10 @@ enum BrowseCursor {
 
     static func parse(_ text: String) throws -> (Date, UUID) {
         let parts = text.split(separator: "_")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+        // Cursors this API makes hold times within years 1 to 9999; anything else is not one of them.
+        guard parts.count == 2, let micros = Int64(parts[0]), (-62_135_596_800_000_000...253_402_300_799_999_999).contains(micros),
+            let id = UUID(uuidString: String(parts[1]))
+        else {
             throw SluiceError.badRequest("The cursor is not one this API gave out.", pointer: "/cursor")
         }
         return (date(micros: micros), id)

@@ -23,7 +23,11 @@ enum InputBounds {
     // Events
     static let eventType = Bound(
         range: 1...200,
-        places: [.schema("/components/schemas/EventInput/properties/type"), .schema("/components/schemas/CloudEvent/properties/type")]
+        places: [
+            .schema("/components/schemas/EventInput/properties/type"), .schema("/components/schemas/CloudEvent/properties/type"),
+            .schema("/components/schemas/SubscriptionSettings/properties/eventTypes/items"),
+            .schema("/components/schemas/CreateSubscriptionRequest/properties/eventTypes/items"),
+        ]
     )
     static let eventSource = Bound(
         range: 1...200,
@@ -33,6 +37,14 @@ enum InputBounds {
     static let eventKey = Bound(range: 0...256, places: [.schema("/components/schemas/EventInput/properties/key")])
     static let cloudEventSubject = Bound(range: 1...256, places: [.schema("/components/schemas/CloudEvent/properties/subject")])
     static let cloudEventID = Bound(range: 1...256, places: [.schema("/components/schemas/CloudEvent/properties/id")])
+    /// A subscription's event types (none: every type); each is an `eventType`.
+    static let subscriptionEventTypes = Bound(
+        range: 0...100,
+        places: [
+            .schema("/components/schemas/SubscriptionSettings/properties/eventTypes"),
+            .schema("/components/schemas/CreateSubscriptionRequest/properties/eventTypes"),
+        ]
+    )
     static let batchEvents = Bound(
         range: 1...1000,
         places: [
@@ -52,6 +64,15 @@ enum InputBounds {
     static let userName = Bound(range: 1...200, places: [.schema("/components/schemas/SignupRequest/properties/name")])
     static let apiKeyName = Bound(range: 1...100, places: [.schema("/components/schemas/CreateApiKeyRequest/properties/name")])
 
+    /// The Instagram webhook's app secret and verify token.
+    static let webhookSecret = Bound(
+        range: 8...256,
+        places: [
+            .schema("/components/schemas/InstagramWebhookInput/properties/appSecret"),
+            .schema("/components/schemas/InstagramWebhookInput/properties/verifyToken"),
+        ]
+    )
+
     // Streams
     static let partitions = Bound(range: 1...64, places: [.schema("/components/schemas/CreateStreamRequest/properties/partitions")])
 
@@ -63,7 +84,8 @@ enum InputBounds {
     static let all: [(String, Bound)] = [
         ("eventType", eventType), ("eventSource", eventSource), ("eventKey", eventKey), ("cloudEventSubject", cloudEventSubject),
         ("cloudEventID", cloudEventID), ("batchEvents", batchEvents), ("email", email), ("password", password),
-        ("tenantName", tenantName), ("userName", userName), ("apiKeyName", apiKeyName), ("partitions", partitions),
+        ("subscriptionEventTypes", subscriptionEventTypes), ("webhookSecret", webhookSecret), ("tenantName", tenantName), ("userName", userName),
+        ("apiKeyName", apiKeyName), ("partitions", partitions),
         ("distributionLimit", distributionLimit), ("leaderboardLimit", leaderboardLimit), ("liveTicks", liveTicks),
     ]
 }

@@ -5,7 +5,7 @@ enum Validate {
     static func email(_ email: String, pointer: String = "/email") throws -> String {
         let trimmed = email.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard InputBounds.email.contains(trimmed.utf8.count), parts.count == 2, !parts[0].isEmpty,
+        guard InputBounds.email.contains(trimmed.unicodeScalars.count), parts.count == 2, !parts[0].isEmpty,
             parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
             !trimmed.contains(where: { $0.isWhitespace || $0.isNewline })
         else {

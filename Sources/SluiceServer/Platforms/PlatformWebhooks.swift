@@ -31,11 +31,11 @@ struct PlatformWebhooks: Sendable {
     func configure(identity: Identity, streamName: String, appSecret: String, verifyToken: String, origin: RequestOrigin) async throws -> UUID {
         try identity.require(.streamsManage)
         let stream = try await streams.get(identity: identity, name: streamName)
-        guard (8...256).contains(appSecret.utf8.count) else {
-            throw SluiceError.badRequest("The app secret has 8 to 256 bytes.", pointer: "/appSecret")
+        guard InputBounds.webhookSecret.contains(appSecret.unicodeScalars.count) else {
+            throw SluiceError.badRequest("The app secret has 8 to 256 characters.", pointer: "/appSecret")
         }
-        guard (8...256).contains(verifyToken.utf8.count) else {
-            throw SluiceError.badRequest("The verify token has 8 to 256 bytes.", pointer: "/verifyToken")
+        guard InputBounds.webhookSecret.contains(verifyToken.unicodeScalars.count) else {
+            throw SluiceError.badRequest("The verify token has 8 to 256 characters.", pointer: "/verifyToken")
         }
         let id = UUID()
         let sealed = try box.seal(Array(appSecret.utf8))

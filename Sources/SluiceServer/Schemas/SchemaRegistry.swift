@@ -25,7 +25,7 @@ public struct SchemaRegistry: Sendable {
     }
 
     static func eventType(_ text: String) throws -> String {
-        guard (1...EnvelopeLimits.typeLength).contains(text.utf8.count) else {
+        guard InputBounds.eventType.contains(text.unicodeScalars.count) else {
             throw SluiceError.badRequest("An event type has 1 to \(EnvelopeLimits.typeLength) bytes.", pointer: "/eventType")
         }
         return text

@@ -16,7 +16,7 @@ T = TypeVar("T", bound="CommitRequest")
 class CommitRequest:
     """
     Attributes:
-        member_id (str):
+        member_id (str): Letters, digits, ".", "_", "-", ":".
         offsets (list[CommitRequestOffsetsItem]):
     """
 
