@@ -29,9 +29,9 @@ package struct DatabaseUnavailable: Error, CustomStringConvertible {
 package final class Database: Sendable {
     package struct Configuration: Sendable {
         /// The longest a call may take, lease included.
-        package var callTimeout: Duration = .seconds(10)
-        package var probeInterval: Duration = .milliseconds(500)
-        package var probeTimeout: Duration = .seconds(2)
+        package var callTimeout: Duration
+        package var probeInterval: Duration
+        package var probeTimeout: Duration
         package init(callTimeout: Duration = .seconds(10), probeInterval: Duration = .milliseconds(500), probeTimeout: Duration = .seconds(2)) {
             self.callTimeout = callTimeout
             self.probeInterval = probeInterval

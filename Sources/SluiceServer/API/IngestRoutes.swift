@@ -137,8 +137,8 @@ struct IngestRoutes: Sendable {
             )
         }
         guard !normalized.isEmpty else { throw SluiceError.badRequest("The payload holds no items.") }
-        guard normalized.count <= EnvelopeLimits.batchSize else {
-            throw SluiceError.badRequest("A payload holds at most \(EnvelopeLimits.batchSize) items; this one has \(normalized.count).")
+        guard normalized.count <= InputBounds.batchEvents.max else {
+            throw SluiceError.badRequest("A payload holds at most \(InputBounds.batchEvents.max) items; this one has \(normalized.count).")
         }
         return normalized.enumerated().map { index, result in
             result.map { $0.incoming(index: index, pointer: "") }
@@ -235,9 +235,9 @@ struct IngestRoutes: Sendable {
             prefix = ""
         }
         guard !items.isEmpty else { throw SluiceError.badRequest("The batch is empty.", pointer: prefix) }
-        guard items.count <= EnvelopeLimits.batchSize else {
+        guard items.count <= InputBounds.batchEvents.max else {
             throw SluiceError.badRequest(
-                "A batch holds at most \(EnvelopeLimits.batchSize) events; this one has \(items.count). Nothing was stored.",
+                "A batch holds at most \(InputBounds.batchEvents.max) events; this one has \(items.count). Nothing was stored.",
                 pointer: prefix
             )
         }
@@ -282,13 +282,13 @@ struct IngestRoutes: Sendable {
             break
         case "gzip", "x-gzip":
             do {
-                buffer = try buffer.decompress(with: .gzip, maxSize: EnvelopeLimits.bodyBytes)
+                buffer = try buffer.decompress(with: .gzip, maxSize: InputBounds.ingestBodyBytes)
             } catch let error as CompressNIOError where error == .bufferOverflow {
                 throw SluiceError(
                     kind: .payloadTooLarge,
                     status: .contentTooLarge,
                     title: "Payload too large",
-                    detail: "The body inflates to more than \(EnvelopeLimits.bodyBytes) bytes."
+                    detail: "The body inflates to more than \(InputBounds.ingestBodyBytes) bytes."
                 )
             } catch {
                 throw SluiceError.badRequest("The body is not valid gzip data.")
@@ -296,17 +296,17 @@ struct IngestRoutes: Sendable {
         default:
             throw unsupportedMediaType("Content-Encoding may be gzip or identity.")
         }
-        guard buffer.readableBytes <= EnvelopeLimits.bodyBytes else {
+        guard buffer.readableBytes <= InputBounds.ingestBodyBytes else {
             throw SluiceError(
                 kind: .payloadTooLarge,
                 status: .contentTooLarge,
                 title: "Payload too large",
-                detail: "An ingest body holds at most \(EnvelopeLimits.bodyBytes) bytes."
+                detail: "An ingest body holds at most \(InputBounds.ingestBodyBytes) bytes."
             )
         }
         do {
             return try buffer.withUnsafeReadableBytes { bytes throws(JSONParser.Error) in
-                try JSONParser.parse(bytes, limits: .init(maxDepth: EnvelopeLimits.dataDepth + 4))
+                try JSONParser.parse(bytes, limits: .init(maxDepth: InputBounds.dataDepth + 4))
             }
         } catch {
             throw SluiceError(kind: .malformedJson, status: .badRequest, title: "Malformed JSON", detail: error.description)

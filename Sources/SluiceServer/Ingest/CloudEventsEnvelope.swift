@@ -15,9 +15,9 @@ enum CloudEventsEnvelope {
         guard members["specversion"]?.stringValue == "1.0" else {
             throw EnvelopeError("\(pointer)/specversion", "specversion must be \"1.0\".")
         }
-        let rawID = try SluiceEnvelope.requiredText(members["id"], "\(pointer)/id", maxLength: EnvelopeLimits.idLength)
-        let source = try SluiceEnvelope.requiredText(members["source"], "\(pointer)/source", maxLength: EnvelopeLimits.sourceLength)
-        let type = try SluiceEnvelope.requiredText(members["type"], "\(pointer)/type", maxLength: EnvelopeLimits.typeLength)
+        let rawID = try SluiceEnvelope.requiredText(members["id"], "\(pointer)/id", maxLength: InputBounds.cloudEventID.max)
+        let source = try SluiceEnvelope.requiredText(members["source"], "\(pointer)/source", maxLength: InputBounds.eventSource.max)
+        let type = try SluiceEnvelope.requiredText(members["type"], "\(pointer)/type", maxLength: InputBounds.eventType.max)
         var attributes: [String: JSONValue] = [:]
         let id: UUID
         if let uuid = UUID(uuidString: rawID) {
@@ -33,11 +33,11 @@ enum CloudEventsEnvelope {
             }
             occurredAt = date
         }
-        let subject = try SluiceEnvelope.optionalText(members["subject"], "\(pointer)/subject", maxLength: EnvelopeLimits.subjectLength)
+        let subject = try SluiceEnvelope.optionalText(members["subject"], "\(pointer)/subject", maxLength: InputBounds.cloudEventSubject.max)
         let partitionKey = try SluiceEnvelope.optionalText(
             members["partitionkey"],
             "\(pointer)/partitionkey",
-            maxLength: EnvelopeLimits.keyLength,
+            maxLength: InputBounds.eventKey.max,
             allowEmpty: true
         )
         var schemaVersion: Int?

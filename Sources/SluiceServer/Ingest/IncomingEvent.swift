@@ -21,20 +21,6 @@ struct IncomingEvent: Sendable {
     var pointer: String
 }
 
-/// Envelope limits, documented in the README; each is an entry of `InputBounds`.
-enum EnvelopeLimits {
-    static let typeLength = InputBounds.eventType.max
-    static let sourceLength = InputBounds.eventSource.max
-    static let keyLength = InputBounds.eventKey.max
-    static let subjectLength = InputBounds.cloudEventSubject.max
-    static let idLength = InputBounds.cloudEventID.max
-    /// How deep an event's `data` may nest.
-    static let dataDepth = InputBounds.dataDepth
-    static let batchSize = InputBounds.batchEvents.max
-    /// Uncompressed body size of an ingest request.
-    static let bodyBytes = InputBounds.ingestBodyBytes
-}
-
 /// Why an event cannot be taken; reported per event, never stored.
 struct EnvelopeError: Error, Sendable {
     var errors: [SluiceError.FieldError]
@@ -57,9 +43,9 @@ enum SluiceEnvelope {
             id = parsed
             fromProducer = true
         }
-        let type = try requiredText(members["type"], "\(pointer)/type", maxLength: EnvelopeLimits.typeLength)
-        let source = try optionalText(members["source"], "\(pointer)/source", maxLength: EnvelopeLimits.sourceLength) ?? "api"
-        let key = try optionalText(members["key"], "\(pointer)/key", maxLength: EnvelopeLimits.keyLength, allowEmpty: true)
+        let type = try requiredText(members["type"], "\(pointer)/type", maxLength: InputBounds.eventType.max)
+        let source = try optionalText(members["source"], "\(pointer)/source", maxLength: InputBounds.eventSource.max) ?? "api"
+        let key = try optionalText(members["key"], "\(pointer)/key", maxLength: InputBounds.eventKey.max, allowEmpty: true)
         var occurredAt = receivedAt
         if let raw = members["occurredAt"] {
             guard let text = raw.stringValue, let date = RFC3339.date(text) else {
@@ -108,8 +94,8 @@ enum SluiceEnvelope {
     }
 
     static func checkDepth(_ data: JSONValue, _ pointer: String) throws(EnvelopeError) {
-        guard data.depth <= EnvelopeLimits.dataDepth else {
-            throw EnvelopeError(pointer, "The payload nests deeper than \(EnvelopeLimits.dataDepth) levels.")
+        guard data.depth <= InputBounds.dataDepth else {
+            throw EnvelopeError(pointer, "The payload nests deeper than \(InputBounds.dataDepth) levels.")
         }
     }
 }

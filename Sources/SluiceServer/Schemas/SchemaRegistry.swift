@@ -26,7 +26,7 @@ public struct SchemaRegistry: Sendable {
 
     static func eventType(_ text: String) throws -> String {
         guard InputBounds.eventType.contains(text.unicodeScalars.count) else {
-            throw SluiceError.badRequest("An event type has 1 to \(EnvelopeLimits.typeLength) bytes.", pointer: "/eventType")
+            throw SluiceError.badRequest("An event type has 1 to \(InputBounds.eventType.max) bytes.", pointer: "/eventType")
         }
         return text
     }
