@@ -17,8 +17,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
@@ -38,14 +38,109 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceServer",
+                "SluiceCore",
                 "SluiceClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The server's targets, each depending only on those below it:
+        //
+        //   sluice (the command)
+        //     SluiceServer   the HTTP adapter: routes, middlewares, the composition root
+        //       SluiceDelivery   webhook push: subscriptions, the worker pool, retries, DLQ
+        //       SluiceAnalytics  rollups, series, leaderboards, entities, the live feed
+        //       SluicePull       pull sources and their poller
+        //         SluiceCore     tenants and identity, streams, schemas, the event store,
+        //                        ingest, consumer groups, limits, audit, quarantine, platforms
+        //           SluiceDatabase, SluiceOutbound, SluiceJSON, SluiceAPI, SluiceSupport,
+        //           Redis, PasswordHashing
         .target(
             name: "SluiceServer",
+            dependencies: [
+                "SluiceCore",
+                "SluiceDelivery",
+                "SluiceAnalytics",
+                "SluicePull",
+                "SluiceAPI",
+                "SluiceJSON",
+                "SluiceDatabase",
+                "SluiceOutbound",
+                "SluiceSupport",
+                "PasswordHashing",
+                "Redis",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Webhook delivery: subscriptions, the lease balancer, the partition deliverer, the
+        /// retry scheduler, endpoint health and the dead-letter queue.
+        .target(
+            name: "SluiceDelivery",
+            dependencies: [
+                "SluiceCore",
+                "SluiceAPI",
+                "SluiceJSON",
+                "SluiceDatabase",
+                "SluiceOutbound",
+                "SluiceSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Real-time analytics: the rollup consumer and its store, series, distributions,
+        /// leaderboards, entities and the live feed.
+        .target(
+            name: "SluiceAnalytics",
+            dependencies: [
+                "SluiceCore",
+                "SluiceAPI",
+                "SluiceJSON",
+                "SluiceDatabase",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// Pull sources: their settings and entities, the due queue and the poller.
+        .target(
+            name: "SluicePull",
+            dependencies: [
+                "SluiceCore",
+                "SluiceJSON",
+                "SluiceDatabase",
+                "SluiceOutbound",
+                "SluiceSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The domain every role shares: tenants, users, API keys and access, streams and
+        /// schemas, the append-only event store and the ingest path, consumer groups, rate
+        /// limits and quotas, the audit log, quarantine and the platforms' normalizers.
+        .target(
+            name: "SluiceCore",
             dependencies: [
                 "SluiceAPI",
                 "SluiceJSON",
@@ -54,20 +149,14 @@ let package = Package(
                 "SluiceSupport",
                 "PasswordHashing",
                 "Redis",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -153,7 +242,8 @@ let package = Package(
         /// no sockets; `swift test --filter SluiceUnitTests` runs them anywhere in seconds.
         .testTarget(
             name: "SluiceUnitTests",
-            dependencies: ["SluiceServer", "SluiceAPI", "SluiceJSON", "SluiceDatabase", "SluiceOutbound"],
+            dependencies: ["SluiceServer", "SluiceCore", "SluiceDelivery", "SluiceAnalytics", "SluicePull", "SluiceAPI", "SluiceJSON",
+                "SluiceDatabase", "SluiceOutbound",],
             swiftSettings: swiftSettings
         ),
         /// End to end against the real PostgreSQL and Redis that scripts/services.sh starts.
@@ -161,6 +251,10 @@ let package = Package(
             name: "SluiceServerTests",
             dependencies: [
                 "SluiceServer",
+                "SluiceCore",
+                "SluiceDelivery",
+                "SluiceAnalytics",
+                "SluicePull",
                 "SluiceClient",
                 "SluiceJSON",
                 "SluiceDatabase",

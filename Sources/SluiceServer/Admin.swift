@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import PasswordHashing
 import PostgresNIO
+import SluiceCore
 import SluiceDatabase
 
 /// What the `sluice admin` commands do: bootstrap a tenant, an owner and a key from a shell,

@@ -8,7 +8,11 @@ import PostgresNIO
 import Prometheus
 import Redis
 import ServiceLifecycle
+import SluiceAnalytics
+import SluiceCore
 import SluiceDatabase
+import SluiceDelivery
+import SluicePull
 
 /// The one place where Sluice is wired: configuration in, a runnable application out.
 /// The `sluice` command and the tests both start here.

@@ -3,8 +3,12 @@ import Logging
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
+import SluiceAnalytics
+import SluiceCore
 import SluiceDatabase
+import SluiceDelivery
 import SluiceOutbound
+import SluicePull
 
 /// The part of a Sluice process that both roles run: the PostgreSQL pool, the event
 /// notifier, the ingest path (the pull poller stores through it as the API does), and the

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SluiceCore
 import SluiceDatabase
 
 /// Everything Sluice reads from its environment, documented in the README. Flags of the

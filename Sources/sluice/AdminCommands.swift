@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SluiceCore
 import SluiceServer
 
 struct AdminCommand: AsyncParsableCommand {

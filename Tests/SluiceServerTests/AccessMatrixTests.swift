@@ -6,6 +6,7 @@ import NIOCore
 import SluiceAPI
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceJSON
 @testable import SluiceServer
 

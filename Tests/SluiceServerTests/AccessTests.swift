@@ -5,6 +5,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceDatabase
 @testable import SluiceServer
 

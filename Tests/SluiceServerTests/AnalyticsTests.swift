@@ -6,6 +6,8 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceAnalytics
+@testable import SluiceCore
 @testable import SluiceDatabase
 @testable import SluiceServer
 

@@ -5,6 +5,7 @@ import JWTKit
 import SluiceClient
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 func bearer(_ token: String) -> HTTPFields {

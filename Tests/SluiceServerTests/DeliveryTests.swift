@@ -5,6 +5,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceDelivery
 @testable import SluiceServer
 
 /// Push subscriptions end to end: real workers (in the test's process or as `sluice worker`

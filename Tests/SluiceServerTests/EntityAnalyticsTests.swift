@@ -2,6 +2,7 @@ import Foundation
 import SluiceClient
 import Testing
 
+@testable import SluiceAnalytics
 @testable import SluiceServer
 
 /// Leaderboards and entity activity against an oracle over the social events sent: accounts

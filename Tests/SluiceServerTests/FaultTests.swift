@@ -8,6 +8,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 /// A PostgreSQL cluster of the test's own, on a port of its own, to restart and stop at will

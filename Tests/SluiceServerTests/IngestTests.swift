@@ -8,6 +8,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Ingest")

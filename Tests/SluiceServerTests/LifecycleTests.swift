@@ -3,6 +3,10 @@ import Glibc
 import PostgresNIO
 import Testing
 
+@testable import SluiceAnalytics
+@testable import SluiceCore
+@testable import SluiceDelivery
+@testable import SluicePull
 @testable import SluiceServer
 
 /// Start-up and shutdown order of the real binary.

@@ -4,6 +4,7 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluicePull
 @testable import SluiceServer
 
 /// Pull sources against a fake platform API (`Fixtures/platform/fake_api.py`, Python, apart

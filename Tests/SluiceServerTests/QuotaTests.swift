@@ -6,6 +6,7 @@ import SluiceClient
 import Synchronization
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 /// Per-key overrides, monthly quotas and usage, login throttling across nodes, fairness.

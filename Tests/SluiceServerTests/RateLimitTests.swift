@@ -7,6 +7,7 @@ import SluiceClient
 import Synchronization
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Rate limits", .serialized)

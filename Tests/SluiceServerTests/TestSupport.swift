@@ -11,7 +11,10 @@ import PostgresNIO
 import SluiceClient
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceDatabase
+@testable import SluiceDelivery
+@testable import SluicePull
 @testable import SluiceServer
 
 /// Integration tests run against the real PostgreSQL that scripts/services.sh starts;

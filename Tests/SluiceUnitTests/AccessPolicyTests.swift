@@ -1,5 +1,6 @@
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Access policy")

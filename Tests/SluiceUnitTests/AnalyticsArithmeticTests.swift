@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import SluiceAnalytics
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Analytics arithmetic: buckets, segments, the watermark, partitions")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Browse cursors")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import SluiceDelivery
 @testable import SluiceServer
 
 @Suite("Delivery policy: the retry schedule, the circuit breaker, a retry's outcome")

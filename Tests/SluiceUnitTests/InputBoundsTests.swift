@@ -1,6 +1,7 @@
 import SluiceJSON
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Input bounds")

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Rate-limit arithmetic and usage periods")

@@ -2,13 +2,14 @@ import Foundation
 import SluiceJSON
 import Testing
 
+@testable import SluiceCore
 @testable import SluiceServer
 
 @Suite("Schema compatibility rules")
 struct SchemaCompatibilityTests {
     static func schema(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
 
-    static func rules(_ new: String, after old: String, _ mode: SluiceServer.Stream.Compatibility) throws -> [String] {
+    static func rules(_ new: String, after old: String, _ mode: SluiceCore.Stream.Compatibility) throws -> [String] {
         let version = SchemaVersion(eventType: "t", version: 1, schema: old, fingerprint: "", createdAt: Date(), deleted: false)
         return try SchemaRegistry.violations(of: schema(new), against: [version], mode: mode).map { String($0.detail.prefix { $0 != " " }) }
     }

@@ -3,6 +3,8 @@ import SluiceAPI
 import SluiceJSON
 import Testing
 
+@testable import SluiceCore
+@testable import SluiceDelivery
 @testable import SluiceServer
 
 @Suite("Webhook bodies")

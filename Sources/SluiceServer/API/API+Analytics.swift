@@ -1,6 +1,8 @@
 import Foundation
 import OpenAPIRuntime
 import SluiceAPI
+import SluiceAnalytics
+import SluiceCore
 
 extension APIImplementation {
     func getAnalyticsStatus(_ input: Operations.GetAnalyticsStatus.Input) async throws -> Operations.GetAnalyticsStatus.Output {

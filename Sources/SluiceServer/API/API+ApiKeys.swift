@@ -1,5 +1,6 @@
 import Foundation
 import SluiceAPI
+import SluiceCore
 
 extension APIImplementation {
     func listApiKeys(_ input: Operations.ListApiKeys.Input) async throws -> Operations.ListApiKeys.Output {

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceAPI
+import SluiceCore
 
 extension APIImplementation {
     func signup(_ input: Operations.Signup.Input) async throws -> Operations.Signup.Output {

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceAPI
+import SluiceCore
 
 extension APIImplementation {
     func listConsumerGroups(_ input: Operations.ListConsumerGroups.Input) async throws -> Operations.ListConsumerGroups.Output {

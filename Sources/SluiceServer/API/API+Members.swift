@@ -1,5 +1,6 @@
 import Foundation
 import SluiceAPI
+import SluiceCore
 
 extension APIImplementation {
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output {

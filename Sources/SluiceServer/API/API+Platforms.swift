@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import SluiceAPI
+import SluiceCore
 
 extension APIImplementation {
     /// Served by `IngestRoutes`, registered in place of the generated handler; never called.

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import SluiceAPI
+import SluiceCore
 import SluiceJSON
 
 extension APIImplementation {

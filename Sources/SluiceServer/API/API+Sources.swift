@@ -1,6 +1,8 @@
 import Foundation
 import OpenAPIRuntime
 import SluiceAPI
+import SluiceCore
+import SluicePull
 
 extension APIImplementation {
     func listSources(_ input: Operations.ListSources.Input) async throws -> Operations.ListSources.Output {

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import SluiceAPI
+import SluiceCore
 
 extension APIImplementation {
     func listStreams(_ input: Operations.ListStreams.Input) async throws -> Operations.ListStreams.Output {
@@ -51,7 +52,7 @@ extension APIImplementation {
 }
 
 extension Components.Schemas.Stream {
-    init(_ stream: Stream) {
+    init(_ stream: SluiceCore.Stream) {
         self.init(
             id: stream.id.lowercased,
             name: stream.name,
@@ -71,9 +72,9 @@ extension Components.Schemas.Stream {
 }
 
 extension Components.Schemas.SchemaMode {
-    var domain: Stream.SchemaMode { Stream.SchemaMode(rawValue: rawValue)! }
+    var domain: SluiceCore.Stream.SchemaMode { SluiceCore.Stream.SchemaMode(rawValue: rawValue)! }
 }
 
 extension Components.Schemas.Compatibility {
-    var domain: Stream.Compatibility { Stream.Compatibility(rawValue: rawValue)! }
+    var domain: SluiceCore.Stream.Compatibility { SluiceCore.Stream.Compatibility(rawValue: rawValue)! }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import OpenAPIRuntime
 import SluiceAPI
+import SluiceCore
+import SluiceDelivery
 
 extension APIImplementation {
     func listSubscriptions(_ input: Operations.ListSubscriptions.Input) async throws -> Operations.ListSubscriptions.Output {

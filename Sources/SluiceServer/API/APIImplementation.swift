@@ -4,7 +4,11 @@ import OpenAPIRuntime
 import PostgresNIO
 import Prometheus
 import SluiceAPI
+import SluiceAnalytics
+import SluiceCore
 import SluiceDatabase
+import SluiceDelivery
+import SluicePull
 
 /// The generated `APIProtocol`, one extension a domain (`API+Auth.swift`, …). Handlers read
 /// the request context through `RequestScope`, call one service, and map its result to the

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SluiceAPI
+import SluiceCore
 import SluiceJSON
 
 /// The ingest endpoints, routed by hand (DESIGN.md decision 4): they read the raw body (gzip,
@@ -146,7 +147,11 @@ struct IngestRoutes: Sendable {
     }
 
     /// Stores admitted events; the reply is one result per event.
-    func store(_ events: [Result<IncomingEvent, EnvelopeError>], in stream: Stream, admission: RateLimits.Admission) async throws -> Response {
+    func store(
+        _ events: [Result<IncomingEvent, EnvelopeError>],
+        in stream: SluiceCore.Stream,
+        admission: RateLimits.Admission
+    ) async throws -> Response {
         let outcomes = await service.ingest(events, into: stream, charge: admission.charge)
         let result = Self.batchResult(outcomes)
         await limits.settle(admission, stored: result.stored)

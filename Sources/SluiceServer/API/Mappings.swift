@@ -1,5 +1,6 @@
 import Foundation
 import SluiceAPI
+import SluiceCore
 
 /// Domain values as the generated API types.
 extension Components.Schemas.User {

@@ -1,7 +1,10 @@
 import Foundation
 import Logging
 import SluiceAPI
+import SluiceAnalytics
+import SluiceCore
 import SluiceDatabase
+import SluiceDelivery
 
 /// One entry of a stream's failure view.
 struct Failure: Sendable {

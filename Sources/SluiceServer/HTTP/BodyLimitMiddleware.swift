@@ -1,4 +1,5 @@
 import Hummingbird
+import SluiceCore
 
 /// Refuses bodies over the limit with 413 before anything parses them.
 struct BodyLimitMiddleware: RouterMiddleware {

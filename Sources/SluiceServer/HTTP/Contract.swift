@@ -1,5 +1,6 @@
 import Foundation
 import SluiceAPI
+import SluiceCore
 import SluiceJSON
 import Yams
 

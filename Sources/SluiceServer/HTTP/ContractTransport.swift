@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 import SluiceAPI
+import SluiceCore
 import SluiceJSON
 
 /// Checks every request against its operation in the contract before the generated handler

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import SluiceCore
 
 /// A path the document declares asked with a method it does not: 405 with `Allow` naming
 /// the methods it has (RFC 9110 §15.5.6), before credentials are looked at. A path it does

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SluiceCore
 
 /// The RFC 9457 body, as sent.
 struct Problem: Codable, Sendable {

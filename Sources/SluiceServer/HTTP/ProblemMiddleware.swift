@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import OpenAPIRuntime
 import PostgresNIO
+import SluiceCore
 import SluiceDatabase
 
 /// Renders every error as RFC 9457 problem+json: domain errors as they say, Hummingbird's

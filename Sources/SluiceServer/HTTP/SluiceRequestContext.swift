@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import SluiceCore
 
 /// Per-request state: the request id, the client address and, once authenticated, who calls.
 ///

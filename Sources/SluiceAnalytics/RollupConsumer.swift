@@ -1,0 +1,238 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import SluiceCore
+import SluiceDatabase
+import SluiceJSON
+
+/// Keeps every stream's rollups (5 minutes, 1 hour, 1 day on event time, by event type,
+/// platform and the stream's dimensions: event count, sums of `data.metrics`, a HyperLogLog of
+/// actors) exactly once: a batch's rollup deltas, its late events, the watermark and the
+/// consumer's offset commit in one transaction, so a crash never counts an event twice or not
+/// at all (DESIGN.md §12).
+///
+/// The watermark of a stream follows the latest event time of its slowest partition still
+/// behind, less the stream's allowed lateness (default 1 hour; see `StreamProgress`); an
+/// event time counts for it at most 5 minutes past the event's receipt, so a producer's clock
+/// in the future cannot make every other event late. An event older than the watermark when
+/// it is applied is not counted; it is recorded in `late_events` (listed in the failure view). Any number of nodes
+/// may run the consumer: a partition's batch holds its offset row's lock (`SKIP LOCKED`), so
+/// nodes never apply one partition at once. Woken by `EventNotifier` when events are stored.
+package final class RollupConsumer: Service, Sendable {
+    package struct Configuration: Sendable {
+        var batchSize = 5000
+        var idleCheck: Duration = .seconds(5)
+        /// Tests only: called inside a batch's transaction after the rollups are written and
+        /// before the offset moves; throwing there rolls the batch back, as a crash would.
+        var fault: (@Sendable (_ batch: Int) throws -> Void)?
+
+        package init(batchSize: Int = 5000, idleCheck: Duration = .seconds(5), fault: (@Sendable (_ batch: Int) throws -> Void)? = nil) {
+            self.batchSize = batchSize
+            self.idleCheck = idleCheck
+            self.fault = fault
+        }
+    }
+
+    static let resolutions = [300, 3600, 86_400]
+    /// How far after its receipt an event's time may move the watermark.
+    static let futureTolerance: TimeInterval = 300
+
+    private let configuration: Configuration
+    private let client: Database
+    private let logger: Logger
+    private let notifier: EventNotifier
+    private let applied: Prometheus.Counter?
+    private let late: Prometheus.Counter?
+    private var store: RollupStore { .init(logger: logger) }
+
+    package init(
+        configuration: Configuration = .init(),
+        client: Database,
+        logger: Logger,
+        notifier: EventNotifier,
+        metrics: PrometheusCollectorRegistry? = nil
+    ) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.notifier = notifier
+        let counter = { (outcome: String) in
+            metrics?.makeCounter(
+                name: "sluice_rollup_events_total",
+                labels: [("outcome", outcome)],
+                help: "Events the analytics consumer applied to the rollups, or left out as later than the watermark."
+            )
+        }
+        applied = counter("applied")
+        late = counter("late")
+    }
+
+    package func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var failures = 0
+            while !Task.isCancelled {
+                let version = self.notifier.version(of: EventNotifier.anyStream)
+                do {
+                    let count = try await self.drain()
+                    failures = 0
+                    if count == 0 { await self.notifier.wait(for: EventNotifier.anyStream, after: version, timeout: self.configuration.idleCheck) }
+                } catch {
+                    if Task.isCancelled { break }
+                    failures += 1
+                    self.logger.warning("rollup batch failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await Task.sleep(for: .milliseconds(min(5000, 100 << min(failures, 6))))
+                }
+            }
+        }
+    }
+
+    /// Applies one batch of every partition with events not yet rolled up, until none is left
+    /// (or the others are held by other nodes); answers the events taken in (applied or late).
+    @discardableResult
+    func drain() async throws -> Int {
+        var total = 0
+        var batch = 0
+        while !Task.isCancelled {
+            var round = 0
+            for work in try await store.pending(on: client) where !Task.isCancelled {
+                batch += 1
+                round += try await apply(work, batch: batch)
+            }
+            total += round
+            if round == 0 { break }
+        }
+        return total
+    }
+
+    struct Work: Sendable {
+        var tenantID: UUID
+        var streamID: UUID
+        var partition: Int
+        var lateness: Int
+        /// name → JSON pointer into `data`.
+        var dimensions: [String: String]
+    }
+
+    /// Applies one batch of a partition; answers the events taken in (0 if another node holds
+    /// the partition or nothing was there).
+    private func apply(_ work: Work, batch: Int) async throws -> Int {
+        let store = store
+        let (taken, lateCount) = try await client.transaction(logger: logger) { [self] connection -> (Int, Int) in
+            let key = RollupStore.PartitionKey(tenant: work.tenantID, stream: work.streamID, partition: Int16(work.partition))
+            guard let next = try await store.claim(key, on: connection) else { return (0, 0) }
+            let (events, end) = try await store.events(of: key, from: next, limit: configuration.batchSize, on: connection)
+            guard let last = events.last else {
+                // Nothing at or past `next` in a snapshot whose counter is `end`: what lies between
+                // was dropped (retention); skip it, and nothing that committed later.
+                if end > next { try await store.skip(key, to: end, on: connection) }
+                return (0, 0)
+            }
+            var (streamMax, watermark) = try await store.lockWatermark(of: key, on: connection)
+            var progress = try await store.progress(of: key, on: connection)
+
+            var applied: [Int64] = []
+            var late: [RollupStore.LateEvent] = []
+            var lateApplied = 0
+            var own = progress.partitions[work.partition] ?? .init(end: last.offset + 1, done: next, maxEventTime: nil)
+            let others = progress.earliestBehind(excluding: work.partition)
+            for event in events {
+                // The watermark as this event finds it: never back, and held by any other
+                // partition still behind, so that a backlog applied a partition at a time
+                // does not make the slower partitions' events late.
+                let current = StreamProgress.advance(watermark, to: others.bound(own: own.maxEventTime), lateness: work.lateness)
+                if let current, event.occurredAt < current {
+                    late.append(.init(offset: event.offset, id: event.id, type: event.type, occurredAt: event.occurredAt, watermark: current))
+                    continue
+                }
+                if let streamMax, event.occurredAt < streamMax { lateApplied += 1 }
+                applied.append(event.offset)
+                // An event stamped in the future counts, but moves the watermark no further
+                // than its receipt allows: one bad clock must not make every event late.
+                let time = min(event.occurredAt, event.receivedAt.addingTimeInterval(Self.futureTolerance))
+                own.maxEventTime = max(own.maxEventTime ?? time, time)
+                streamMax = max(streamMax ?? time, time)
+            }
+            own.done = last.offset + 1
+            own.end = max(own.end, own.done)
+            progress.partitions[work.partition] = own
+            watermark = StreamProgress.advance(watermark, to: progress.bound, lateness: work.lateness)
+
+            if !applied.isEmpty || !late.isEmpty {
+                // Before the upserts: a batch that applies events takes the next number, which its
+                // entity rollup rows carry.
+                try await store.recordBatch(
+                    of: key,
+                    maxEventTime: streamMax,
+                    watermark: watermark,
+                    lateApplied: lateApplied,
+                    lateDropped: late.count,
+                    appliedAny: !applied.isEmpty,
+                    on: connection
+                )
+            }
+            if !applied.isEmpty { try await store.addRollups(of: key, offsets: applied, dimensions: work.dimensions, on: connection) }
+            if !late.isEmpty { try await store.recordLate(late, of: key, on: connection) }
+            try configuration.fault?(batch)
+            try await store.commit(key, next: last.offset + 1, maxEventTime: own.maxEventTime, on: connection)
+            return (events.count, late.count)
+        }
+        applied?.increment(by: Int64(taken - lateCount))
+        late?.increment(by: Int64(lateCount))
+        return taken
+    }
+}
+
+/// Every partition's progress through a stream, for its watermark: the stream's watermark is
+/// the earliest latest event time among the partitions still behind (their events not all
+/// applied) — or, when none is, the latest of all — less the allowed lateness, and it never
+/// moves back. A partition behind that has applied nothing yet holds it where it is.
+struct StreamProgress {
+    struct Partition {
+        var end: Int64
+        var done: Int64
+        var maxEventTime: Date?
+        var behind: Bool { end > done }
+    }
+
+    enum Behind {
+        case none
+        /// A partition behind has no event time yet.
+        case blocked
+        case earliest(Date)
+
+        /// The latest event time the watermark may follow while a partition whose latest
+        /// applied event time is `own` (none yet: it holds the watermark) is being applied.
+        func bound(own: Date?) -> Date? {
+            switch self {
+            case .blocked: nil
+            case .earliest(let time): own.map { min($0, time) }
+            case .none: own
+            }
+        }
+    }
+
+    var partitions: [Int: Partition] = [:]
+
+    /// The latest event time the stream's watermark may follow, as the partitions stand.
+    var bound: Date? {
+        switch earliestBehind(excluding: nil) {
+        case .blocked: nil
+        case .earliest(let time): time
+        case .none: partitions.values.compactMap(\.maxEventTime).max()
+        }
+    }
+
+    func earliestBehind(excluding excluded: Int?) -> Behind {
+        let behind = partitions.filter { $0.key != excluded && $0.value.behind }.values
+        if behind.isEmpty { return .none }
+        let times = behind.map(\.maxEventTime)
+        if times.contains(where: { $0 == nil }) { return .blocked }
+        return .earliest(times.compactMap { $0 }.min()!)
+    }
+
+    static func advance(_ watermark: Date?, to bound: Date?, lateness: Int) -> Date? {
+        [watermark, bound?.addingTimeInterval(-TimeInterval(lateness))].compactMap { $0 }.max()
+    }
+}

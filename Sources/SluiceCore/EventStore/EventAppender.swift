@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+
+/// Group commit (DESIGN.md §8): requests do not open transactions. Each partition has a
+/// queue; while one append transaction runs, the requests that arrive wait in the queue, and
+/// the next transaction takes all of them (up to `maxEventsPerTransaction`). Under load a
+/// transaction carries many requests; idle, a request waits for no one.
+package actor EventAppender {
+    package struct Configuration: Sendable {
+
+        package init() {
+        }
+        var maxEventsPerTransaction = 5000
+    }
+
+    private struct Waiter {
+        var records: [EventRecord]
+        var continuation: CheckedContinuation<[AppendOutcome], Never>
+    }
+
+    private var queues: [EventStore.PartitionKey: [Waiter]] = [:]
+    private var draining: Set<EventStore.PartitionKey> = []
+    private let store: EventStore
+    private let configuration: Configuration
+
+    package init(store: EventStore, configuration: Configuration = .init()) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// Returns once the records are committed (or have failed), one outcome each, in order.
+    func append(_ records: [EventRecord], to key: EventStore.PartitionKey) async -> [AppendOutcome] {
+        await withCheckedContinuation { continuation in
+            queues[key, default: []].append(Waiter(records: records, continuation: continuation))
+            if draining.insert(key).inserted {
+                Task { await self.drain(key) }
+            }
+        }
+    }
+
+    private func drain(_ key: EventStore.PartitionKey) async {
+        while let waiters = take(key) {
+            let records = waiters.flatMap(\.records)
+            let outcomes = await store.append(records, to: key)
+            var start = 0
+            for waiter in waiters {
+                let end = start + waiter.records.count
+                waiter.continuation.resume(returning: Array(outcomes[start..<end]))
+                start = end
+            }
+        }
+    }
+
+    /// The next group for one transaction, or nil (and the partition idle) when none waits.
+    private func take(_ key: EventStore.PartitionKey) -> [Waiter]? {
+        guard var queue = queues[key], !queue.isEmpty else {
+            queues[key] = nil
+            draining.remove(key)
+            return nil
+        }
+        var group: [Waiter] = []
+        var count = 0
+        while let first = queue.first, group.isEmpty || count + first.records.count <= configuration.maxEventsPerTransaction {
+            group.append(first)
+            count += first.records.count
+            queue.removeFirst()
+        }
+        queues[key] = queue
+        return group
+    }
+}
