@@ -52,14 +52,16 @@ let package = Package(
         //       SluiceDelivery   webhook push: subscriptions, the worker pool, retries, DLQ
         //       SluiceAnalytics  rollups, series, leaderboards, entities, the live feed
         //       SluicePull       pull sources and their poller
-        //         SluiceCore     tenants and identity, streams, schemas, the event store,
-        //                        ingest, consumer groups, limits, audit, quarantine, platforms
-        //           SluiceDatabase, SluiceOutbound, SluiceJSON, SluiceAPI, SluiceSupport,
-        //           Redis, PasswordHashing
+        //         SluicePlatforms  Twitter/X, YouTube and Instagram: normalizers, Instagram's webhook
+        //           SluiceCore     tenants and identity, streams, schemas, the event store,
+        //                          ingest, consumer groups, limits, audit, quarantine
+        //             SluiceDatabase, SluiceOutbound, SluiceJSON, SluiceAPI, SluiceSupport,
+        //             Redis, PasswordHashing
         .target(
             name: "SluiceServer",
             dependencies: [
                 "SluiceCore",
+                "SluicePlatforms",
                 "SluiceDelivery",
                 "SluiceAnalytics",
                 "SluicePull",
@@ -124,6 +126,7 @@ let package = Package(
             name: "SluicePull",
             dependencies: [
                 "SluiceCore",
+                "SluicePlatforms",
                 "SluiceJSON",
                 "SluiceDatabase",
                 "SluiceOutbound",
@@ -133,6 +136,22 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The platforms' payloads: Twitter/X, YouTube and Instagram normalized to social
+        /// events, and Instagram's webhook (its verification and signed deliveries).
+        .target(
+            name: "SluicePlatforms",
+            dependencies: [
+                "SluiceCore",
+                "SluiceAPI",
+                "SluiceJSON",
+                "SluiceDatabase",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -242,7 +261,8 @@ let package = Package(
         /// no sockets; `swift test --filter SluiceUnitTests` runs them anywhere in seconds.
         .testTarget(
             name: "SluiceUnitTests",
-            dependencies: ["SluiceServer", "SluiceCore", "SluiceDelivery", "SluiceAnalytics", "SluicePull", "SluiceAPI", "SluiceJSON",
+            dependencies: ["SluiceServer", "SluiceCore", "SluiceDelivery", "SluiceAnalytics", "SluicePull", "SluicePlatforms",
+                "SluiceAPI", "SluiceJSON",
                 "SluiceDatabase", "SluiceOutbound",],
             swiftSettings: swiftSettings
         ),
@@ -255,6 +275,7 @@ let package = Package(
                 "SluiceDelivery",
                 "SluiceAnalytics",
                 "SluicePull",
+                "SluicePlatforms",
                 "SluiceClient",
                 "SluiceJSON",
                 "SluiceDatabase",

@@ -2,6 +2,7 @@ import Foundation
 import PostgresNIO
 import SluiceCore
 import SluiceJSON
+import SluicePlatforms
 
 /// A pull source: polls an HTTP JSON API for each of its entities (an account, a post) every
 /// `intervalSeconds`, and maps each answer into one event of its stream in the normalized

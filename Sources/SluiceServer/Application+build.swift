@@ -12,6 +12,7 @@ import SluiceAnalytics
 import SluiceCore
 import SluiceDatabase
 import SluiceDelivery
+import SluicePlatforms
 import SluicePull
 
 /// The one place where Sluice is wired: configuration in, a runnable application out.

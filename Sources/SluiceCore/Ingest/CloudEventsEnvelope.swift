@@ -94,7 +94,7 @@ package enum CloudEventsEnvelope {
     ]
 
     /// A name-based UUID (version 8) from SHA-256 of source and id.
-    static func stableID(source: String, id: String) -> UUID {
+    package static func stableID(source: String, id: String) -> UUID {
         var bytes = Array(SHA256.hash(data: Array("\(source)\n\(id)".utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80

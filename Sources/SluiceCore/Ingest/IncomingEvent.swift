@@ -19,12 +19,38 @@ package struct IncomingEvent: Sendable {
     var data: JSONValue
     /// Where the event sits in the request body, for JSON pointers in errors (`/events/3`).
     var pointer: String
+
+    package init(
+        index: Int,
+        id: UUID,
+        idFromProducer: Bool,
+        type: String,
+        source: String,
+        key: String? = nil,
+        occurredAt: Date,
+        schemaVersion: Int? = nil,
+        attributes: [String: JSONValue]? = nil,
+        data: JSONValue,
+        pointer: String
+    ) {
+        self.index = index
+        self.id = id
+        self.idFromProducer = idFromProducer
+        self.type = type
+        self.source = source
+        self.key = key
+        self.occurredAt = occurredAt
+        self.schemaVersion = schemaVersion
+        self.attributes = attributes
+        self.data = data
+        self.pointer = pointer
+    }
 }
 
 /// Why an event cannot be taken; reported per event, never stored.
 package struct EnvelopeError: Error, Sendable {
     package var errors: [SluiceError.FieldError]
-    init(_ pointer: String, _ detail: String) { errors = [.init(pointer: pointer, detail: detail)] }
+    package init(_ pointer: String, _ detail: String) { errors = [.init(pointer: pointer, detail: detail)] }
 }
 
 package enum SluiceEnvelope {

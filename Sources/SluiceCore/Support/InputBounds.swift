@@ -65,7 +65,7 @@ package enum InputBounds {
     static let apiKeyName = Bound(range: 1...100, places: [.schema("/components/schemas/CreateApiKeyRequest/properties/name")])
 
     /// The Instagram webhook's app secret and verify token.
-    static let webhookSecret = Bound(
+    package static let webhookSecret = Bound(
         range: 8...256,
         places: [
             .schema("/components/schemas/InstagramWebhookInput/properties/appSecret"),

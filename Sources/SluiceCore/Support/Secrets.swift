@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Such a secret carries 256 random bits, so a plain SHA-256 is a safe stored form (no salt
 /// or slow hash needed: there is nothing to guess) and lets the secret be looked up by hash.
-enum Secrets {
+package enum Secrets {
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
 
     /// `prefix` followed by 43 base62 characters (≈ 256 bits).
@@ -22,12 +22,12 @@ enum Secrets {
     }
 
     /// SHA-256 of the text's UTF-8.
-    static func hash(_ secret: String) -> [UInt8] {
+    package static func hash(_ secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// Compares two digests without an early exit, so that timing says nothing of where they differ.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }

@@ -2,6 +2,7 @@ import Foundation
 import OpenAPIRuntime
 import SluiceAPI
 import SluiceCore
+import SluicePlatforms
 
 extension APIImplementation {
     /// Served by `IngestRoutes`, registered in place of the generated handler; never called.

@@ -8,6 +8,7 @@ import SluiceAnalytics
 import SluiceCore
 import SluiceDatabase
 import SluiceDelivery
+import SluicePlatforms
 import SluicePull
 
 /// The generated `APIProtocol`, one extension a domain (`API+Auth.swift`, …). Handlers read

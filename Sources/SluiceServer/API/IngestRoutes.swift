@@ -6,6 +6,7 @@ import NIOCore
 import SluiceAPI
 import SluiceCore
 import SluiceJSON
+import SluicePlatforms
 
 /// The ingest endpoints, routed by hand (DESIGN.md decision 4): they read the raw body (gzip,
 /// strict UTF-8 and JSON, nesting limit, JSON pointers to what is wrong; the Instagram

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceJSON
 
 /// YouTube Data API v3 `videos.list` and `channels.list` responses: `{"kind":

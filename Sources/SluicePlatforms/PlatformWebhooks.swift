@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import SluiceCore
 import SluiceDatabase
 
 /// Instagram webhook subscriptions: one per stream, reached at `/v1/webhooks/instagram/{id}`.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SluiceAPI
+import SluiceCore
 import SluiceJSON
 
 /// The one shape every platform's payload is normalized into (the README documents it):

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import SluiceJSON
 
 /// Twitter/X API v2 responses: `{"data": tweet | [tweet] | user | [user], "includes": {"users": […]}}`.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SluiceCore
 import SluiceJSON
 
 /// Instagram Graph API payloads: webhook notifications (`{"object": "instagram", "entry":

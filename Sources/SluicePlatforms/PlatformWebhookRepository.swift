@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import SluiceCore
 import SluiceDatabase
 
 /// The SQL of `platform_webhooks`: one Instagram webhook subscription per stream.
