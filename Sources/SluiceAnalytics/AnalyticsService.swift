@@ -127,6 +127,7 @@ package struct AnalyticsService: Sendable {
 
     var streams: StreamRepository { .init(logger: logger) }
     var store: RollupStore { .init(logger: logger) }
+    var entities: EntityStore { .init(logger: logger) }
 
     /// `resolution` in seconds (300, 3600 or 86400). Buckets from the one holding `from` up to
     /// `to` (exclusive), empty ones filled (0, or none for a rate); each says whether it is

@@ -132,18 +132,9 @@ extension AnalyticsService {
             throw SluiceError.badRequest("limit is 1 to \(InputBounds.leaderboardLimit.max).", pointer: "/limit")
         }
         let requested = try EntityRange(from: filter.from, to: filter.to)
-        return try await client.transaction(logger: logger) { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+        return try await client.snapshot(logger: logger) { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
-            var watermark: Date?
-            var (generation, batches): (Int64, Int64) = (0, 0)
-            for try await (mark, rebuilds, count) in try await connection.query(
-                """
-                SELECT CASE WHEN watermark > '-infinity' THEN watermark END, rebuilds, batches FROM rollup_watermarks
-                WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)
-                """,
-                logger: logger
-            ).decode((Date?, Int64, Int64).self) { (watermark, generation, batches) = (mark, rebuilds, count) }
+            let (watermark, generation, batches) = try await store.generation(of: stream, on: connection)
 
             // An account's engagement is its content's; per follower, over its own followers.
             let ofContent = kind == .account && [.engagement, .engagementRate, .engagementPerFollower].contains(metric)
@@ -229,19 +220,15 @@ extension AnalyticsService {
     ) async throws -> EntityRange {
         let (dayBefore, dayAfter) = (Self.floor(range.from, 86_400), Self.floor(range.to.addingTimeInterval(86_399.999), 86_400))
         guard dayBefore < range.from || range.to < dayAfter else { return range }
-        var (from, to) = (range.from, range.to)
-        for try await (before, after) in try await connection.query(
-            """
-            SELECT NOT EXISTS (SELECT 1 FROM entity_rollups WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND resolution = 3600
-                                 AND kind = ANY(\(kinds.map(\.rawValue))::text[]) AND bucket >= \(dayBefore) AND bucket < \(range.from)),
-                   NOT EXISTS (SELECT 1 FROM entity_rollups WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id) AND resolution = 3600
-                                 AND kind = ANY(\(kinds.map(\.rawValue))::text[]) AND bucket >= \(range.to) AND bucket < \(dayAfter))
-            """,
-            logger: logger
-        ).decode((Bool, Bool).self) {
-            if before { from = dayBefore }
-            if after { to = dayAfter }
-        }
+        let none = try await entities.noHourlyRows(
+            tenant: stream.tenantID,
+            stream: stream.id,
+            kinds: kinds,
+            before: dayBefore..<range.from,
+            after: range.to..<dayAfter,
+            on: connection
+        )
+        let (from, to) = (none.before ? dayBefore : range.from, none.after ? dayAfter : range.to)
         return try EntityRange(from: from, to: to)
     }
 
@@ -285,13 +272,7 @@ extension AnalyticsService {
             }
             if !lookedUp {
                 lookedUp = true
-                for try await first in try await reader.connection.query(
-                    """
-                    SELECT min(bucket) FROM entity_rollups WHERE tenant_id = \(reader.scope.tenant) AND stream_id = \(reader.scope.stream)
-                      AND resolution = 86400 AND kind = \(reader.scope.kind.rawValue)
-                    """,
-                    logger: logger
-                ).decode(Date?.self) { earliest = first }
+                earliest = try await entities.firstDay(reader.scope, on: reader.connection)
             }
             guard let earliest, day >= earliest else { return nil }
             defer { day = day.addingTimeInterval(-86_400) }
@@ -312,19 +293,11 @@ extension AnalyticsService {
         stream: SluiceCore.Stream,
         on connection: PostgresConnection
     ) async throws -> [Leaderboard.Item] {
-        var names: [String: (String?, String?)] = [:]
-        for try await (platform, entity, handle, account) in try await connection.query(
-            """
-            SELECT t.platform, t.entity, n.handle, n.account FROM unnest(\(ranked.map(\.platform))::text[], \(ranked.map(\.entity))::text[]) AS t (platform, entity)
-            CROSS JOIN LATERAL (
-                SELECT p.handle, p.account FROM entity_rollups p
-                WHERE p.tenant_id = \(stream.tenantID) AND p.stream_id = \(stream.id) AND p.kind = \(kind.rawValue) AND p.entity = t.entity
-                  AND p.platform = t.platform AND (p.handle IS NOT NULL OR p.account IS NOT NULL)
-                ORDER BY p.resolution DESC, p.bucket DESC LIMIT 1
-            ) n
-            """,
-            logger: logger
-        ).decode((String, String, String?, String?).self) { names[EntityNames.key(platform, entity)] = (handle, account) }
+        let names = try await entities.names(
+            of: ranked.map { ($0.platform, $0.entity) },
+            scope: EntityScope(tenant: stream.tenantID, stream: stream.id, kind: kind),
+            on: connection
+        )
         return ranked.map { entry in
             let (handle, account) = names[EntityNames.key(entry.platform, entry.entity)] ?? (nil, nil)
             return .init(
@@ -355,27 +328,15 @@ extension AnalyticsService {
         let count = try Self.bucketCount(from: start, to: to, resolution: resolution)
         return try await client.withConnection { connection in
             let stream = try await streams.visible(to: identity, name: name, on: connection)
-            let (tenant, streamID, kindText) = (stream.tenantID, stream.id, kind.rawValue)
-            var known = false
-            for try await _ in try await connection.query(
-                """
-                SELECT 1 FROM entity_rollups WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND kind = \(kindText)
-                  AND (\(platform)::text IS NULL OR platform = \(platform)) AND entity = \(entity) LIMIT 1
-                """,
-                logger: logger
-            ) { known = true }
+            let subject = EntityStore.Entity(
+                scope: EntityScope(tenant: stream.tenantID, stream: stream.id, kind: kind),
+                entity: entity,
+                platform: platform
+            )
+            let known = try await entities.exists(subject, on: connection)
             guard known else { throw SluiceError.notFound("The \(kind.rawValue) '\(entity.prefix(100))' of stream '\(name.prefix(100))'") }
 
-            var current: [String: Double] = [:]
-            for try await text in try await connection.query(
-                """
-                SELECT last_metrics::text FROM entity_rollups
-                WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND kind = \(kindText) AND (\(platform)::text IS NULL OR platform = \(platform))
-                  AND entity = \(entity) AND resolution = 3600 AND bucket < \(start) AND last_at IS NOT NULL
-                ORDER BY bucket DESC, last_at DESC, last_event DESC LIMIT 1
-                """,
-                logger: logger
-            ).decode(String.self) { current = Self.numbers(text) }
+            var current = try await entities.lastMetrics(subject, before: start, on: connection).map(Self.numbers) ?? [:]
 
             struct Row {
                 var events: Int64 = 0, at: Date?, event: String = "", metrics: [String: Double]?, firstAt: Date?, firstEvent = "",
@@ -384,32 +345,22 @@ extension AnalyticsService {
             var rows: [Date: Row] = [:]
             var handle: String?
             var account: String?
-            for try await (bucket, events, rowHandle, rowAccount, lastAt, lastEvent, metrics, firstAt, firstEvent, first)
-                in try await connection.query(
-                    """
-                    SELECT bucket, events, handle, account, last_at, last_event, last_metrics::text, first_at, first_event, first_metrics::text FROM entity_rollups
-                    WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND kind = \(kindText) AND (\(platform)::text IS NULL OR platform = \(platform))
-                      AND entity = \(entity) AND resolution = \(Int32(resolution)) AND bucket >= \(start) AND bucket < \(to)
-                    ORDER BY bucket
-                    """,
-                    logger: logger
-                ).decode((Date, Int64, String?, String?, Date?, UUID?, String?, Date?, UUID?, String?).self)
-            {
-                var row = rows[bucket] ?? Row()
-                row.events += events
-                if let lastAt, let lastEvent, let metrics,
+            for stored in try await entities.rows(subject, resolution: Int32(resolution), from: start, to: to, on: connection) {
+                var row = rows[stored.bucket] ?? Row()
+                row.events += stored.events
+                if let lastAt = stored.lastAt, let lastEvent = stored.lastEvent, let metrics = stored.lastMetrics,
                     row.at.map({ ($0, row.event) < (lastAt, lastEvent.lowercased) }) ?? true
                 {
                     (row.at, row.event, row.metrics) = (lastAt, lastEvent.lowercased, Self.numbers(metrics))
                 }
-                if let firstAt, let firstEvent, let first,
+                if let firstAt = stored.firstAt, let firstEvent = stored.firstEvent, let first = stored.firstMetrics,
                     row.firstAt.map({ ($0, row.firstEvent) > (firstAt, firstEvent.lowercased) }) ?? true
                 {
                     (row.firstAt, row.firstEvent, row.first) = (firstAt, firstEvent.lowercased, Self.numbers(first))
                 }
-                rows[bucket] = row
-                handle = rowHandle ?? handle
-                account = rowAccount ?? account
+                rows[stored.bucket] = row
+                handle = stored.handle ?? handle
+                account = stored.account ?? account
             }
             let buckets = (0..<count).map { index in
                 let bucketStart = start.addingTimeInterval(Double(index * resolution))

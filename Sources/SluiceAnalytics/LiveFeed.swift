@@ -107,8 +107,7 @@ extension AnalyticsService {
     /// One snapshot, so that the stored count, the lag and the buckets agree (read one after
     /// another, a batch committed between them showed its buckets with the lag from before it).
     private func tick(_ stream: SluiceCore.Stream, since cursor: LiveCursor) async throws -> LiveTick {
-        try await client.transaction(logger: logger) { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+        try await client.snapshot(logger: logger) { connection in
             let (at, stored) = try await store.clockAndStored(stream, on: connection)
             var tick = LiveTick(at: at, stored: stored, ingested: max(0, stored - cursor.stored), lag: 0, rollups: [], truncated: false)
             if let (applied, watermark) = try await store.appliedAndWatermark(stream, on: connection) {

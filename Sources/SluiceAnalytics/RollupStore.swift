@@ -474,6 +474,25 @@ extension RollupStore {
         return nil
     }
 
+    /// The stream's watermark (nil before any), how often its rollups were rebuilt and how many
+    /// batches applied: what tells a cached day of entity rows whether it is still current.
+    func generation(
+        of stream: SluiceCore.Stream,
+        on connection: PostgresConnection
+    ) async throws -> (
+        watermark: Date?, rebuilds: Int64, batches: Int64
+    ) {
+        var answer: (watermark: Date?, rebuilds: Int64, batches: Int64) = (nil, 0, 0)
+        for try await row in try await connection.query(
+            """
+            SELECT CASE WHEN watermark > '-infinity' THEN watermark END, rebuilds, batches FROM rollup_watermarks
+            WHERE tenant_id = \(stream.tenantID) AND stream_id = \(stream.id)
+            """,
+            logger: logger
+        ).decode((Date?, Int64, Int64).self) { answer = row }
+        return answer
+    }
+
     /// The 5-minute buckets changed after `since`, oldest change first, at most `limit`:
     /// (bucket, event type, platform, changed at, events, metric sums as JSON text).
     func changedBuckets(

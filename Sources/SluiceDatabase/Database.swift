@@ -190,6 +190,22 @@ package final class Database: Sendable {
         }
     }
 
+    /// A read-only transaction at repeatable read: every statement of `body` sees one
+    /// snapshot, so that reads of several tables agree with each other (a commit between two
+    /// of them is seen by neither).
+    package func snapshot<Result: Sendable>(
+        logger: Logger,
+        timeout: Timeout = .standard,
+        file: String = #fileID,
+        line: Int = #line,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await transaction(logger: logger, timeout: timeout, file: file, line: line) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return try await body(connection)
+        }
+    }
+
     /// Runs `call`, noting whether PostgreSQL was reached.
     private func observe<Result>(_ call: () async throws -> Result) async throws -> Result {
         do {
