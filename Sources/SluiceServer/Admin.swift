@@ -111,16 +111,7 @@ public struct Admin: Sendable {
                 case .plan: .some(nil)
                 case .events(let count): .some(Int64(count))
                 }
-            let rows = try await connection.query(
-                """
-                UPDATE tenants SET plan = coalesce(\(plan), plan),
-                       monthly_event_quota = CASE WHEN \(override != nil) THEN \(override ?? nil) ELSE monthly_event_quota END
-                WHERE id = \(tenantID) RETURNING plan, monthly_event_quota
-                """,
-                logger: logger
-            )
-            var result: (String, Int64?)?
-            for try await row in rows.decode((String, Int64?).self) { result = row }
+            let result = try await TenantRepository(logger: logger).setPlan(id: tenantID, plan: plan, quotaOverride: override, on: connection)
             guard let (name, monthly) = result else { throw SluiceError.notFound("Tenant \(tenantID.lowercased)") }
             try await audit.append(
                 AuditRecord(

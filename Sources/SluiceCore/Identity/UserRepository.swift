@@ -97,4 +97,32 @@ package struct TenantRepository: Sendable {
         }
         return nil
     }
+
+    /// The tenant's plan and its monthly event quota override (nil: the plan's), nil when no
+    /// such tenant.
+    package func plan(id: UUID, on client: Database) async throws -> (plan: String, quotaOverride: Int64?)? {
+        let rows = try await client.query("SELECT plan, monthly_event_quota FROM tenants WHERE id = \(id)", logger: logger)
+        for try await row in rows.decode((String, Int64?).self) { return row }
+        return nil
+    }
+
+    /// Sets the plan (nil keeps it) and the quota override (`.none` keeps it, `.some(nil)`
+    /// clears it); the tenant's plan and override after, nil when no such tenant.
+    package func setPlan(
+        id: UUID,
+        plan: String?,
+        quotaOverride: Int64??,
+        on connection: PostgresConnection
+    ) async throws -> (plan: String, quotaOverride: Int64?)? {
+        let rows = try await connection.query(
+            """
+            UPDATE tenants SET plan = coalesce(\(plan), plan),
+                   monthly_event_quota = CASE WHEN \(quotaOverride != nil) THEN \(quotaOverride ?? nil) ELSE monthly_event_quota END
+            WHERE id = \(id) RETURNING plan, monthly_event_quota
+            """,
+            logger: logger
+        )
+        for try await row in rows.decode((String, Int64?).self) { return row }
+        return nil
+    }
 }

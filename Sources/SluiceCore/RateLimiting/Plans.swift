@@ -109,13 +109,9 @@ package final class TenantPlans: Sendable {
     package func limits(for tenantID: UUID) async throws -> TenantLimits {
         let now = Date()
         if let cached = entries.withLock({ $0[tenantID] }), cached.until > now { return cached.limits }
-        let rows = try await client.query(
-            "SELECT plan, monthly_event_quota FROM tenants WHERE id = \(tenantID)",
-            logger: logger
-        )
-        var found: (String, Int64?)?
-        for try await row in rows.decode((String, Int64?).self) { found = row }
-        guard let (name, override) = found else { throw SluiceError.notFound("The tenant") }
+        guard let (name, override) = try await TenantRepository(logger: logger).plan(id: tenantID, on: client) else {
+            throw SluiceError.notFound("The tenant")
+        }
         let limits = resolve(planName: name, quotaOverride: override.map(Int.init))
         entries.withLock { entries in
             if entries.count > 100_000 { entries.removeAll(keepingCapacity: true) }
