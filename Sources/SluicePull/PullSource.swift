@@ -45,16 +45,9 @@ package struct PullSource: Sendable, Equatable {
     /// The spacing of requests that keeps within the budget.
     var spacing: Duration { .milliseconds(60_000 / requestsPerMinute) }
 
-    /// When a poll that failed `failures` times in a row is tried again: `retryInitialSeconds`
-    /// doubling, at most the interval, ±10 %.
-    func retryDelay(failures: Int) -> TimeInterval {
-        let doubled = Double(retryInitialSeconds) * pow(2, Double(min(max(failures, 1), 30) - 1))
-        return min(doubled, Double(intervalSeconds)) * Double.random(in: 0.9...1.1)
-    }
-
-    /// The next regular poll after one that went through.
-    func nextPoll(after date: Date) -> Date {
-        date.addingTimeInterval(Double(intervalSeconds) + (jitterSeconds > 0 ? Double.random(in: 0...Double(jitterSeconds)) : 0))
+    /// When its entities are polled next after each outcome.
+    var backoff: PullBackoff {
+        PullBackoff(intervalSeconds: intervalSeconds, jitterSeconds: jitterSeconds, retryInitialSeconds: retryInitialSeconds)
     }
 
     /// The request URL for an entity: its id percent-encoded (every character but the

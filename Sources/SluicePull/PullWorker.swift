@@ -22,13 +22,13 @@ import Synchronization
 ///   to this worker (`FOR UPDATE SKIP LOCKED`) for the timeout and 30 s more. An entity leased
 ///   is polled by nobody else, so no two workers ever poll one entity at once; a worker that
 ///   dies leaves its leases to run out, and the entities are due again.
-/// - **Fetcher**: waits for its slot, sends `GET` with the source's headers and sealed secret
+/// - **Fetcher** (`PullFetcher`): waits for its slot, sends `GET` with the source's headers and sealed secret
 ///   headers, reads at most 1 MiB of JSON.
 /// - **Result**: maps the answer into an event (its id the run's) and appends it through the
 ///   normal ingest path (schema checks, quarantine, partitioning), then, in one transaction,
-///   records the run, schedules the next poll (the interval plus jitter; after a failure
-///   `retryInitialSeconds` doubling, at most the interval) and releases the lease. A 429 stops
-///   the whole source until its `Retry-After` (60 s when absent, at most an hour).
+///   records the run, schedules the next poll (`PullBackoff`: the interval plus jitter; after a
+///   failure `retryInitialSeconds` doubling, at most the interval) and releases the lease. A 429
+///   stops the whole source until its `Retry-After` (60 s when absent, at most an hour).
 package final class PullWorker: Service, Sendable {
     package struct Configuration: Sendable {
         /// Requests in flight at once in this process.
@@ -54,21 +54,16 @@ package final class PullWorker: Service, Sendable {
     let client: Database
     let logger: Logger
     let id: String
-    private let http: OutboundHTTPClient
-    private let box: SecretBox
+    private let fetcher: PullFetcher
     private let ingest: IngestService
     private let catalog: StreamCatalog
     private let alarm = Alarm()
     private let inFlight = Mutex(0)
-    /// Opened secret headers by source, for as long as the source is unchanged.
-    private let secretCache = Mutex<[UUID: (updatedAt: Date, headers: [String: String])]>([:])
     private let outcomes: @Sendable (PullRun.Outcome) -> Void
 
     /// How far ahead request slots are handed out.
     static let horizon: TimeInterval = 1
     static let leaseMargin: TimeInterval = 30
-    static let maxRetryAfter: TimeInterval = 3600
-    static let defaultRetryAfter: TimeInterval = 60
 
     var sources: PullSourceRepository { .init(logger: logger) }
     var queue: PullQueue { .init(logger: logger, owner: id) }
@@ -89,8 +84,7 @@ package final class PullWorker: Service, Sendable {
         var logger = logger
         logger[metadataKey: "puller"] = .string(id)
         self.logger = logger
-        self.http = http
-        self.box = box
+        self.fetcher = PullFetcher(client: client, logger: logger, http: http, box: box)
         self.ingest = ingest
         self.catalog = catalog
         let counters = Dictionary(
@@ -192,15 +186,7 @@ package final class PullWorker: Service, Sendable {
         }
     }
 
-    // MARK: Fetcher and result
-
-    struct Answer: Sendable {
-        var status: Int?
-        var retryAfter: String?
-        var body: [UInt8] = []
-        var error: String?
-        var timedOut = false
-    }
+    // MARK: Result
 
     func poll(_ claim: Claim) async {
         defer {
@@ -222,7 +208,7 @@ package final class PullWorker: Service, Sendable {
         var run = PullRun(id: runID, entity: claim.entity, startedAt: started, durationMs: 0, outcome: .failed)
         var rateLimitedFor: TimeInterval?
         do {
-            let answer = try await fetch(source, entity: claim.entity)
+            let answer = try await fetcher.fetch(source, entity: claim.entity)
             run.httpStatus = answer.status
             run.durationMs = Int((ContinuousClock.now - clock) / .milliseconds(1))
             switch answer.status {
@@ -231,7 +217,7 @@ package final class PullWorker: Service, Sendable {
                 run.error = answer.error
             case 429?:
                 run.outcome = .rateLimited
-                let seconds = min(RetryAfter.seconds(answer.retryAfter) ?? Self.defaultRetryAfter, Self.maxRetryAfter)
+                let seconds = PullBackoff.rateLimit(retryAfter: answer.retryAfter)
                 rateLimitedFor = seconds
                 run.error = "HTTP 429: rate limited for \(Int(seconds.rounded(.up))) s"
             case let status? where (200..<300).contains(status):
@@ -246,15 +232,16 @@ package final class PullWorker: Service, Sendable {
             run.error = "could not poll: \(String(describing: error).prefix(300))"
         }
         outcomes(run.outcome)
-        let failures = run.outcome == .ok ? 0 : (run.outcome == .rateLimited ? claim.failures : claim.failures + 1)
-        let next: Date =
-            switch run.outcome {
-            case .ok: source.nextPoll(after: started)
-            case .rateLimited: Date().addingTimeInterval(rateLimitedFor ?? Self.defaultRetryAfter)
-            case .failed, .timeout: Date().addingTimeInterval(source.retryDelay(failures: failures))
-            }
+        let decision = source.backoff.decide(
+            run.outcome,
+            rateLimitedFor: rateLimitedFor,
+            failures: claim.failures,
+            started: started,
+            now: Date(),
+            random: Double.random(in: 0...1)
+        )
         do {
-            try await finish(claim, run: run, failures: failures, next: next, rateLimitedUntil: rateLimitedFor.map { Date().addingTimeInterval($0) })
+            try await finish(claim, run: run, decision: decision)
         } catch {
             logger.warning("could not record a pull run", metadata: ["source": "\(source.id)", "error": "\(String(reflecting: error))"])
         }
@@ -266,56 +253,6 @@ package final class PullWorker: Service, Sendable {
         if try await queue.isWanted(claim.source, on: client) { return true }
         try await queue.giveBack(claim, on: client)
         return false
-    }
-
-    /// The answer, or why there is none. Redirects are not followed; a body over 1 MiB is an error.
-    func fetch(_ source: PullSource, entity: String) async throws -> Answer {
-        var request = HTTPClientRequest(url: source.url(for: entity))
-        request.method = .GET
-        request.headers.add(name: "user-agent", value: "Sluice-Pull/1")
-        if !source.headers.keys.contains(where: { $0.lowercased() == "accept" }) { request.headers.add(name: "accept", value: "application/json") }
-        for (name, value) in source.headers { request.headers.add(name: name, value: value) }
-        for (name, value) in try await secretHeaders(source) { request.headers.replaceOrAdd(name: name, value: value) }
-        var answer = Answer()
-        let timeout = TimeAmount.milliseconds(Int64(source.timeoutMilliseconds))
-        do {
-            let (status, retryAfter, body, tooLarge) = try await http.execute(request, timeout: timeout) { response in
-                var body: [UInt8] = []
-                for try await chunk in response.body {
-                    body += chunk.readableBytesView
-                    if body.count > PullSource.maxResponseBytes { return (Int(response.status.code), String?.none, body, true) }
-                }
-                return (Int(response.status.code), response.headers.first(name: "retry-after"), body, false)
-            }
-            answer.status = tooLarge ? nil : status
-            answer.retryAfter = retryAfter
-            answer.body = body
-            if tooLarge { answer.error = "The answer is larger than \(PullSource.maxResponseBytes >> 20) MiB." }
-        } catch let refused as OutboundHTTPClient.Refused {
-            answer.status = nil
-            answer.error = "not sent: \(refused.reason)"
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            answer.status = nil
-            answer.timedOut = true
-            answer.error = "timed out after \(source.timeoutMilliseconds) ms"
-        } catch {
-            answer.status = nil
-            answer.error = "could not connect: \(String(describing: error).prefix(300))"
-        }
-        return answer
-    }
-
-    private func secretHeaders(_ source: PullSource) async throws -> [String: String] {
-        guard !source.secretHeaderNames.isEmpty else { return [:] }
-        if let cached = secretCache.withLock({ $0[source.id] }), cached.updatedAt == source.updatedAt { return cached.headers }
-        guard
-            let sealed = try await client.withConnection({ [self] connection in
-                try await sources.secretHeaders(tenantID: source.tenantID, id: source.id, on: connection)
-            })
-        else { return [:] }
-        let headers = PullSourceRepository.strings(String(decoding: try box.open(sealed), as: UTF8.self))
-        secretCache.withLock { $0[source.id] = (source.updatedAt, headers) }
-        return headers
     }
 
     /// Maps a 2xx answer into an event and appends it to the source's stream.
@@ -352,8 +289,15 @@ package final class PullWorker: Service, Sendable {
 
     /// Records the run, schedules the entity and releases its lease, only while this worker
     /// still holds it. The source's row first (a deletion or change locks it before its entities).
-    private func finish(_ claim: Claim, run: PullRun, failures: Int, next: Date, rateLimitedUntil: Date?) async throws {
-        try await queue.finish(claim, run: run, failures: failures, next: next, rateLimitedUntil: rateLimitedUntil, on: client)
+    private func finish(_ claim: Claim, run: PullRun, decision: PullBackoff.Decision) async throws {
+        try await queue.finish(
+            claim,
+            run: run,
+            failures: decision.failures,
+            next: decision.next,
+            rateLimitedUntil: decision.rateLimitedUntil,
+            on: client
+        )
     }
 
     // MARK: Housekeeping
