@@ -36,8 +36,6 @@ package final class RollupConsumer: Service, Sendable {
     }
 
     static let resolutions = [300, 3600, 86_400]
-    /// How far after its receipt an event's time may move the watermark.
-    static let futureTolerance: TimeInterval = 300
 
     private let configuration: Configuration
     private let client: Database
@@ -117,7 +115,7 @@ package final class RollupConsumer: Service, Sendable {
 
     /// Applies one batch of a partition; answers the events taken in (0 if another node holds
     /// the partition or nothing was there).
-    private func apply(_ work: Work, batch: Int) async throws -> Int {
+    private func apply(_ work: Work, batch number: Int) async throws -> Int {
         let store = store
         let (taken, lateCount) = try await client.transaction(logger: logger) { [self] connection -> (Int, Int) in
             let key = RollupStore.PartitionKey(tenant: work.tenantID, stream: work.streamID, partition: Int16(work.partition))
@@ -129,44 +127,19 @@ package final class RollupConsumer: Service, Sendable {
                 if end > next { try await store.skip(key, to: end, on: connection) }
                 return (0, 0)
             }
-            var (streamMax, watermark) = try await store.lockWatermark(of: key, on: connection)
+            let (streamMax, watermark) = try await store.lockWatermark(of: key, on: connection)
             var progress = try await store.progress(of: key, on: connection)
-
-            var applied: [Int64] = []
-            var late: [RollupStore.LateEvent] = []
-            var lateApplied = 0
-            var own = progress.partitions[work.partition] ?? .init(end: last.offset + 1, done: next, maxEventTime: nil)
-            let others = progress.earliestBehind(excluding: work.partition)
-            for event in events {
-                // The watermark as this event finds it: never back, and held by any other
-                // partition still behind, so that a backlog applied a partition at a time
-                // does not make the slower partitions' events late.
-                let current = StreamProgress.advance(watermark, to: others.bound(own: own.maxEventTime), lateness: work.lateness)
-                if let current, event.occurredAt < current {
-                    late.append(.init(offset: event.offset, id: event.id, type: event.type, occurredAt: event.occurredAt, watermark: current))
-                    continue
-                }
-                if let streamMax, event.occurredAt < streamMax { lateApplied += 1 }
-                applied.append(event.offset)
-                // An event stamped in the future counts, but moves the watermark no further
-                // than its receipt allows: one bad clock must not make every event late.
-                let time = min(event.occurredAt, event.receivedAt.addingTimeInterval(Self.futureTolerance))
-                own.maxEventTime = max(own.maxEventTime ?? time, time)
-                streamMax = max(streamMax ?? time, time)
-            }
-            own.done = last.offset + 1
-            own.end = max(own.end, own.done)
-            progress.partitions[work.partition] = own
-            watermark = StreamProgress.advance(watermark, to: progress.bound, lateness: work.lateness)
+            let batch = progress.take(events, of: work.partition, from: next, watermark: watermark, streamMax: streamMax, lateness: work.lateness)
+            let (applied, late) = (batch.applied, batch.late)
 
             if !applied.isEmpty || !late.isEmpty {
                 // Before the upserts: a batch that applies events takes the next number, which its
                 // entity rollup rows carry.
                 try await store.recordBatch(
                     of: key,
-                    maxEventTime: streamMax,
-                    watermark: watermark,
-                    lateApplied: lateApplied,
+                    maxEventTime: batch.streamMax,
+                    watermark: batch.watermark,
+                    lateApplied: batch.lateApplied,
                     lateDropped: late.count,
                     appliedAny: !applied.isEmpty,
                     on: connection
@@ -174,65 +147,12 @@ package final class RollupConsumer: Service, Sendable {
             }
             if !applied.isEmpty { try await store.addRollups(of: key, offsets: applied, dimensions: work.dimensions, on: connection) }
             if !late.isEmpty { try await store.recordLate(late, of: key, on: connection) }
-            try configuration.fault?(batch)
-            try await store.commit(key, next: last.offset + 1, maxEventTime: own.maxEventTime, on: connection)
+            try configuration.fault?(number)
+            try await store.commit(key, next: last.offset + 1, maxEventTime: batch.partitionMaxEventTime, on: connection)
             return (events.count, late.count)
         }
         applied?.increment(by: Int64(taken - lateCount))
         late?.increment(by: Int64(lateCount))
         return taken
-    }
-}
-
-/// Every partition's progress through a stream, for its watermark: the stream's watermark is
-/// the earliest latest event time among the partitions still behind (their events not all
-/// applied) — or, when none is, the latest of all — less the allowed lateness, and it never
-/// moves back. A partition behind that has applied nothing yet holds it where it is.
-struct StreamProgress {
-    struct Partition {
-        var end: Int64
-        var done: Int64
-        var maxEventTime: Date?
-        var behind: Bool { end > done }
-    }
-
-    enum Behind {
-        case none
-        /// A partition behind has no event time yet.
-        case blocked
-        case earliest(Date)
-
-        /// The latest event time the watermark may follow while a partition whose latest
-        /// applied event time is `own` (none yet: it holds the watermark) is being applied.
-        func bound(own: Date?) -> Date? {
-            switch self {
-            case .blocked: nil
-            case .earliest(let time): own.map { min($0, time) }
-            case .none: own
-            }
-        }
-    }
-
-    var partitions: [Int: Partition] = [:]
-
-    /// The latest event time the stream's watermark may follow, as the partitions stand.
-    var bound: Date? {
-        switch earliestBehind(excluding: nil) {
-        case .blocked: nil
-        case .earliest(let time): time
-        case .none: partitions.values.compactMap(\.maxEventTime).max()
-        }
-    }
-
-    func earliestBehind(excluding excluded: Int?) -> Behind {
-        let behind = partitions.filter { $0.key != excluded && $0.value.behind }.values
-        if behind.isEmpty { return .none }
-        let times = behind.map(\.maxEventTime)
-        if times.contains(where: { $0 == nil }) { return .blocked }
-        return .earliest(times.compactMap { $0 }.min()!)
-    }
-
-    static func advance(_ watermark: Date?, to bound: Date?, lateness: Int) -> Date? {
-        [watermark, bound?.addingTimeInterval(-TimeInterval(lateness))].compactMap { $0 }.max()
     }
 }

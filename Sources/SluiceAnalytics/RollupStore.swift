@@ -18,7 +18,7 @@ struct RollupStore: Sendable {
         var partition: Int16
     }
 
-    struct PendingEvent: Sendable {
+    struct PendingEvent: Sendable, Equatable {
         var offset: Int64
         var id: UUID
         var type: String
@@ -26,7 +26,7 @@ struct RollupStore: Sendable {
         var receivedAt: Date
     }
 
-    struct LateEvent: Sendable {
+    struct LateEvent: Sendable, Equatable {
         var offset: Int64
         var id: UUID
         var type: String

@@ -23,6 +23,37 @@ struct AnalyticsArithmeticTests {
         #expect(AnalyticsService.segments(from: day, to: day.addingTimeInterval(86_400)).map(\.resolution) == [86_400])
     }
 
+    @Test(
+        "a batch is sorted against the watermark as each event finds it: late ones kept out, a partition behind holds it, a future stamp moves it no further than its receipt allows"
+    )
+    func batchSort() {
+        let t = Date(timeIntervalSince1970: 1_780_000_000)
+        func event(_ offset: Int64, at occurred: Date, received: Date? = nil) -> RollupStore.PendingEvent {
+            .init(offset: offset, id: UUID(), type: "post", occurredAt: occurred, receivedAt: received ?? occurred)
+        }
+        // Partition 1 is behind at t: it holds the watermark at t less the lateness.
+        var progress = StreamProgress(partitions: [1: .init(end: 10, done: 5, maxEventTime: t)])
+        let events = [event(0, at: t.addingTimeInterval(600)), event(1, at: t.addingTimeInterval(-120)), event(2, at: t.addingTimeInterval(-30))]
+        let batch = progress.take(events, of: 0, from: 0, watermark: t.addingTimeInterval(-60), streamMax: t, lateness: 60)
+        #expect(batch.applied == [0, 2], "120 s before the watermark is late; 30 s before the latest is within the lateness")
+        #expect(batch.late.map(\.offset) == [1] && batch.late.first?.watermark == t.addingTimeInterval(-60))
+        #expect(batch.lateApplied == 1)
+        #expect(batch.streamMax == t.addingTimeInterval(600))
+        #expect(batch.watermark == t.addingTimeInterval(-60), "held by partition 1, still behind at t")
+        #expect(batch.partitionMaxEventTime == t.addingTimeInterval(600))
+        #expect(progress.partitions[0] == .init(end: 3, done: 3, maxEventTime: t.addingTimeInterval(600)))
+
+        // Nothing behind: the watermark follows the latest event time, but a stamp an hour ahead
+        // of its receipt counts only `futureTolerance` ahead of it.
+        var alone = StreamProgress()
+        let future = alone.take([event(0, at: t.addingTimeInterval(3600), received: t)], of: 0, from: 0, watermark: nil, streamMax: nil, lateness: 0)
+        #expect(future.applied == [0] && future.watermark == t.addingTimeInterval(StreamProgress.futureTolerance))
+        #expect(
+            alone.take([], of: 0, from: 1, watermark: t, streamMax: t, lateness: 0) == .init(streamMax: t, watermark: t),
+            "an empty batch changes nothing"
+        )
+    }
+
     @Test("the watermark only moves forward: to the latest event time less the lateness, never back, and stays when nothing is known")
     func watermark() {
         let t = Date(timeIntervalSince1970: 1_780_000_000)
