@@ -100,10 +100,10 @@ struct PullSourceTests {
             #expect(zip(alice, alice.dropFirst()).allSatisfy { $1 - $0 >= 0.9 }, "alice polled once a second, not more: \(alice)")
 
             // Each ok run stored one event, its id the run's, in the normalized shape. Polling is
-            // stopped first, and a poll in flight given time to record its run, so that runs and
-            // events are read at rest.
+            // stopped first, and each request the platform answered recorded as a run, so that
+            // runs and events are read at rest.
             _ = try await api.pauseSource(path: .init(stream: stream, source: "followers")).ok
-            try await Task.sleep(for: .seconds(2))
+            try await eventually { try await runs(api, stream, "followers").count == platform.requests().count }
             let all = try await runs(api, stream, "followers")
             var events: [String: [String: Any]] = [:]
             for partition in 0..<2 {
