@@ -7,10 +7,9 @@ import Logging
 /// transaction carries many requests; idle, a request waits for no one.
 package actor EventAppender {
     package struct Configuration: Sendable {
-
-        package init() {
-        }
         var maxEventsPerTransaction = 5000
+
+        package init() {}
     }
 
     private struct Waiter {

@@ -182,9 +182,9 @@ extension HTTPField.Name {
 /// failed before, `IngestRoutes` spends it afterwards.
 package final class RequestTicket: @unchecked Sendable {
 
-    package init() {
-    }
     package var spent = false
+
+    package init() {}
 }
 
 extension Identity {

@@ -6,9 +6,9 @@ import Synchronization
 /// a wake between two sleeps is never lost. One sleeper at a time.
 package final class Alarm: Sendable {
 
-    package init() {
-    }
     private let state = Mutex<(sleeper: CheckedContinuation<Void, Never>?, pending: Bool)>((nil, false))
+
+    package init() {}
 
     package func ring() {
         state.withLock { state in
