@@ -53,6 +53,9 @@ package final class Database: Sendable {
         /// The calls in flight, each with the way to abandon it.
         var calls: [UInt64: @Sendable (any Error) -> Void] = [:]
         var nextCall: UInt64 = 0
+        /// Connections lent to calls right now: while any is, a call that got none within its
+        /// deadline met a busy pool, not an unreachable server.
+        var lent = 0
     }
 
     package init(client: PostgresClient, configuration: Configuration = .init(), logger: Logger) {
@@ -119,6 +122,8 @@ package final class Database: Sendable {
                     try await withDeadline(limit, abandon: { abandon in self.state.withLock { $0.calls[call] = abandon } }) {
                         try await self.client.withConnection { connection in
                             leased.withLockedValue { $0 = connection }
+                            self.state.withLock { $0.lent += 1 }
+                            defer { self.state.withLock { $0.lent -= 1 } }
                             return try await body(connection)
                         }
                     }
@@ -128,9 +133,16 @@ package final class Database: Sendable {
             let connection = leased.withLockedValue { $0 }
             abandon(connection)
             logger.warning("database call abandoned past its deadline", metadata: ["timeout": "\(limit)", "call": "\(file):\(line)"])
-            // No connection within the deadline: the pool cannot reach PostgreSQL (a slow
-            // statement on a live connection says nothing of the kind).
-            if probing || connection == nil { markUnreachable("no connection within \(limit)") }
+            // No connection within the deadline while none was lent: the pool cannot reach
+            // PostgreSQL. (A slow statement on a live connection says nothing of the kind, nor
+            // does a pool whose every connection is busy: under a load the pool cannot carry,
+            // failing every call fast would turn slowness into an outage.)
+            let busy = state.withLock { $0.lent > 0 }
+            if probing || (connection == nil && !busy) {
+                markUnreachable("no connection within \(limit)")
+            } else if connection == nil {
+                logger.warning("every pooled connection was busy for the call's whole deadline", metadata: ["timeout": "\(limit)"])
+            }
             throw DatabaseUnavailable(reason: error.description)
         } catch let error as DatabaseUnavailable {
             abandon(leased.withLockedValue { $0 })

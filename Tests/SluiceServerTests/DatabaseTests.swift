@@ -66,4 +66,25 @@ struct DatabaseTests {
             #expect(one == 1 && database.isReachable)
         }
     }
+
+    @Test("a pool whose every connection is busy is slow, not unreachable: a call that waits past its deadline fails alone, the next wait their turn")
+    func busyPool() async throws {
+        var configuration = try TestEnvironment.configuration().postgresConfiguration()
+        configuration.options.maximumConnections = 1
+        configuration.options.minimumConnections = 0
+        try await withClient(configuration) { client in
+            let database = Database(client: client, configuration: .init(callTimeout: .seconds(1)), logger: TestEnvironment.logger)
+            try await database.query("SELECT 1", logger: TestEnvironment.logger)
+            let holder = Task {
+                try await database.withConnection(timeout: .limit(.seconds(10))) { connection in
+                    try await connection.query("SELECT pg_sleep(2.5)", logger: TestEnvironment.logger).collect()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            await #expect(throws: DatabaseUnavailable.self) { try await database.query("SELECT 1", logger: TestEnvironment.logger) }
+            #expect(database.isReachable, "the only connection was busy; PostgreSQL answered all along")
+            _ = try await holder.value
+            try await database.query("SELECT 1", logger: TestEnvironment.logger)
+        }
+    }
 }
