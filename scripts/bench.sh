@@ -5,9 +5,12 @@
 #   (b) Sluice's HTTP ingest: batches of 100 and single events, at several connection counts (wrk),
 #       with limits off and with them on (off, on, on, off, averaged) (rate limits, quota and usage in Redis, set
 #       high enough never to refuse, so that what is measured is their cost)
-# and prints events/s, latency, the server's RSS and the ratios to (a), (c) and limits off.
+# and prints events/s, latency, the server's RSS, the CPU that Sluice and PostgreSQL spent per
+# event stored (µs, from /proc: the server process; the postmaster, its children and the
+# children it reaped), and the ratios to (a), (c) and limits off.
 #   scripts/bench.sh                 default: 15 s a measurement
 #   BENCH_SECONDS=30 scripts/bench.sh
+#   BENCH_BIN=/path/to/sluice scripts/bench.sh      another build against the same baselines
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${BENCH_SECONDS:-15}
@@ -20,9 +23,13 @@ scripts/services.sh recreate-db sluice_bench >/dev/null
 db_url=${SLUICE_DATABASE_URL%/*}/sluice_bench
 pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
 
-# Optimised, in a build folder of its own so that it never invalidates the debug build.
-swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
-bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
+# Optimised, in a build folder of its own so that it never invalidates the debug build;
+# BENCH_BIN=path/to/sluice measures another build (e.g. an earlier commit's) against the same
+# baselines.
+if [ -n "${BENCH_BIN:-}" ]; then bin=$BENCH_BIN; else
+    swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
+    bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
+fi
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 
@@ -81,13 +88,31 @@ tenant=${ids% *}; stream=${ids#* }
 
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$server/status"; }
 
+# CPU in clock ticks: a process's own (utime + stime), or a PostgreSQL cluster's (the
+# postmaster's own and reaped children's, and every live child's). /proc/PID/stat's fields
+# after "(comm) ": state is the 1st, utime the 12th, stime the 13th, cutime the 14th, cstime the 15th.
+postmaster=$(head -1 .local/postgres/data/postmaster.pid)
+hz=$(getconf CLK_TCK)
+ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk -v all="${2:-}" '{print $12 + $13 + (all ? $14 + $15 : 0)}' || echo 0; }
+pg_ticks() {
+    local total; total=$(ticks "$postmaster" all)
+    for child in $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$child"))); done
+    echo "$total"
+}
+per_event_us() {  # ticks events → µs of CPU per event
+    awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN {printf "%.0f", n > 0 ? t / hz * 1e6 / n : 0}'
+}
+
 # pgbench: prints "events/s p50 p99" (latency percentiles from the per-transaction log).
-raw() {  # file clients rows-per-transaction
+raw() {  # file clients rows-per-transaction → events/s p50 p99 pg-µs/event
+    local before_pg; before_pg=$(pg_ticks)
     (cd "$work" && rm -f pgbench_log.* && "$pgbench" -n -c "$2" -j 2 -T "$seconds" -l -f "$1" \
         -D tenant="'$tenant'" -D stream="'$stream'" "$db_url" > pgbench.out 2>&1)
+    local pg_t=$(($(pg_ticks) - before_pg))
     local tps; tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.out")
+    local events; events=$(awk -v t="$tps" -v r="$3" -v s="$seconds" 'BEGIN {printf "%.0f", t*r*s}')
     local lat; lat=$(cat "$work"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {printf "%.1f %.1f", a[int(NR*0.5)]/1000, a[int(NR*0.99)]/1000}')
-    echo "$(awk -v t="$tps" -v r="$3" 'BEGIN {printf "%.0f", t*r}') $lat"
+    echo "$(awk -v t="$tps" -v r="$3" 'BEGIN {printf "%.0f", t*r}') $lat $(per_event_us "$pg_t" "$events")"
 }
 
 cat > "$work/post.lua" <<LUA
@@ -110,19 +135,25 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 LUA
-http() {  # path body connections events-per-request
+http() {  # path body connections events-per-request → events/s p50 p99 non-2xx errors sluice-µs/event pg-µs/event
+    local before_s before_pg stored_before
+    stored_before=$(stored)
+    before_s=$(ticks "$server"); before_pg=$(pg_ticks)
     local out; out=$(BODY="$work/$2" wrk -t2 -c"$3" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port$1" | awk '/^RESULT/')
+    local sluice_t=$(($(ticks "$server") - before_s)) pg_t=$(($(pg_ticks) - before_pg))
+    local events=$(($(stored) - stored_before))
     read -r _ rps p50 p99 bad errors <<<"$out"
-    echo "$(awk -v r="$rps" -v n="$4" 'BEGIN {printf "%.0f", r*n}') $p50 $p99 $bad $errors"
+    echo "$(awk -v r="$rps" -v n="$4" 'BEGIN {printf "%.0f", r*n}') $p50 $p99 $bad $errors $(per_event_us "$sluice_t" "$events") $(per_event_us "$pg_t" "$events")"
 }
+stored() { psql -At "$db_url" -c "SELECT coalesce(sum(next_offset), 0) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'"; }
 
 echo "Sluice ingest benchmark — $(nproc) cores, $(date -u +%FT%TZ), ${seconds}s a measurement, 4 partitions, PostgreSQL $(psql -At "$db_url" -c 'SHOW server_version')"
 echo
-read -r raw_batch raw_batch_p50 raw_batch_p99 <<<"$(raw raw_batch.sql 4 100)"
-read -r raw_single raw_single_p50 raw_single_p99 <<<"$(raw raw_single.sql 16 1)"
-printf "%-52s %10s %9s %9s\n" "measurement" "events/s" "p50 ms" "p99 ms"
-printf "%-52s %10s %9s %9s\n" "(a) raw INSERT, 100 rows a transaction, 4 clients" "$raw_batch" "$raw_batch_p50" "$raw_batch_p99"
-printf "%-52s %10s %9s %9s\n" "(c) raw INSERT, 1 row a transaction, 16 clients" "$raw_single" "$raw_single_p50" "$raw_single_p99"
+read -r raw_batch raw_batch_p50 raw_batch_p99 raw_batch_pg <<<"$(raw raw_batch.sql 4 100)"
+read -r raw_single raw_single_p50 raw_single_p99 raw_single_pg <<<"$(raw raw_single.sql 16 1)"
+printf "%-52s %10s %9s %9s %10s\n" "measurement" "events/s" "p50 ms" "p99 ms" "PG µs/ev"
+printf "%-52s %10s %9s %9s %10s\n" "(a) raw INSERT, 100 rows a transaction, 4 clients" "$raw_batch" "$raw_batch_p50" "$raw_batch_p99" "$raw_batch_pg"
+printf "%-52s %10s %9s %9s %10s\n" "(c) raw INSERT, 1 row a transaction, 16 clients" "$raw_single" "$raw_single_p50" "$raw_single_p99" "$raw_single_pg"
 echo
 # Each Sluice measurement four times, a fresh server each: limits off, on, on, off (averaged).
 stop_server
@@ -130,7 +161,7 @@ stop_server
 if [ -n "${BENCH_ONLY:-}" ]; then measurements=("$BENCH_ONLY"); else
     measurements=("batch.json 4" "batch.json 16" "batch.json 64" "single.json 16" "single.json 64" "single.json 256")
 fi
-printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s\n" "Sluice HTTP ingest" "off ev/s" "p50 ms" "p99 ms" "on ev/s" "p50 ms" "p99 ms" "on/off" "vs a|c" "RSS MiB"
+printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s %11s %11s\n" "Sluice HTTP ingest" "off ev/s" "p50 ms" "p99 ms" "on ev/s" "p50 ms" "p99 ms" "on/off" "vs a|c" "RSS MiB" "µs/ev S|PG" "off S|PG"
 for measurement in "${measurements[@]}"; do
     read -r body connections <<<"$measurement"
     if [ "$body" = batch.json ]; then
@@ -146,13 +177,15 @@ for measurement in "${measurements[@]}"; do
         [ "$limits" = off ] || memory=$(rss)
         stop_server
     done
-    read -r off off_p50 off_p99 off_bad off_errors <<<"$(printf '%s\n' "${runs[@]}" | awk '$1 == "off" {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6} END {printf "%.0f %.1f %.1f %d %d", e/n, p/n, q/n, b, x}')"
-    read -r on on_p50 on_p99 on_bad on_errors <<<"$(printf '%s\n' "${runs[@]}" | awk '$1 == "on" {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6} END {printf "%.0f %.1f %.1f %d %d", e/n, p/n, q/n, b, x}')"
-    printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s%s\n" "(b) $label" "$off" "$off_p50" "$off_p99" "$on" "$on_p50" "$on_p99" \
+    read -r off off_p50 off_p99 off_bad off_errors off_s off_pg <<<"$(printf '%s\n' "${runs[@]}" | awk '$1 == "off" {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6; s+=$7; g+=$8} END {printf "%.0f %.1f %.1f %d %d %.0f %.0f", e/n, p/n, q/n, b, x, s/n, g/n}')"
+    read -r on on_p50 on_p99 on_bad on_errors on_s on_pg <<<"$(printf '%s\n' "${runs[@]}" | awk '$1 == "on" {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6; s+=$7; g+=$8} END {printf "%.0f %.1f %.1f %d %d %.0f %.0f", e/n, p/n, q/n, b, x, s/n, g/n}')"
+    printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s %11s %11s%s\n" "(b) $label" "$off" "$off_p50" "$off_p99" "$on" "$on_p50" "$on_p99" \
         "$(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.2f", a/b}')" "$(awk -v a="$on" -v b="$base" 'BEGIN {printf "%.2f", a/b}')" "$memory" \
+        "$on_s|$on_pg" "$off_s|$off_pg" \
         "$([ "$off_bad$off_errors$on_bad$on_errors" = 0000 ] || echo "  (non-2xx: $off_bad/$on_bad, socket errors: $off_errors/$on_errors)")"
 done
-echo "(vs a|c: limits on against raw INSERT (a) for batches, (c) for single events)"
+echo "(vs a|c: limits on against raw INSERT (a) for batches, (c) for single events; µs/ev S|PG: CPU per stored event of"
+echo " Sluice's server and of PostgreSQL, limits on and off; the rollups share the machine unless SLUICE_ROLLUPS=false)"
 echo
 stored=$(psql -At "$db_url" -c "SELECT sum(next_offset) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'")
 echo "Sluice stored $stored events in the run; every reply came after its commit."
