@@ -50,7 +50,14 @@ start_server() {  # limits: on|off
     for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
     kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
 }
-stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; }
+stop_server() {
+    kill "$server"; wait "$server" 2>/dev/null || true
+    # Until its PostgreSQL backends are gone, so that their CPU is not counted in the next measurement.
+    for _ in $(seq 1 50); do
+        [ "$(psql -At "$db_url" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'sluice_bench' AND pid <> pg_backend_pid()")" = 0 ] && break
+        sleep 0.1
+    done
+}
 start_server off
 eval "$(printf 'bench-password-123\n' | "$bin" admin demo --password-stdin --email bench@sluice.local)"
 auth="authorization: Bearer $DEMO_API_KEY"
@@ -100,7 +107,7 @@ pg_ticks() {
     echo "$total"
 }
 per_event_us() {  # ticks events → µs of CPU per event
-    awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN {printf "%.0f", n > 0 ? t / hz * 1e6 / n : 0}'
+    awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN {printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0)}'
 }
 
 # pgbench: prints "events/s p50 p99" (latency percentiles from the per-transaction log).
