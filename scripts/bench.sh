@@ -5,7 +5,8 @@
 #   (b) Sluice's HTTP ingest: batches of 100 and single events, at several connection counts (wrk),
 #       with limits off and with them on (off, on, on, off, averaged) (rate limits, quota and usage in Redis, set
 #       high enough never to refuse, so that what is measured is their cost)
-# and prints events/s, latency, the server's RSS, the CPU that Sluice and PostgreSQL spent per
+# then the append statement's planning and execution time (scripts/append-plan.py), and
+# prints events/s, latency, the server's RSS, the CPU that Sluice and PostgreSQL spent per
 # event stored (µs, from /proc: the server process; the postmaster, its children and the
 # children it reaped), and the ratios to (a), (c) and limits off.
 #   scripts/bench.sh                 default: 15 s a measurement
@@ -196,3 +197,6 @@ echo " Sluice's server and of PostgreSQL, limits on and off; the rollups share t
 echo
 stored=$(psql -At "$db_url" -c "SELECT sum(next_offset) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'")
 echo "Sluice stored $stored events in the run; every reply came after its commit."
+echo
+# The append statement in PostgreSQL alone: planning and execution, one event and a batch of 100.
+scripts/append-plan.py "$db_url" "$tenant" "$stream"
