@@ -101,7 +101,11 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$server/status"; }
 # after "(comm) ": state is the 1st, utime the 12th, stime the 13th, cutime the 14th, cstime the 15th.
 postmaster=$(head -1 .local/postgres/data/postmaster.pid)
 hz=$(getconf CLK_TCK)
-ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk -v all="${2:-}" '{print $12 + $13 + (all ? $14 + $15 : 0)}' || echo 0; }
+# A process gone before it is read counts 0 (its CPU is then in the postmaster's reaped total).
+ticks() {
+    local fields; fields=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    awk -v all="${2:-}" '{print $12 + $13 + (all ? $14 + $15 : 0)}' <<<"$fields"
+}
 pg_ticks() {
     local total; total=$(ticks "$postmaster" all)
     for child in $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$child"))); done
