@@ -4,7 +4,7 @@
 Reads the statement from Sources/SluiceCore/EventStore/EventStore.swift (AppendStatement.sql,
 so that what is timed is what runs), prepares it as the server does, and runs
 EXPLAIN (ANALYZE) EXECUTE inside transactions that are rolled back, for one event and for a
-batch of 100: the first five executions are planned for their values (custom plans), later
+batch of 100 over 4 partitions: the first five executions are planned for their values (custom plans), later
 ones may reuse a generic plan. Prints the median planning and execution time of each.
 
     scripts/append-plan.py DATABASE_URL TENANT_ID STREAM_ID [RUNS]
@@ -15,7 +15,7 @@ url, tenant, stream = sys.argv[1:4]
 runs = int(sys.argv[4]) if len(sys.argv) > 4 else 20
 source = (pathlib.Path(__file__).resolve().parent.parent / "Sources/SluiceCore/EventStore/EventStore.swift").read_text()
 sql = re.search(r'static let sql = """\n(.*?)\n\s*"""', source, re.S).group(1)
-types = "uuid, uuid, int2, uuid[], bool[], text[], text[], bool[], text[], timestamptz[], int4[], text[], text[], text[], uuid[], text[]"
+types = "uuid, uuid, int2[], uuid[], bool[], text[], text[], bool[], text[], timestamptz[], int4[], text[], text[], text[], uuid[], text[]"
 payload = json.dumps({"platform": "twitter", "kind": "post", "metrics": {"likes": 1, "comments": 2}})
 
 
@@ -25,10 +25,10 @@ def literal(values):
 
 def execute(count):
     ids = [uuid.uuid4() for _ in range(count)]
-    arrays = [ids, ["true"] * count, ["social.post.metrics"] * count, ["twitter"] * count, ["true"] * count,
+    arrays = [[i % 4 for i in range(count)], ids, ["true"] * count, ["social.post.metrics"] * count, ["twitter"] * count, ["true"] * count,
               ["twitter:1"] * count, ["2026-12-01T00:00:00Z"] * count, [0] * count, [""] * count, [""] * count,
               [payload] * count, ["00000000-0000-0000-0000-000000000000"] * count, ["2026-12-01"] * count]
-    arguments = ", ".join([f"'{tenant}'", f"'{stream}'", "1"] + [literal(a) for a in arrays])
+    arguments = ", ".join([f"'{tenant}'", f"'{stream}'"] + [literal(a) for a in arrays])
     return f"BEGIN;\nEXPLAIN (ANALYZE, SUMMARY, TIMING OFF, COSTS OFF) EXECUTE append({arguments});\nROLLBACK;\n"
 
 

@@ -5,6 +5,7 @@ import SluiceDatabase
 
 /// An event ready to be stored: validated, partitioned, its JSON written out.
 struct EventRecord: Sendable {
+    var partition: Int
     var id: UUID
     var idFromProducer: Bool
     var type: String
@@ -40,9 +41,9 @@ enum AppendOutcome: Sendable, Equatable {
     case failed(String)
 }
 
-/// The append of one partition's group (DESIGN.md §7–9), one statement: drop ids seen within
-/// the dedupe window, lock the partition's counter while advancing it past the new events,
-/// insert them.
+/// The append of one stream's group (DESIGN.md §7–9), one statement: drop ids seen within
+/// the dedupe window, lock the counters of the partitions it writes while advancing them past
+/// the new events, insert them.
 package struct EventStore: Sendable {
     let client: Database
     let logger: Logger
@@ -52,15 +53,14 @@ package struct EventStore: Sendable {
         self.logger = logger
     }
 
-    struct PartitionKey: Hashable, Sendable {
+    struct StreamKey: Hashable, Sendable {
         var tenantID: UUID
         var streamID: UUID
-        var partition: Int
     }
 
-    /// Appends `records` in one transaction. Outcomes come in the same order; on an error
-    /// nothing was committed and every record is `failed`.
-    func append(_ records: [EventRecord], to key: PartitionKey) async -> [AppendOutcome] {
+    /// Appends `records` (of any of the stream's partitions) in one transaction. Outcomes come
+    /// in the same order; on an error nothing was committed and every record is `failed`.
+    func append(_ records: [EventRecord], to key: StreamKey) async -> [AppendOutcome] {
         var repaired = false
         while true {
             do {
@@ -84,11 +84,11 @@ package struct EventStore: Sendable {
         }
     }
 
-    /// One statement in an explicit transaction: claim the producer ids, lock the partition's
-    /// counter while advancing it past the fresh events, insert them. Not in autocommit: postgres-nio
+    /// One statement in an explicit transaction: claim the producer ids, lock the partitions'
+    /// counters while advancing them past the fresh events, insert them. Not in autocommit: postgres-nio
     /// ends a query's rows at CommandComplete, which PostgreSQL may send before the implicit commit
     /// at Sync is durable; `COMMIT` answers only once it is.
-    private func appendOnce(_ records: [EventRecord], to key: PartitionKey) async throws -> [AppendOutcome] {
+    private func appendOnce(_ records: [EventRecord], to key: StreamKey) async throws -> [AppendOutcome] {
         var outcomes = [AppendOutcome?](repeating: nil, count: records.count)
         var seen = Set<UUID>()
         var collected = Columns()
@@ -105,11 +105,11 @@ package struct EventStore: Sendable {
             let rows = try await connection.execute(statement, logger: logger)
             var live = false
             var stored: [UUID: Int64] = [:]
-            for try await (reserved, id, offset) in rows {
-                live = reserved > 0
+            for try await (written, id, offset) in rows {
+                live = written
                 if let id, let offset { stored[id] = offset }
             }
-            // A deleted stream: roll back (the claimed ids too).
+            // A deleted stream, or a partition it does not have: roll back (the claimed ids too).
             guard live else { throw SluiceError.notFound("The stream") }
             return stored
         }
@@ -126,12 +126,14 @@ package struct EventStore: Sendable {
 /// more than half of a one-event append's time in PostgreSQL).
 ///
 /// Claim the producer ids (sorted, so that concurrent appends lock ids, then counters, in one
-/// order; an id seen within the stream's dedupe window is a duplicate), lock the partition's
-/// counter while advancing it past the fresh events (dense offsets, commit order is offset
-/// order), insert them, and charge them in the same commit (DESIGN.md §17). The first column
-/// is 0 when the stream is gone.
+/// order; an id seen within the stream's dedupe window is a duplicate), lock the counters of
+/// the partitions written (in partition order) while advancing each past its fresh events
+/// (dense offsets, commit order is offset order), insert them, and charge them in the same
+/// commit (DESIGN.md §17). One statement for all of a stream's partitions: a batch, or the
+/// single events of many requests, costs one transaction, not one per partition. The first
+/// column is false when the stream is gone (or lacks a partition written).
 private struct AppendStatement: PostgresPreparedStatement {
-    static let name = "sluice_append_v1"
+    static let name = "sluice_append_v2"
     static let sql = """
         WITH fresh AS (
             INSERT INTO event_ids AS e (tenant_id, stream_id, id, received_at)
@@ -143,47 +145,57 @@ private struct AppendStatement: PostgresPreparedStatement {
             RETURNING id
         ),
         incoming AS (
-            SELECT e.*, row_number() OVER (ORDER BY e.n) AS position
-            FROM unnest($4::uuid[], $5::bool[], $6::text[], $7::text[], $8::bool[], $9::text[], $10::timestamptz[], $11::int4[],
-                        $12::text[], $13::text[], $14::text[], $15::uuid[], $16::date[])
-                 WITH ORDINALITY AS e(id, claimed, t, s, hk, k, oc, v, se, a, p, uk, up, n)
+            SELECT e.*, row_number() OVER (PARTITION BY e.part ORDER BY e.n) AS position
+            FROM unnest($3::int2[], $4::uuid[], $5::bool[], $6::text[], $7::text[], $8::bool[], $9::text[], $10::timestamptz[],
+                        $11::int4[], $12::text[], $13::text[], $14::text[], $15::uuid[], $16::date[])
+                 WITH ORDINALITY AS e(part, id, claimed, t, s, hk, k, oc, v, se, a, p, uk, up, n)
             WHERE NOT e.claimed OR e.id IN (SELECT id FROM fresh)
         ),
+        counts AS (
+            SELECT part, count(*) AS n FROM incoming GROUP BY part
+        ),
+        locked AS MATERIALIZED (
+            SELECT p.partition FROM stream_partitions p JOIN streams s ON s.tenant_id = p.tenant_id AND s.id = p.stream_id
+            WHERE p.tenant_id = $1 AND p.stream_id = $2 AND p.partition IN (SELECT part FROM counts) AND s.deleted_at IS NULL
+            ORDER BY p.partition FOR UPDATE OF p
+        ),
         reserved AS (
-            UPDATE stream_partitions p SET next_offset = p.next_offset + (SELECT count(*) FROM incoming)
-            FROM streams s
-            WHERE p.tenant_id = $1 AND p.stream_id = $2 AND p.partition = $3
-              AND s.tenant_id = p.tenant_id AND s.id = p.stream_id AND s.deleted_at IS NULL
-            RETURNING p.next_offset - (SELECT count(*) FROM incoming) AS first
+            UPDATE stream_partitions p SET next_offset = p.next_offset + c.n
+            FROM counts c JOIN locked l ON l.partition = c.part
+            WHERE p.tenant_id = $1 AND p.stream_id = $2 AND p.partition = c.part
+            RETURNING p.partition, p.next_offset - c.n AS first
         ),
         inserted AS (
             INSERT INTO events (tenant_id, stream_id, partition, "offset", id, type, source, key, occurred_at,
                                 received_at, schema_version, schema_errors, attributes, payload)
-            SELECT $1, $2, $3, r.first + i.position - 1, i.id, i.t, i.s,
+            SELECT $1, $2, i.part, r.first + i.position - 1, i.id, i.t, i.s,
                    CASE WHEN i.hk THEN i.k END, i.oc, now(), NULLIF(i.v, 0), NULLIF(i.se, '')::jsonb,
                    NULLIF(i.a, '')::jsonb, i.p::jsonb
-            FROM incoming i CROSS JOIN reserved r
+            FROM incoming i JOIN reserved r ON r.partition = i.part
             RETURNING id, "offset"
         ),
         charged AS (
             INSERT INTO usage_events AS u (tenant_id, period, key_id, stream_id, partition, events)
-            SELECT $1, i.up, i.uk, $2, $3, count(*)
+            SELECT $1, i.up, i.uk, $2, i.part, count(*)
             FROM incoming i JOIN inserted x ON x.id = i.id
-            GROUP BY i.up, i.uk
+            GROUP BY i.up, i.uk, i.part
             ON CONFLICT (tenant_id, period, key_id, stream_id, partition) DO UPDATE SET events = u.events + excluded.events
         )
-        SELECT (SELECT count(*) FROM reserved), i.id, i."offset" FROM (SELECT 1) AS one LEFT JOIN inserted i ON true
+        SELECT EXISTS (SELECT FROM streams WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL)
+                   AND (SELECT count(*) FROM reserved) = (SELECT count(*) FROM counts),
+               i.id, i."offset"
+        FROM (SELECT 1) AS one LEFT JOIN inserted i ON true
         """
-    typealias Row = (Int64, UUID?, Int64?)
+    typealias Row = (Bool, UUID?, Int64?)
 
-    var key: EventStore.PartitionKey
+    var key: EventStore.StreamKey
     var columns: Columns
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 16)
         bindings.append(key.tenantID)
         bindings.append(key.streamID)
-        bindings.append(Int16(key.partition))
+        bindings.append(columns.partitions)
         bindings.append(columns.ids)
         bindings.append(columns.fromProducer)
         bindings.append(columns.types)
@@ -205,6 +217,7 @@ private struct AppendStatement: PostgresPreparedStatement {
 
 /// Column arrays for one `unnest` insert: one round trip whatever the batch size.
 private struct Columns: Sendable {
+    var partitions: [Int16] = []
     var ids: [UUID] = []
     var fromProducer: [Bool] = []
     var types: [String] = []
@@ -220,6 +233,7 @@ private struct Columns: Sendable {
     var chargedPeriods: [String] = []
 
     mutating func add(_ record: EventRecord) {
+        partitions.append(Int16(clamping: record.partition))
         ids.append(record.id)
         fromProducer.append(record.idFromProducer)
         types.append(record.type)

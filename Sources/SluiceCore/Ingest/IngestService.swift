@@ -67,7 +67,7 @@ package struct IngestService: Sendable {
     ) async -> [IngestOutcome] {
         let charge = charge ?? Charge(keyID: nil, period: UsagePeriod(containing: Date()))
         var outcomes = [IngestOutcome?](repeating: nil, count: events.count)
-        var byPartition: [Int: [(position: Int, record: EventRecord)]] = [:]
+        var records: [(position: Int, record: EventRecord)] = []
         var held: [(id: UUID, event: IncomingEvent, errors: [SluiceError.FieldError])] = []
         for (position, decoded) in events.enumerated() {
             switch decoded {
@@ -104,20 +104,25 @@ package struct IngestService: Sendable {
                     }
                 }
                 let partition = Partitioner.partition(key: event.key, id: event.id, partitions: stream.partitions)
-                let record = EventRecord(
-                    id: event.id,
-                    idFromProducer: event.idFromProducer,
-                    type: event.type,
-                    source: event.source,
-                    key: event.key,
-                    occurredAt: event.occurredAt,
-                    schemaVersion: outcome.schemaVersion,
-                    schemaErrors: schemaErrors,
-                    attributes: event.attributes.map { JSONValue.object($0).jsonText },
-                    payload: event.data.jsonText,
-                    charge: charge
+                records.append(
+                    (
+                        position,
+                        EventRecord(
+                            partition: partition,
+                            id: event.id,
+                            idFromProducer: event.idFromProducer,
+                            type: event.type,
+                            source: event.source,
+                            key: event.key,
+                            occurredAt: event.occurredAt,
+                            schemaVersion: outcome.schemaVersion,
+                            schemaErrors: schemaErrors,
+                            attributes: event.attributes.map { JSONValue.object($0).jsonText },
+                            payload: event.data.jsonText,
+                            charge: charge
+                        )
+                    )
                 )
-                byPartition[partition, default: []].append((position, record))
                 outcomes[position] = outcome
             }
         }
@@ -131,34 +136,17 @@ package struct IngestService: Sendable {
                 }
             }
         }
-        // Partitions commit independently and concurrently; each event's outcome says which
-        // of them it reached.
-        typealias Appended = [(position: Int, partition: Int, outcome: AppendOutcome)]
-        @Sendable func append(_ partition: Int, _ entries: [(position: Int, record: EventRecord)]) async -> Appended {
-            let key = EventStore.PartitionKey(tenantID: stream.tenantID, streamID: stream.id, partition: partition)
-            let results = await appender.append(entries.map(\.record), to: key)
-            return zip(entries, results).map { entry, outcome in (entry.position, partition, outcome) }
-        }
-        let appended: Appended
-        if byPartition.count == 1, let (partition, entries) = byPartition.first {
-            // One partition (every single event): no child task needed.
-            appended = await append(partition, entries)
-        } else {
-            appended = await withTaskGroup(of: Appended.self) { group in
-                for (partition, entries) in byPartition { group.addTask { await append(partition, entries) } }
-                var all: Appended = []
-                for await results in group { all.append(contentsOf: results) }
-                return all
-            }
-        }
-        for (position, partition, result) in appended {
+        // One group commit for all of the stream's partitions.
+        let key = EventStore.StreamKey(tenantID: stream.tenantID, streamID: stream.id)
+        let appended = records.isEmpty ? [] : await appender.append(records.map(\.record), to: key)
+        for ((position, record), result) in zip(records, appended) {
             switch result {
-            case .stored(let offset): outcomes[position]!.status = .stored(partition: partition, offset: offset)
+            case .stored(let offset): outcomes[position]!.status = .stored(partition: record.partition, offset: offset)
             case .duplicate: outcomes[position]!.status = .duplicate
             case .failed(let reason): outcomes[position]!.status = .failed(reason)
             }
         }
-        if appended.contains(where: { if case .stored = $0.2 { true } else { false } }) { notifier?.stored(in: stream.id) }
+        if appended.contains(where: { if case .stored = $0 { true } else { false } }) { notifier?.stored(in: stream.id) }
         return outcomes.map { $0! }
     }
 
