@@ -24,13 +24,25 @@ package final class RollupConsumer: Service, Sendable {
     package struct Configuration: Sendable {
         var batchSize = 5000
         var idleCheck: Duration = .seconds(5)
+        /// After a round that applied events without filling a batch, how long events gather
+        /// before the next: a batch's cost is mostly fixed (about 15 statements, two of them
+        /// large), so under a steady trickle of single events, applying each wake's one or two
+        /// events cost PostgreSQL more than storing them. The first events after an idle spell
+        /// are applied at once; a consumer that is behind (a full batch) goes on at once.
+        var gather: Duration = .milliseconds(250)
         /// Tests only: called inside a batch's transaction after the rollups are written and
         /// before the offset moves; throwing there rolls the batch back, as a crash would.
         var fault: (@Sendable (_ batch: Int) throws -> Void)?
 
-        package init(batchSize: Int = 5000, idleCheck: Duration = .seconds(5), fault: (@Sendable (_ batch: Int) throws -> Void)? = nil) {
+        package init(
+            batchSize: Int = 5000,
+            idleCheck: Duration = .seconds(5),
+            gather: Duration = .milliseconds(250),
+            fault: (@Sendable (_ batch: Int) throws -> Void)? = nil
+        ) {
             self.batchSize = batchSize
             self.idleCheck = idleCheck
+            self.gather = gather
             self.fault = fault
         }
     }
@@ -70,12 +82,17 @@ package final class RollupConsumer: Service, Sendable {
     package func run() async throws {
         await cancelWhenGracefulShutdown {
             var failures = 0
+            var batch = 0
             while !Task.isCancelled {
                 let version = self.notifier.version(of: EventNotifier.anyStream)
                 do {
-                    let count = try await self.drain()
+                    let round = try await self.round(numbering: &batch)
                     failures = 0
-                    if count == 0 { await self.notifier.wait(for: EventNotifier.anyStream, after: version, timeout: self.configuration.idleCheck) }
+                    if round.taken == 0 {
+                        await self.notifier.wait(for: EventNotifier.anyStream, after: version, timeout: self.configuration.idleCheck)
+                    } else if !round.behind {
+                        try? await Task.sleep(for: self.configuration.gather)
+                    }
                 } catch {
                     if Task.isCancelled { break }
                     failures += 1
@@ -93,15 +110,25 @@ package final class RollupConsumer: Service, Sendable {
         var total = 0
         var batch = 0
         while !Task.isCancelled {
-            var round = 0
-            for work in try await store.pending(on: client) where !Task.isCancelled {
-                batch += 1
-                round += try await apply(work, batch: batch)
-            }
-            total += round
-            if round == 0 { break }
+            let round = try await round(numbering: &batch)
+            total += round.taken
+            if round.taken == 0 { break }
         }
         return total
+    }
+
+    /// One batch of every partition with events not yet rolled up: the events taken in, and
+    /// whether a batch was full (more are waiting).
+    private func round(numbering batch: inout Int) async throws -> (taken: Int, behind: Bool) {
+        var taken = 0
+        var behind = false
+        for work in try await store.pending(on: client) where !Task.isCancelled {
+            batch += 1
+            let count = try await apply(work, batch: batch)
+            taken += count
+            behind = behind || count >= configuration.batchSize
+        }
+        return (taken, behind)
     }
 
     struct Work: Sendable {
