@@ -3,12 +3,14 @@
 #   (a) raw multi-row INSERTs of the same events straight into PostgreSQL (pgbench, 100 rows a transaction)
 #   (c) single-row durable INSERT transactions (pgbench), the bar for single-event ingest
 #   (b) Sluice's HTTP ingest: batches of 100 and single events, at several connection counts (wrk),
-#       with limits off and with them on (off, on, on, off, averaged) (rate limits, quota and usage in Redis, set
-#       high enough never to refuse, so that what is measured is their cost)
+#       with limits off and with them on (rate limits, quota and usage in Redis, set high enough
+#       never to refuse, so that what is measured is their cost)
+#   (d) the service a user might write instead (scripts/bench-baseline.py: FastAPI, uvicorn and
+#       asyncpg, one unnest INSERT a request, no auth, validation, dedupe or limits), same load
 # then the append statement's planning and execution time (scripts/append-plan.py), and
-# prints events/s, latency, the server's RSS, the CPU that Sluice and PostgreSQL spent per
+# prints events/s, latency, the server's RSS, the CPU that the server and PostgreSQL spent per
 # event stored (µs, from /proc: the server process; the postmaster, its children and the
-# children it reaped), and the ratios to (a), (c) and limits off.
+# children it reaped), and the ratios to (d), (a), (c) and limits off.
 #   scripts/bench.sh                 default: 15 s a measurement
 #   BENCH_SECONDS=30 scripts/bench.sh
 #   BENCH_BIN=/path/to/sluice scripts/bench.sh      another build against the same baselines
@@ -16,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${BENCH_SECONDS:-15}
 port=${BENCH_PORT:-18080}
+baseline_port=$((port + 1))
 
 command -v wrk >/dev/null || { sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
 scripts/services.sh up >/dev/null
@@ -30,6 +33,13 @@ pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench | tail -1)
 if [ -n "${BENCH_BIN:-}" ]; then bin=$BENCH_BIN; else
     swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
     bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
+fi
+# The baseline service (d), in a virtual environment of its own (not CI's tools).
+venv=.local/bench-venv
+if ! cmp -s scripts/bench-requirements.txt "$venv/.requirements"; then
+    rm -rf "$venv"; python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/bench-requirements.txt
+    cp scripts/bench-requirements.txt "$venv/.requirements"
 fi
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -50,6 +60,13 @@ start_server() {  # limits: on|off
     server=$!
     for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
     kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+}
+start_baseline() {
+    BENCH_TENANT=$tenant BENCH_STREAM=$stream DATABASE_URL=$db_url "$venv/bin/uvicorn" --app-dir scripts bench-baseline:app \
+        --host 127.0.0.1 --port "$baseline_port" --loop uvloop --http httptools --no-access-log --log-level warning > "$work/baseline.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$baseline_port/healthz >/dev/null && break; sleep 0.2; done
+    kill -0 "$server" 2>/dev/null || { cat "$work/baseline.log" >&2; exit 1; }
 }
 stop_server() {
     kill "$server"; wait "$server" 2>/dev/null || true
@@ -147,17 +164,21 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 LUA
-http() {  # path body connections events-per-request → events/s p50 p99 non-2xx errors sluice-µs/event pg-µs/event
+# The server measured (Sluice, or the baseline service (d)) and how its stored events are counted.
+target_port=$port counter=stored
+http() {  # path body connections events-per-request → events/s p50 p99 non-2xx errors server-µs/event pg-µs/event
     local before_s before_pg stored_before
-    stored_before=$(stored)
+    stored_before=$($counter)
     before_s=$(ticks "$server"); before_pg=$(pg_ticks)
-    local out; out=$(BODY="$work/$2" wrk -t2 -c"$3" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port$1" | awk '/^RESULT/')
+    local out; out=$(BODY="$work/$2" wrk -t2 -c"$3" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$target_port$1" | awk '/^RESULT/')
     local sluice_t=$(($(ticks "$server") - before_s)) pg_t=$(($(pg_ticks) - before_pg))
-    local events=$(($(stored) - stored_before))
+    local events=$(($($counter) - stored_before))
     read -r _ rps p50 p99 bad errors <<<"$out"
     echo "$(awk -v r="$rps" -v n="$4" 'BEGIN {printf "%.0f", r*n}') $p50 $p99 $bad $errors $(per_event_us "$sluice_t" "$events") $(per_event_us "$pg_t" "$events")"
 }
 stored() { psql -At "$db_url" -c "SELECT coalesce(sum(next_offset), 0) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'"; }
+# The baseline service takes its offsets from the sequence the raw baselines use.
+sequenced() { psql -At "$db_url" -c "SELECT last_value FROM bench_offsets"; }
 
 echo "Sluice ingest benchmark — $(nproc) cores, $(date -u +%FT%TZ), ${seconds}s a measurement, 4 partitions, PostgreSQL $(psql -At "$db_url" -c 'SHOW server_version')"
 echo
@@ -167,13 +188,19 @@ printf "%-52s %10s %9s %9s %10s\n" "measurement" "events/s" "p50 ms" "p99 ms" "P
 printf "%-52s %10s %9s %9s %10s\n" "(a) raw INSERT, 100 rows a transaction, 4 clients" "$raw_batch" "$raw_batch_p50" "$raw_batch_p99" "$raw_batch_pg"
 printf "%-52s %10s %9s %9s %10s\n" "(c) raw INSERT, 1 row a transaction, 16 clients" "$raw_single" "$raw_single_p50" "$raw_single_p99" "$raw_single_pg"
 echo
-# Each Sluice measurement four times, a fresh server each: limits off, on, on, off (averaged).
+# Each measurement six times, a fresh server each: the baseline service (d), Sluice with limits
+# off, on, on, off, and (d) again, averaged: a drift over the run (the table grows) weighs on all alike.
 stop_server
 # BENCH_ONLY="single.json 256" runs one of them (the baselines still run).
 if [ -n "${BENCH_ONLY:-}" ]; then measurements=("$BENCH_ONLY"); else
-    measurements=("batch.json 4" "batch.json 16" "batch.json 64" "single.json 16" "single.json 64" "single.json 256")
+    measurements=("batch.json 8" "batch.json 16" "batch.json 64" "single.json 8" "single.json 16" "single.json 64" "single.json 256")
 fi
-printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s %11s %11s\n" "Sluice HTTP ingest" "off ev/s" "p50 ms" "p99 ms" "on ev/s" "p50 ms" "p99 ms" "on/off" "vs a|c" "RSS MiB" "µs/ev S|PG" "off S|PG"
+average() {  # label → events/s p50 p99 non-2xx errors server-µs/event pg-µs/event over the runs of that label
+    printf '%s\n' "${runs[@]}" | awk -v l="$1" '$1 == l {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6; s+=$7; g+=$8} END {printf "%.0f %.1f %.1f %d %d %.0f %.0f", e/n, p/n, q/n, b, x, s/n, g/n}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a/b : 0)}'; }
+row='%-33s %9s %9s %7s %7s %9s %7s %6s %6s %6s %7s %10s %10s %10s%s\n'
+printf "$row" "HTTP ingest" "off ev/s" "on ev/s" "p50 ms" "p99 ms" "(d) ev/s" "p99 ms" "on/off" "on/d" "vs a|c" "RSS MiB" "on S|PG" "off S|PG" "(d) S|PG" ""
 for measurement in "${measurements[@]}"; do
     read -r body connections <<<"$measurement"
     if [ "$body" = batch.json ]; then
@@ -181,23 +208,27 @@ for measurement in "${measurements[@]}"; do
     else
         path=/v1/streams/bench/events; per=1; label="single events, $connections conns"; base=$raw_single
     fi
-    # off, on, on, off: a drift over the run (the table grows) weighs on both alike.
     runs=()
-    for limits in off on on off; do
-        start_server "$limits"
-        runs+=("$limits $(http "$path" "$body" "$connections" "$per")")
-        [ "$limits" = off ] || memory=$(rss)
+    for run in d off on on off d; do
+        if [ "$run" = d ]; then
+            start_baseline; target_port=$baseline_port counter=sequenced
+        else
+            start_server "$run"; target_port=$port counter=stored
+        fi
+        runs+=("$run $(http "$path" "$body" "$connections" "$per")")
+        [ "$run" != on ] || memory=$(rss)
         stop_server
     done
-    read -r off off_p50 off_p99 off_bad off_errors off_s off_pg <<<"$(printf '%s\n' "${runs[@]}" | awk '$1 == "off" {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6; s+=$7; g+=$8} END {printf "%.0f %.1f %.1f %d %d %.0f %.0f", e/n, p/n, q/n, b, x, s/n, g/n}')"
-    read -r on on_p50 on_p99 on_bad on_errors on_s on_pg <<<"$(printf '%s\n' "${runs[@]}" | awk '$1 == "on" {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6; s+=$7; g+=$8} END {printf "%.0f %.1f %.1f %d %d %.0f %.0f", e/n, p/n, q/n, b, x, s/n, g/n}')"
-    printf "%-36s %10s %8s %8s %10s %8s %8s %7s %7s %8s %11s %11s%s\n" "(b) $label" "$off" "$off_p50" "$off_p99" "$on" "$on_p50" "$on_p99" \
-        "$(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.2f", a/b}')" "$(awk -v a="$on" -v b="$base" 'BEGIN {printf "%.2f", a/b}')" "$memory" \
-        "$on_s|$on_pg" "$off_s|$off_pg" \
-        "$([ "$off_bad$off_errors$on_bad$on_errors" = 0000 ] || echo "  (non-2xx: $off_bad/$on_bad, socket errors: $off_errors/$on_errors)")"
+    read -r off _ _ off_bad off_errors off_s off_pg <<<"$(average off)"
+    read -r on on_p50 on_p99 on_bad on_errors on_s on_pg <<<"$(average on)"
+    read -r d _ d_p99 d_bad d_errors d_s d_pg <<<"$(average d)"
+    printf "$row" "(b) $label" "$off" "$on" "$on_p50" "$on_p99" "$d" "$d_p99" "$(ratio "$on" "$off")" "$(ratio "$on" "$d")" \
+        "$(ratio "$on" "$base")" "$memory" "$on_s|$on_pg" "$off_s|$off_pg" "$d_s|$d_pg" \
+        "$([ "$off_bad$off_errors$on_bad$on_errors$d_bad$d_errors" = 000000 ] || echo "  (non-2xx off/on/d: $off_bad/$on_bad/$d_bad, socket errors: $off_errors/$on_errors/$d_errors)")"
 done
-echo "(vs a|c: limits on against raw INSERT (a) for batches, (c) for single events; µs/ev S|PG: CPU per stored event of"
-echo " Sluice's server and of PostgreSQL, limits on and off; the rollups share the machine unless SLUICE_ROLLUPS=false)"
+echo "(on/d: Sluice with limits on against the baseline service (d); vs a|c: against raw INSERT (a) for batches, (c) for"
+echo " single events; S|PG: CPU per stored event (µs) of the server and of PostgreSQL, limits on, off, and for (d); p50/p99:"
+echo " Sluice with limits on; the rollups share the machine unless SLUICE_ROLLUPS=false)"
 echo
 stored=$(psql -At "$db_url" -c "SELECT sum(next_offset) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'")
 echo "Sluice stored $stored events in the run; every reply came after its commit."
