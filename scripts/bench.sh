@@ -68,13 +68,17 @@ start_baseline() {
     for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$baseline_port/healthz >/dev/null && break; sleep 0.2; done
     kill -0 "$server" 2>/dev/null || { cat "$work/baseline.log" >&2; exit 1; }
 }
-stop_server() {
-    kill "$server"; wait "$server" 2>/dev/null || true
-    # Until its PostgreSQL backends are gone, so that their CPU is not counted in the next measurement.
+# Until the benchmark database's backends are gone (and reaped, their CPU in the postmaster's
+# total), so that their CPU is counted in the measurement that made them, not the next.
+backends_gone() {
     for _ in $(seq 1 50); do
         [ "$(psql -At "$db_url" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'sluice_bench' AND pid <> pg_backend_pid()")" = 0 ] && break
         sleep 0.1
     done
+}
+stop_server() {
+    kill "$server"; wait "$server" 2>/dev/null || true
+    backends_gone
 }
 start_server off
 eval "$(printf 'bench-password-123\n' | "$bin" admin demo --password-stdin --email bench@sluice.local)"
@@ -137,6 +141,7 @@ raw() {  # file clients rows-per-transaction → events/s p50 p99 pg-µs/event
     local before_pg; before_pg=$(pg_ticks)
     (cd "$work" && rm -f pgbench_log.* && "$pgbench" -n -c "$2" -j 2 -T "$seconds" -l -f "$1" \
         -D tenant="'$tenant'" -D stream="'$stream'" "$db_url" > pgbench.out 2>&1)
+    backends_gone
     local pg_t=$(($(pg_ticks) - before_pg))
     local tps; tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.out")
     local events; events=$(awk -v t="$tps" -v r="$3" -v s="$seconds" 'BEGIN {printf "%.0f", t*r*s}')

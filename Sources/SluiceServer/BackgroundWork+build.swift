@@ -44,7 +44,7 @@ struct BackgroundWork {
         quarantine = QuarantineStore(client: client, logger: logger)
         ingest = IngestService(
             catalog: catalog,
-            appender: EventAppender(store: EventStore(client: client, logger: logger)),
+            appender: EventAppender(store: EventStore(client: client, logger: logger), configuration: .init(lanes: configuration.ingestLanes)),
             schemas: schemas,
             quarantine: quarantine,
             notifier: notifier,

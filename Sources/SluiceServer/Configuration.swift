@@ -27,6 +27,9 @@ public struct SluiceConfiguration: Sendable {
     public var migrationsDirectory: String
     public var migrateOnStart = true
     public var databasePoolSize = 20
+    /// Concurrent append transactions of a stream, each for a share of its partitions
+    /// (`SLUICE_INGEST_LANES`, default 2; see `EventAppender`).
+    public var ingestLanes = 2
     /// How long SIGTERM waits for in-flight work before cancelling it (`SLUICE_SHUTDOWN_TIMEOUT_SECONDS`, default 30).
     public var shutdownTimeout: Duration = .seconds(30)
     /// Deadlines on database calls (`SLUICE_DATABASE_TIMEOUT_SECONDS`, default 10).
@@ -170,6 +173,9 @@ public struct SluiceConfiguration: Sendable {
         }
         if let value = environment["SLUICE_PULL_RUN_RETENTION_HOURS"] {
             configuration.pull.runRetentionHours = try int(value, "SLUICE_PULL_RUN_RETENTION_HOURS", 1...8760)
+        }
+        if let value = environment["SLUICE_INGEST_LANES"] {
+            configuration.ingestLanes = try int(value, "SLUICE_INGEST_LANES", 1...64)
         }
         if let value = environment["SLUICE_ROLLUPS"] { configuration.analytics.rollups = value != "false" && value != "0" }
         if let value = environment["SLUICE_ROLLUP_BATCH_SIZE"] {
