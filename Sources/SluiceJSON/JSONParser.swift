@@ -101,6 +101,7 @@ private struct Cursor {
         guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth) levels") }
         index += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(8)  // most objects have a few members; growing from none rehashes three times
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -187,19 +188,28 @@ private struct Cursor {
     mutating func string() throws(JSONParser.Error) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, so the bytes are the string once they are valid UTF-8.
+        // Fast path: no escapes, so the bytes are the string once they are valid UTF-8 (ASCII
+        // is, and `String(decoding:)` is much cheaper than validating).
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw JSONParser.Error(offset: start, reason: "invalid UTF-8 in a string")
+                let text: String
+                if ascii {
+                    text = String(decoding: slice, as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: slice, as: UTF8.self) else {
+                        throw JSONParser.Error(offset: start, reason: "invalid UTF-8 in a string")
+                    }
+                    text = valid
                 }
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in a string (escape it)") }
+            ascii = ascii && byte < 0x80
             index += 1
         }
         guard index < bytes.count else { throw error("unterminated string") }

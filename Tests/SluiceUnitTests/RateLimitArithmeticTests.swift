@@ -56,5 +56,6 @@ struct RateLimitArithmeticTests {
         #expect(UsagePeriod(containing: Date(timeIntervalSince1970: 1_796_083_200)).label == "2026-12")
         #expect(UsagePeriod(year: 2028, month: 2).end == UsagePeriod(year: 2028, month: 3).start)
         #expect(UsagePeriod(label: "2026-13") == nil && UsagePeriod(label: "2026-01")?.previous.label == "2025-12")
+        #expect(UsagePeriod(year: 987, month: 3).firstDay == "0987-03-01" && UsagePeriod(year: 12026, month: 10).label == "12026-10")
     }
 }

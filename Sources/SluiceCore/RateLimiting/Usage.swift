@@ -47,7 +47,12 @@ package struct UsagePeriod: Hashable, Sendable, Comparable {
     package var end: Date { next.start }
     var next: UsagePeriod { month == 12 ? .init(year: year + 1, month: 1) : .init(year: year, month: month + 1) }
     package var previous: UsagePeriod { month == 1 ? .init(year: year - 1, month: 12) : .init(year: year, month: month - 1) }
-    package var label: String { String(format: "%04d-%02d", year, month) }
+    /// Written out by hand: `String(format:)` is slow, and the first day is written for every
+    /// event stored.
+    package var label: String {
+        let year = String(year)
+        return String(repeating: "0", count: max(0, 4 - year.count)) + year + (month < 10 ? "-0" : "-") + String(month)
+    }
     /// The `date` PostgreSQL keeps it as.
     var firstDay: String { label + "-01" }
 

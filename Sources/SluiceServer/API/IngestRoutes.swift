@@ -154,26 +154,12 @@ struct IngestRoutes: Sendable {
         admission: RateLimits.Admission
     ) async throws -> Response {
         let outcomes = await service.ingest(events, into: stream, charge: admission.charge)
-        let result = Self.batchResult(outcomes)
+        let result = IngestReply(batch: outcomes)
         await limits.settle(admission, stored: result.stored)
         if result.failed > 0 && result.stored == 0 && result.duplicates == 0 {
             throw SluiceError.unavailable(outcomes.compactMap { if case .failed(let reason) = $0.status { reason } else { nil } }.first ?? "")
         }
-        return try Self.json(result, status: .ok, limit: admission.decision)
-    }
-
-    static func batchResult(_ outcomes: [IngestOutcome]) -> Components.Schemas.BatchResult {
-        var result = Components.Schemas.BatchResult(stored: 0, duplicates: 0, rejected: 0, failed: 0, results: [])
-        for outcome in outcomes {
-            switch outcome.status {
-            case .stored: result.stored += 1
-            case .duplicate: result.duplicates += 1
-            case .rejected: result.rejected += 1
-            case .failed: result.failed += 1
-            }
-            result.results.append(.init(outcome))
-        }
-        return result
+        return Self.json(result.body, status: .ok, limit: admission.decision)
     }
 
     func single(_ request: Request, context: SluiceRequestContext, ticket: RequestTicket) async throws -> Response {
@@ -194,8 +180,8 @@ struct IngestRoutes: Sendable {
         let stored = if case .stored = outcome.status { 1 } else { 0 }
         await limits.settle(admission, stored: stored)
         switch outcome.status {
-        case .stored: return try Self.json(Components.Schemas.IngestResult(outcome), status: .created, limit: admission.decision)
-        case .duplicate: return try Self.json(Components.Schemas.IngestResult(outcome), status: .ok, limit: admission.decision)
+        case .stored: return Self.json(IngestReply.single(outcome), status: .created, limit: admission.decision)
+        case .duplicate: return Self.json(IngestReply.single(outcome), status: .ok, limit: admission.decision)
         case .rejected(let reason, let errors, let quarantineID):
             var error = SluiceError(
                 kind: .eventRejected,
@@ -252,9 +238,9 @@ struct IngestRoutes: Sendable {
         let decoded = items.enumerated().map { index, item in
             format.decode(item, index: index, pointer: "\(prefix)/\(index)", receivedAt: receivedAt)
         }
-        let result = Self.batchResult(await service.ingest(decoded, into: stream, charge: admission.charge))
+        let result = IngestReply(batch: await service.ingest(decoded, into: stream, charge: admission.charge))
         await limits.settle(admission, stored: result.stored)
-        return try Self.json(result, status: .ok, limit: admission.decision)
+        return Self.json(result.body, status: .ok, limit: admission.decision)
     }
 
     /// The envelope a request's media type announces.
@@ -319,11 +305,10 @@ struct IngestRoutes: Sendable {
         }
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status, limit: RateLimitDecision? = nil) throws -> Response {
-        let data = try JSONEncoder().encode(value)
+    static func json(_ body: [UInt8], status: HTTPResponse.Status, limit: RateLimitDecision? = nil) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let limit { RateLimits.addHeaders(limit, to: &headers) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
