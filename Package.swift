@@ -263,7 +263,7 @@ let package = Package(
             name: "SluiceUnitTests",
             dependencies: ["SluiceServer", "SluiceCore", "SluiceDelivery", "SluiceAnalytics", "SluicePull", "SluicePlatforms",
                 "SluiceAPI", "SluiceJSON",
-                "SluiceDatabase", "SluiceOutbound",],
+                "SluiceDatabase", "SluiceOutbound", "SluiceSupport",],
             swiftSettings: swiftSettings
         ),
         /// End to end against the real PostgreSQL and Redis that scripts/services.sh starts.

@@ -44,7 +44,7 @@ fi
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 
-export SLUICE_DATABASE_URL=$db_url SLUICE_LOG_LEVEL=warning SLUICE_LOG_FORMAT=text
+export SLUICE_DATABASE_URL=$db_url SLUICE_LOG_LEVEL=warning
 export SLUICE_JWT_KEYS="bench-1:$(head -c 32 /dev/urandom | base64)"
 # Limits on: every check runs (a quota far away, rates never reached).
 export SLUICE_PLANS="free:requests=10000000/10000000,events=100000000/100000000,monthly=1000000000000"

@@ -7,6 +7,7 @@ import SluiceAPI
 import SluiceCore
 import SluiceJSON
 import SluicePlatforms
+import SluiceSupport
 
 /// The ingest endpoints, routed by hand (DESIGN.md decision 4): they read the raw body (gzip,
 /// strict UTF-8 and JSON, nesting limit, JSON pointers to what is wrong; the Instagram
@@ -259,7 +260,7 @@ struct IngestRoutes: Sendable {
 
     static func mediaType(_ request: Request) -> String {
         let value = request.headers[.contentType] ?? ""
-        return value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces.lowercased() } ?? ""
     }
 
     static func unsupportedMediaType(_ detail: String) -> SluiceError {

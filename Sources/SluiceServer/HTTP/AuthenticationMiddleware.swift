@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import SluiceCore
 import SluiceDatabase
+import SluiceSupport
 
 /// Turns `Authorization: Bearer …` into an `Identity` on the request context: an API key
 /// (`sk_live_…`) or a JWT access token, whose member's current role is read from the
@@ -32,7 +33,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             throw SluiceError.unauthorized("Use 'Authorization: Bearer <token or API key>'.")
         }
-        let credential = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let credential = String(header.dropFirst(7).trimmingSpaces)
         var context = context
         context.identity = try await identity(for: credential)
         switch context.identity?.actor {

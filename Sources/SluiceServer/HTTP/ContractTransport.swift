@@ -4,6 +4,7 @@ import OpenAPIRuntime
 import SluiceAPI
 import SluiceCore
 import SluiceJSON
+import SluiceSupport
 
 /// Checks every request against its operation in the contract before the generated handler
 /// decodes it: credentials first (401 for an operation that needs them), the permission the
@@ -153,7 +154,7 @@ extension Contract {
         guard !operation.bodies.isEmpty else { return body }
         let bytes: [UInt8] = if let body { try await [UInt8](collecting: body, upTo: limit) } else { [] }
         let mediaType = request.headerFields[.contentType]?.split(separator: ";").first
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .map { $0.trimmingSpaces.lowercased() }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             if operation.bodyRequired { throw SluiceError.badRequest("This operation needs a JSON body.") }
             return bytes.isEmpty ? nil : HTTPBody(bytes)
