@@ -81,7 +81,7 @@ struct BackgroundWork {
 
         if configuration.analytics.rollups {
             let consumer = RollupConsumer(
-                configuration: .init(batchSize: configuration.analytics.batchSize),
+                configuration: .init(batchSize: configuration.analytics.batchSize, gather: configuration.analytics.gather),
                 client: client,
                 logger: logger,
                 notifier: notifier,

@@ -181,6 +181,9 @@ public struct SluiceConfiguration: Sendable {
         if let value = environment["SLUICE_ROLLUP_BATCH_SIZE"] {
             configuration.analytics.batchSize = try int(value, "SLUICE_ROLLUP_BATCH_SIZE", 100...100_000)
         }
+        if let value = environment["SLUICE_ROLLUP_GATHER_MS"] {
+            configuration.analytics.gather = .milliseconds(try int(value, "SLUICE_ROLLUP_GATHER_MS", 0...60_000))
+        }
         if let value = environment["SLUICE_ANALYTICS_CACHE_MB"] {
             configuration.analytics.cacheBytes = try int(value, "SLUICE_ANALYTICS_CACHE_MB", 0...1_048_576) << 20
         }
@@ -299,6 +302,9 @@ extension SluiceConfiguration {
         public var rollups = true
         /// Events of a partition applied in one transaction.
         public var batchSize = 5000
+        /// How long events gather between two rollup batches while they trickle in
+        /// (`SLUICE_ROLLUP_GATHER_MS`; see `RollupConsumer.Configuration.gather`).
+        public var gather: Duration = .milliseconds(1000)
         /// Memory for the leaderboards' cache of final days' entity rollups, in bytes.
         public var cacheBytes = 256 << 20
         public init() {}
