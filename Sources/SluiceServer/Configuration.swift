@@ -304,7 +304,7 @@ extension SluiceConfiguration {
         public var batchSize = 5000
         /// How long events gather between two rollup batches while they trickle in
         /// (`SLUICE_ROLLUP_GATHER_MS`; see `RollupConsumer.Configuration.gather`).
-        public var gather: Duration = .milliseconds(1000)
+        public var gather: Duration = .milliseconds(250)
         /// Memory for the leaderboards' cache of final days' entity rollups, in bytes.
         public var cacheBytes = 256 << 20
         public init() {}
