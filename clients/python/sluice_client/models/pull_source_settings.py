@@ -22,9 +22,11 @@ class PullSourceSettings:
     Attributes:
         url (str | Unset): http(s) (a host name or IPv4 address, printable ASCII), with `{entity}` in its path or query
             where the entity's id goes (percent-encoded). Private addresses are refused unless the server allows them.
-        headers (PullSourceSettingsHeaders | Unset): Sent with every request and shown on reads.
+        headers (PullSourceSettingsHeaders | Unset): Sent with every request and shown on reads. Host, Content-Length,
+            Transfer-Encoding, Connection, Upgrade, TE and Trailer (in any case) are the client's own and refused.
         secret_headers (PullSourceSettingsSecretHeaders | Unset): Sent with every request (e.g. `Authorization`), stored
-            sealed (AES-256-GCM); reads show their names only.
+            sealed (AES-256-GCM); reads show their names only. Host, Content-Length, Transfer-Encoding, Connection, Upgrade,
+            TE and Trailer (in any case) are the client's own and refused.
         interval_seconds (int | Unset): Each entity is polled this often (default 300).
         jitter_seconds (int | Unset): Up to this much later, at random (at most the interval; default a tenth of it, at
             most 30).

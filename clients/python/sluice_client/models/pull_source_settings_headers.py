@@ -11,7 +11,10 @@ T = TypeVar("T", bound="PullSourceSettingsHeaders")
 
 @_attrs_define
 class PullSourceSettingsHeaders:
-    """Sent with every request and shown on reads."""
+    """Sent with every request and shown on reads. Host, Content-Length, Transfer-Encoding, Connection, Upgrade, TE and
+    Trailer (in any case) are the client's own and refused.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 

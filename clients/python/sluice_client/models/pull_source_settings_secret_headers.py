@@ -11,7 +11,11 @@ T = TypeVar("T", bound="PullSourceSettingsSecretHeaders")
 
 @_attrs_define
 class PullSourceSettingsSecretHeaders:
-    """Sent with every request (e.g. `Authorization`), stored sealed (AES-256-GCM); reads show their names only."""
+    """Sent with every request (e.g. `Authorization`), stored sealed (AES-256-GCM); reads show their names only. Host,
+    Content-Length, Transfer-Encoding, Connection, Upgrade, TE and Trailer (in any case) are the client's own and
+    refused.
+
+    """
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
 
