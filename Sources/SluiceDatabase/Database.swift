@@ -202,6 +202,38 @@ package final class Database: Sendable {
         }
     }
 
+    /// `body`'s one statement in a transaction of its own (autocommit), answered only once its
+    /// commit is: postgres-nio ends a statement's rows at CommandComplete, which PostgreSQL
+    /// sends before the commit it makes at Sync; it reads the next message on the connection
+    /// only after that commit is done (durable, with `synchronous_commit` on), so the answer to
+    /// a tiny statement that follows is the proof. One round trip fewer than BEGIN, the
+    /// statement and COMMIT, and two statements fewer to parse. `body` must run exactly one
+    /// statement (each of several would commit alone). A deadlock victim or serialization
+    /// failure is run again, as `transaction` does.
+    package func committed<Result: Sendable>(
+        logger: Logger,
+        attempts: Int = 3,
+        timeout: Timeout = .standard,
+        file: String = #fileID,
+        line: Int = #line,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection(timeout: timeout, file: file, line: line) { connection in
+                    let result = try await body(connection)
+                    for try await _ in try await connection.execute(CommitBarrier(), logger: logger) {}
+                    return result
+                }
+            } catch let psql as PSQLError where psql.isTransient && attempt < attempts {
+                logger.notice("statement retried", metadata: ["sqlstate": "\(psql.sqlState ?? "")", "attempt": "\(attempt)"])
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
+            }
+        }
+    }
+
     /// A read-only transaction at repeatable read: every statement of `body` sees one
     /// snapshot, so that reads of several tables agree with each other (a commit between two
     /// of them is seen by neither).
@@ -315,4 +347,15 @@ package struct Rows: AsyncSequence, Sendable {
     ) -> AsyncThrowingMapSequence<Rows, (repeat each Column)> {
         map { try $0.decode(columnType, file: file, line: line) }
     }
+}
+
+/// The statement after an autocommitted one whose answer proves its commit (`committed`):
+/// prepared, so after its first use on a connection it is one Bind/Execute/Sync.
+private struct CommitBarrier: PostgresPreparedStatement {
+    static let name = "sluice_commit_barrier_v1"
+    static let sql = "SELECT 1::int4"
+    typealias Row = Int32
+
+    func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int32.self) }
 }

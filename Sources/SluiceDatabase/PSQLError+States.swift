@@ -10,4 +10,6 @@ extension PSQLError {
     package var isCheckViolation: Bool { sqlState == "23514" }
     /// A deadlock victim or serialization failure: the transaction may be run again as it was.
     package var isTransient: Bool { sqlState == "40P01" || sqlState == "40001" }
+    /// `sluice_append_check` refused an append: its stream is gone (migration 0016).
+    package var isStreamGone: Bool { sqlState == "SLGNE" }
 }

@@ -339,6 +339,65 @@ struct IngestTests {
         }
     }
 
+    @Test("an append to a stream gone since it was looked up, or to a partition it lacks, keeps nothing: no event, no claimed id, no offset")
+    func appendToGone() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("appendgone")
+            let (stream, _) = try await harness.stream(owner, partitions: 2)
+            let tenant = UUID(uuidString: owner.tenantID)!
+            try await withClient(try TestEnvironment.configuration().postgresConfiguration()) { client in
+                let database = client.database
+                var streamID: UUID?
+                for try await id in try await database.query(
+                    "SELECT id FROM streams WHERE tenant_id = \(tenant) AND name = \(stream)",
+                    logger: TestEnvironment.logger
+                ).decode(UUID.self) { streamID = id }
+                let key = EventStore.StreamKey(tenantID: tenant, streamID: try #require(streamID))
+                let store = EventStore(client: database, logger: TestEnvironment.logger)
+                func record(_ partition: Int) -> EventRecord {
+                    EventRecord(
+                        partition: partition,
+                        id: UUID(),
+                        idFromProducer: true,
+                        type: "a",
+                        source: "test",
+                        key: nil,
+                        occurredAt: Date(),
+                        schemaVersion: nil,
+                        schemaErrors: nil,
+                        attributes: nil,
+                        payload: "1",
+                        charge: Charge(keyID: nil, period: UsagePeriod(containing: Date()))
+                    )
+                }
+                func kept() async throws -> [Int64] {
+                    var counts: [Int64] = []
+                    for try await (events, ids, offsets) in try await database.query(
+                        """
+                        SELECT (SELECT count(*) FROM events WHERE tenant_id = \(tenant) AND stream_id = \(key.streamID)),
+                               (SELECT count(*) FROM event_ids WHERE tenant_id = \(tenant) AND stream_id = \(key.streamID)),
+                               (SELECT sum(next_offset)::int8 FROM stream_partitions WHERE tenant_id = \(tenant) AND stream_id = \(key.streamID))
+                        """,
+                        logger: TestEnvironment.logger
+                    ).decode((Int64, Int64, Int64).self) { counts = [events, ids, offsets] }
+                    return counts
+                }
+                // Stored, for the record.
+                #expect(await store.append([record(0), record(1)], to: key).allSatisfy { if case .stored = $0 { true } else { false } })
+                #expect(try await kept() == [2, 2, 2])
+                // Partition 2 does not exist: partition 0's event goes with it.
+                let missing = await store.append([record(0), record(2)], to: key)
+                #expect(missing.allSatisfy { if case .failed(let reason) = $0 { reason.contains("stream") } else { false } }, "\(missing)")
+                #expect(try await kept() == [2, 2, 2])
+                // Deleted after the lookup.
+                try await database.query("UPDATE streams SET deleted_at = now() WHERE id = \(key.streamID)", logger: TestEnvironment.logger)
+                let gone = await store.append([record(0), record(1)], to: key)
+                #expect(gone.allSatisfy { if case .failed = $0 { true } else { false } }, "\(gone)")
+                #expect(try await kept() == [2, 2, 2])
+            }
+        }
+    }
+
     @Test("the event store is append-only: UPDATE, DELETE and TRUNCATE are refused")
     func appendOnly() async throws {
         try await withSluice { harness in

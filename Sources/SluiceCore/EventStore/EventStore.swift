@@ -84,10 +84,10 @@ package struct EventStore: Sendable {
         }
     }
 
-    /// One statement in an explicit transaction: claim the producer ids, lock the partitions'
-    /// counters while advancing them past the fresh events, insert them. Not in autocommit: postgres-nio
-    /// ends a query's rows at CommandComplete, which PostgreSQL may send before the implicit commit
-    /// at Sync is durable; `COMMIT` answers only once it is.
+    /// One statement, its own transaction: claim the producer ids, lock the partitions'
+    /// counters while advancing them past the fresh events, insert them. Answered only once
+    /// its commit is durable (`Database.committed`: postgres-nio ends a query's rows at
+    /// CommandComplete, before the implicit commit at Sync).
     private func appendOnce(_ records: [EventRecord], to key: StreamKey) async throws -> [AppendOutcome] {
         var outcomes = [AppendOutcome?](repeating: nil, count: records.count)
         var seen = Set<UUID>()
@@ -101,17 +101,19 @@ package struct EventStore: Sendable {
             collected.add(record)
         }
         let statement = AppendStatement(key: key, columns: collected)
-        let stored = try await client.transaction(logger: logger, attempts: 4) { [logger] connection in
-            let rows = try await connection.execute(statement, logger: logger)
-            var live = false
-            var stored: [UUID: Int64] = [:]
-            for try await (written, id, offset) in rows {
-                live = written
-                if let id, let offset { stored[id] = offset }
+        let stored: [UUID: Int64]
+        do {
+            stored = try await client.committed(logger: logger, attempts: 4) { [logger] connection in
+                var stored: [UUID: Int64] = [:]
+                for try await (_, id, offset) in try await connection.execute(statement, logger: logger) {
+                    if let id, let offset { stored[id] = offset }
+                }
+                return stored
             }
-            // A deleted stream, or a partition it does not have: roll back (the claimed ids too).
-            guard live else { throw SluiceError.notFound("The stream") }
-            return stored
+        } catch let error as PSQLError where error.isStreamGone {
+            // A deleted stream, or a partition it does not have: the statement rolled back
+            // (the claimed ids too).
+            throw SluiceError.notFound("The stream")
         }
         for (index, record) in records.enumerated() where outcomes[index] == nil {
             outcomes[index] = stored[record.id].map { .stored(offset: $0) } ?? .duplicate
@@ -130,10 +132,11 @@ package struct EventStore: Sendable {
 /// the partitions written (in partition order) while advancing each past its fresh events
 /// (dense offsets, commit order is offset order), insert them, and charge them in the same
 /// commit (DESIGN.md §17). One statement for all of a stream's partitions: a batch, or the
-/// single events of many requests, costs one transaction, not one per partition. The first
-/// column is false when the stream is gone (or lacks a partition written).
+/// single events of many requests, costs one transaction, not one per partition. When the
+/// stream is gone (or lacks a partition written), `sluice_append_check` raises SLGNE and the
+/// statement rolls back whole.
 private struct AppendStatement: PostgresPreparedStatement {
-    static let name = "sluice_append_v2"
+    static let name = "sluice_append_v3"
     static let sql = """
         WITH fresh AS (
             INSERT INTO event_ids AS e (tenant_id, stream_id, id, received_at)
@@ -181,8 +184,8 @@ private struct AppendStatement: PostgresPreparedStatement {
             GROUP BY i.up, i.uk, i.part
             ON CONFLICT (tenant_id, period, key_id, stream_id, partition) DO UPDATE SET events = u.events + excluded.events
         )
-        SELECT EXISTS (SELECT FROM streams WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL)
-                   AND (SELECT count(*) FROM reserved) = (SELECT count(*) FROM counts),
+        SELECT sluice_append_check(EXISTS (SELECT FROM streams WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL)
+                   AND (SELECT count(*) FROM reserved) = (SELECT count(*) FROM counts)),
                i.id, i."offset"
         FROM (SELECT 1) AS one LEFT JOIN inserted i ON true
         """

@@ -1,0 +1,1 @@
+DROP FUNCTION sluice_append_check(boolean);
