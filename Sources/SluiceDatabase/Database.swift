@@ -182,22 +182,39 @@ package final class Database: Sendable {
         line: Int = #line,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        do {
+            return try await retryingTransient("transaction", logger: logger, attempts: attempts) {
+                try await withConnection(timeout: timeout, file: file, line: line) { connection in
+                    try await connection.withTransaction(logger: logger) { try await body($0) }
+                }
+            }
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError { throw closureError }
+            throw error
+        }
+    }
+
+    /// Runs `call` again (up to `attempts` times in all, after a short random pause) while it
+    /// fails as a deadlock victim or a serialization failure, as PostgreSQL's documentation
+    /// advises: nothing of it was kept.
+    private func retryingTransient<Result>(
+        _ what: String,
+        logger: Logger,
+        attempts: Int,
+        _ call: () async throws -> Result
+    ) async throws -> Result {
         var attempt = 1
         while true {
             do {
-                return try await withConnection(timeout: timeout, file: file, line: line) { connection in
-                    try await connection.withTransaction(logger: logger) { try await body($0) }
-                }
-            } catch let error as PostgresTransactionError {
-                let cause = error.closureError ?? error.commitError ?? error.beginError
-                if let psql = cause as? PSQLError, psql.isTransient, attempt < attempts {
-                    logger.notice("transaction retried", metadata: ["sqlstate": "\(psql.sqlState ?? "")", "attempt": "\(attempt)"])
-                    attempt += 1
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
-                    continue
-                }
-                if let closureError = error.closureError { throw closureError }
-                throw error
+                return try await call()
+            } catch {
+                let transaction = error as? PostgresTransactionError
+                let wrapped = transaction?.closureError ?? transaction?.commitError ?? transaction?.beginError
+                let cause = (error as? PSQLError) ?? (wrapped as? PSQLError)
+                guard let cause, cause.isTransient, attempt < attempts else { throw error }
+                logger.notice("\(what) retried", metadata: ["sqlstate": "\(cause.sqlState ?? "")", "attempt": "\(attempt)"])
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
             }
         }
     }
@@ -218,18 +235,11 @@ package final class Database: Sendable {
         line: Int = #line,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        var attempt = 1
-        while true {
-            do {
-                return try await withConnection(timeout: timeout, file: file, line: line) { connection in
-                    let result = try await body(connection)
-                    for try await _ in try await connection.execute(CommitBarrier(), logger: logger) {}
-                    return result
-                }
-            } catch let psql as PSQLError where psql.isTransient && attempt < attempts {
-                logger.notice("statement retried", metadata: ["sqlstate": "\(psql.sqlState ?? "")", "attempt": "\(attempt)"])
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
+        try await retryingTransient("statement", logger: logger, attempts: attempts) {
+            try await withConnection(timeout: timeout, file: file, line: line) { connection in
+                let result = try await body(connection)
+                for try await _ in try await connection.execute(CommitBarrier(), logger: logger) {}
+                return result
             }
         }
     }

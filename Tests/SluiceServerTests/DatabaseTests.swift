@@ -89,4 +89,50 @@ struct DatabaseTests {
             try await database.query("SELECT 1", logger: TestEnvironment.logger)
         }
     }
+
+    @Test("a deadlock victim is run again, whole: two statements (and two transactions) locking two rows in opposite orders both succeed")
+    func deadlockRetried() async throws {
+        try await withClient(try TestEnvironment.configuration().postgresConfiguration()) { client in
+            let database = Database(client: client, configuration: .init(callTimeout: .seconds(20)), logger: TestEnvironment.logger)
+            let table = "deadlock_\(UUID().uuidString.prefix(8).lowercased())"
+            try await database.query("CREATE TABLE \(unescaped: table) (id int PRIMARY KEY, v int NOT NULL)", logger: TestEnvironment.logger)
+            try await database.query("INSERT INTO \(unescaped: table) VALUES (1, 0), (2, 0)", logger: TestEnvironment.logger)
+            // One statement: lock `first`, wait, then lock `second`.
+            @Sendable func crossing(_ first: Int, _ second: Int) -> PostgresQuery {
+                """
+                WITH a AS (UPDATE \(unescaped: table) SET v = v + 1 WHERE id = \(first) RETURNING pg_sleep(0.3))
+                UPDATE \(unescaped: table) SET v = v + 1 WHERE id = \(second) AND (SELECT count(*) FROM a) = 1
+                """
+            }
+            // The two statements at once, then the two transactions at once: one of each pair is
+            // the deadlock victim, run again once the other commits.
+            for transactions in [false, true] {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (first, second) in [(1, 2), (2, 1)] {
+                        group.addTask { () async throws -> Void in
+                            if transactions {
+                                try await database.transaction(logger: TestEnvironment.logger) { connection -> Void in
+                                    _ = try await connection.query(crossing(first, second), logger: TestEnvironment.logger)
+                                }
+                            } else {
+                                try await database.committed(logger: TestEnvironment.logger) { connection -> Void in
+                                    _ = try await connection.query(crossing(first, second), logger: TestEnvironment.logger)
+                                }
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            var values: [Int32] = []
+            for try await value in try await database.query("SELECT v FROM \(unescaped: table) ORDER BY id", logger: TestEnvironment.logger)
+                .decode(Int32.self)
+            {
+                values.append(value)
+            }
+            // Each of the four ran exactly once in the end: every row was raised by each.
+            #expect(values == [4, 4])
+            try await database.query("DROP TABLE \(unescaped: table)", logger: TestEnvironment.logger)
+        }
+    }
 }
