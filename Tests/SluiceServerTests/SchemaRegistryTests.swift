@@ -55,7 +55,17 @@ struct SchemaRegistryTests {
             #expect(listed.map(\.version) == [1, 2])
             _ = try await api.deleteSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 2)).noContent
             #expect(try await api.listSchemaVersions(path: .init(stream: stream, eventType: "post.liked")).ok.body.json.items.map(\.version) == [1])
-            #expect(try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 2)).ok.body.json.deleted)
+            // Gone after its delete, unless asked for with includeDeleted.
+            #expect(
+                try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 2)).notFound.body.applicationProblemJson
+                    .status == 404
+            )
+            #expect(
+                try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 2), query: .init(includeDeleted: true))
+                    .ok.body.json
+                    .deleted
+            )
+            #expect(try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 1)).ok.body.json.deleted == false)
             #expect(
                 try await api.getSchemaVersion(path: .init(stream: stream, eventType: "post.liked", version: 9)).notFound.body.applicationProblemJson
                     .status == 404

@@ -10,6 +10,7 @@ import datetime
 import json
 import os
 import re
+import urllib.parse
 import urllib.request
 
 import schemathesis
@@ -26,6 +27,11 @@ def _rejected_per_event(response):
     except Exception:
         return False
     return response.status_code == 200 and isinstance(body, dict) and isinstance(body.get("rejected"), int) and body["rejected"] > 0
+
+
+def _asked_for_deleted(response):
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(response.request.url or "").query)
+    return response.status_code == 200 and [value.lower() for value in query.get("includeDeleted", [])] == ["true"]
 
 
 # (failure code, operations (None: all), detail pattern or a predicate on the response, reason)
@@ -72,6 +78,8 @@ EXPECTED = [
     ("ST302", ["DELETE /v1/streams/{stream}/instagram-webhook"], r"^The stream's Instagram webhook was not found\.$",
      "The 404 is the stream's webhook, which was never configured."),
     ("ST301", ["GET /v1/api-keys/{keyId}"], None, "DELETE revokes a key; a revoked key stays readable (revokedAt) for the audit trail."),
+    ("ST301", ["GET /v1/streams/{stream}/schemas/{eventType}/versions/{version}"], _asked_for_deleted,
+     "A soft-deleted schema version is 404, but answered (deleted: true) when the request asks with includeDeleted=true."),
     # Any operation that pages: the pattern says a cursor's shape, not whether the API made it.
     ("ST202", None, r"^The cursor is not one this API gave out\.$",
      "Cursors are opaque: only those the API gave out (times within years 1 to 9999) are taken."),

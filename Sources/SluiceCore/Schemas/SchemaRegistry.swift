@@ -154,8 +154,10 @@ public struct SchemaRegistry: Sendable {
         }
     }
 
-    package func get(identity: Identity, streamName: String, eventType: String, version: Int) async throws -> SchemaVersion {
-        let versions = try await list(identity: identity, streamName: streamName, eventType: eventType, includeDeleted: true)
+    /// One version; a soft-deleted one only when `includeDeleted` asks for it (else 404, as
+    /// after any delete).
+    package func get(identity: Identity, streamName: String, eventType: String, version: Int, includeDeleted: Bool) async throws -> SchemaVersion {
+        let versions = try await list(identity: identity, streamName: streamName, eventType: eventType, includeDeleted: includeDeleted)
         guard let found = versions.first(where: { $0.version == version }) else {
             throw SluiceError.notFound("Version \(version) of the schema for '\(eventType.prefix(100))'")
         }

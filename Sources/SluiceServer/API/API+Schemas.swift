@@ -43,7 +43,8 @@ extension APIImplementation {
             identity: RequestScope.identity(),
             streamName: input.path.stream,
             eventType: input.path.eventType,
-            version: input.path.version
+            version: input.path.version,
+            includeDeleted: input.query.includeDeleted ?? false
         )
         return .ok(.init(body: .json(try .init(version))))
     }

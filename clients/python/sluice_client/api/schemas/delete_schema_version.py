@@ -87,7 +87,7 @@ def sync_detailed(
 ) -> Response[Any | Problem]:
     """Soft-delete a schema version
 
-     Events can no longer name it, and compatibility checks skip it; it stays listed with
+     Events can no longer name it, and compatibility checks skip it; it stays readable and listed with
     `includeDeleted`.
 
     Args:
@@ -125,7 +125,7 @@ def sync(
 ) -> Any | Problem | None:
     """Soft-delete a schema version
 
-     Events can no longer name it, and compatibility checks skip it; it stays listed with
+     Events can no longer name it, and compatibility checks skip it; it stays readable and listed with
     `includeDeleted`.
 
     Args:
@@ -158,7 +158,7 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem]:
     """Soft-delete a schema version
 
-     Events can no longer name it, and compatibility checks skip it; it stays listed with
+     Events can no longer name it, and compatibility checks skip it; it stays readable and listed with
     `includeDeleted`.
 
     Args:
@@ -194,7 +194,7 @@ async def asyncio(
 ) -> Any | Problem | None:
     """Soft-delete a schema version
 
-     Events can no longer name it, and compatibility checks skip it; it stays listed with
+     Events can no longer name it, and compatibility checks skip it; it stays readable and listed with
     `includeDeleted`.
 
     Args:

@@ -8,14 +8,22 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.schema_version import SchemaVersion
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     stream: str,
     event_type: str,
     version: int,
+    *,
+    include_deleted: bool | Unset = False,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["includeDeleted"] = include_deleted
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -24,6 +32,7 @@ def _get_kwargs(
             event_type=quote(str(event_type), safe=""),
             version=quote(str(version), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -90,13 +99,18 @@ def sync_detailed(
     version: int,
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
 ) -> Response[Problem | SchemaVersion]:
     """One schema version
+
+     A soft-deleted version is 404 unless `includeDeleted` is true (then it is answered with `deleted`
+    set).
 
     Args:
         stream (str):
         event_type (str):
         version (int):
+        include_deleted (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,6 +124,7 @@ def sync_detailed(
         stream=stream,
         event_type=event_type,
         version=version,
+        include_deleted=include_deleted,
     )
 
     response = client.get_httpx_client().request(
@@ -125,13 +140,18 @@ def sync(
     version: int,
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
 ) -> Problem | SchemaVersion | None:
     """One schema version
+
+     A soft-deleted version is 404 unless `includeDeleted` is true (then it is answered with `deleted`
+    set).
 
     Args:
         stream (str):
         event_type (str):
         version (int):
+        include_deleted (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,6 +166,7 @@ def sync(
         event_type=event_type,
         version=version,
         client=client,
+        include_deleted=include_deleted,
     ).parsed
 
 
@@ -155,13 +176,18 @@ async def asyncio_detailed(
     version: int,
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
 ) -> Response[Problem | SchemaVersion]:
     """One schema version
+
+     A soft-deleted version is 404 unless `includeDeleted` is true (then it is answered with `deleted`
+    set).
 
     Args:
         stream (str):
         event_type (str):
         version (int):
+        include_deleted (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,6 +201,7 @@ async def asyncio_detailed(
         stream=stream,
         event_type=event_type,
         version=version,
+        include_deleted=include_deleted,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -188,13 +215,18 @@ async def asyncio(
     version: int,
     *,
     client: AuthenticatedClient | Client,
+    include_deleted: bool | Unset = False,
 ) -> Problem | SchemaVersion | None:
     """One schema version
+
+     A soft-deleted version is 404 unless `includeDeleted` is true (then it is answered with `deleted`
+    set).
 
     Args:
         stream (str):
         event_type (str):
         version (int):
+        include_deleted (bool | Unset):  Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,5 +242,6 @@ async def asyncio(
             event_type=event_type,
             version=version,
             client=client,
+            include_deleted=include_deleted,
         )
     ).parsed
