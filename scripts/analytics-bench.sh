@@ -10,6 +10,7 @@
 #   ANALYTICS_EVENTS=1000000 scripts/analytics-bench.sh
 #   ANALYTICS_RUNS=200 (queries per kind, after 10 to warm up)
 #   ANALYTICS_REUSE=1 scripts/analytics-bench.sh     the queries again, on the last run's data
+#   BENCH_BIN=/path/to/sluice scripts/analytics-bench.sh   another build
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 events=${ANALYTICS_EVENTS:-10000000}
@@ -28,9 +29,12 @@ else
     scripts/services.sh recreate-db sluice_analytics_bench >/dev/null
 fi
 
-# Optimised, in a build folder of its own so that it never invalidates the debug build.
-swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
-bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
+# Optimised, in a build folder of its own so that it never invalidates the debug build;
+# BENCH_BIN=path/to/sluice measures another build (e.g. an earlier commit's).
+if [ -n "${BENCH_BIN:-}" ]; then bin=$BENCH_BIN; else
+    swift build -c release --scratch-path .build-release --product sluice 2>&1 | tail -1
+    bin=$(swift build -c release --scratch-path .build-release --show-bin-path)/sluice
+fi
 work=$(mktemp -d)
 trap 'kill "${server:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 

@@ -189,16 +189,8 @@ struct RollupStore: Sendable {
 
     /// Adds the deltas of the partition's events at `offsets` to the rollups and entity rollups.
     func addRollups(of key: PartitionKey, offsets: [Int64], dimensions: [String: String], on connection: PostgresConnection) async throws {
-        let statements = RollupSQL.upserts(
-            tenant: key.tenant,
-            stream: key.stream,
-            dimensions: dimensions,
-            source: #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $3 AND e."offset" = ANY($4::bigint[])"#
-        ) {
-            $0.bind(key.partition)
-            $0.bind(offsets)
-        }
-        for statement in statements { try await connection.query(statement, logger: logger) }
+        try await connection.execute(ConsumerRollups(key: key, offsets: offsets, dimensions: dimensions), logger: logger)
+        try await connection.execute(ConsumerEntityRollups(key: key, offsets: offsets), logger: logger)
     }
 
     /// Events later than the watermark, kept apart (the failure view lists them).
@@ -289,22 +281,22 @@ extension RollupStore {
             "DELETE FROM entity_rollups WHERE tenant_id = \(tenant) AND stream_id = \(streamID) AND bucket >= \(start) AND bucket < \(end)",
             logger: logger
         )
-        let statements = RollupSQL.upserts(
-            tenant: tenant,
-            stream: streamID,
-            dimensions: stream.dimensions,
-            source: """
-                FROM events e
-                JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
-                WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.occurred_at >= $3 AND e.occurred_at < $4 AND e."offset" < o.next_offset
-                  AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.tenant_id = e.tenant_id AND l.stream_id = e.stream_id
-                                  AND l.partition = e.partition AND l."offset" = e."offset")
-                """
-        ) {
-            $0.bind(start)
-            $0.bind(end)
-        }
-        for statement in statements { try await connection.query(statement, logger: logger) }
+        // The events the consumer had applied in [start, end): before its offsets, less the late ones.
+        let source = """
+            FROM events e
+            JOIN rollup_offsets o ON o.tenant_id = e.tenant_id AND o.stream_id = e.stream_id AND o.partition = e.partition
+            WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.occurred_at >= $3 AND e.occurred_at < $4 AND e."offset" < o.next_offset
+              AND NOT EXISTS (SELECT 1 FROM late_events l WHERE l.tenant_id = e.tenant_id AND l.stream_id = e.stream_id
+                              AND l.partition = e.partition AND l."offset" = e."offset")
+            """
+        var bindings = PostgresBindings(capacity: 10)
+        bindings.append(tenant)
+        bindings.append(streamID)
+        bindings.append(start)
+        bindings.append(end)
+        try await connection.query(PostgresQuery(unsafeSQL: RollupSQL.entities(source), binds: bindings), logger: logger)
+        RollupSQL.bindDimensions(stream.dimensions, into: &bindings)
+        try await connection.query(PostgresQuery(unsafeSQL: RollupSQL.rollups(source), binds: bindings), logger: logger)
         var events: Int64 = 0
         for try await count in try await connection.query(
             """

@@ -238,6 +238,44 @@ struct AnalyticsTests {
         }
     }
 
+    @Test("three dimensions (one behind an escaped pointer): each event's values, those it has, group its rollups")
+    func threeDimensions() async throws {
+        try await withSluice { harness in
+            let owner = try await harness.signup("dimensions")
+            let dimensions = ["country": "/geo/country", "lang": "/lang", "path": "/a~1b/c~0d"]
+            let (stream, key) = try await Self.stream(harness, owner, partitions: 2, dimensions: dimensions)
+            let bodies = [
+                #"{"geo": {"country": "fr"}, "lang": "fr", "a/b": {"c~d": "x"}}"#,
+                #"{"geo": {"country": "fr"}, "lang": "fr", "a/b": {"c~d": "x"}}"#,
+                #"{"geo": {"country": "de"}, "a/b": {"c~d": 7}}"#,
+                #"{"lang": "en"}"#,
+                #"{}"#,
+            ]
+            let events = bodies.enumerated().map { index, body in
+                Components.Schemas.EventInput(_type: "t", key: "k\(index)", occurredAt: Self.day.addingTimeInterval(60), data: json(body))
+            }
+            _ = try await harness.api(key).ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok
+            try await Self.withConsumer { consumer, client in
+                #expect(try await consumer.drain() == 5)
+                var counts: [String: Int64] = [:]
+                for try await (dimensions, events) in try await client.query(
+                    """
+                    SELECT r.dimensions::text, r.events FROM rollups r JOIN streams s ON s.tenant_id = r.tenant_id AND s.id = r.stream_id
+                    WHERE s.tenant_id = \(UUID(uuidString: owner.tenantID)!) AND s.name = \(stream) AND r.resolution = 300
+                    """
+                ).decode((String, Int64).self) { counts[dimensions] = events }
+                #expect(
+                    counts == [
+                        #"{"lang": "fr", "path": "x", "country": "fr"}"#: 2,
+                        #"{"path": "7", "country": "de"}"#: 1,
+                        #"{"lang": "en"}"#: 1,
+                        "{}": 1,
+                    ]
+                )
+            }
+        }
+    }
+
     @Test("a backlog applied a partition at a time loses nothing to the watermark: it follows the slowest partition behind")
     func backlogAcrossPartitions() async throws {
         try await withSluice { harness in
