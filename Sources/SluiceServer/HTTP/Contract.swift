@@ -52,6 +52,8 @@ struct Contract: Sendable {
 
     /// "METHOD /path/{param}", as the generated code registers them.
     let operations: [String: Operation]
+    /// The same, by path template and then method (looked up for every request).
+    let operationsByRoute: [String: [String: Operation]]
     /// One schema holding every parameter and body schema under `$defs`, with the document's
     /// `components` beside them for their references.
     let schema: JSONSchema
@@ -64,31 +66,43 @@ struct Contract: Sendable {
         let segments: [Substring?]
         let template: String
         let methods: [String]
+        /// 1 for each literal segment, 0 for each parameter: of two routes that match, the one
+        /// greater in this order wins.
+        let specificity: [Int]
 
         init(template: String, methods: [String]) {
             self.template = template
             self.methods = methods
             segments = template.split(separator: "/").map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : $0 }
+            specificity = segments.map { $0 == nil ? 0 : 1 }
         }
 
         func matches(_ parts: [Substring]) -> Bool {
-            parts.count == segments.count && zip(parts, segments).allSatisfy { part, segment in segment.map { $0 == part } ?? !part.isEmpty }
+            guard parts.count == segments.count else { return false }
+            for (part, segment) in zip(parts, segments) {
+                if let segment { if segment != part { return false } } else if part.isEmpty { return false }
+            }
+            return true
         }
     }
 
     /// The document's path that a request path (no query) is, if any: a literal segment wins
     /// over a parameter (`/invitations/accept` over `/invitations/{invitationId}`).
     func route(path: String) -> Route? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
         guard path.hasPrefix("/") else { return nil }
-        return routes.filter { $0.matches(parts) }.max { a, b in
-            a.segments.map { $0 == nil ? 0 : 1 }.lexicographicallyPrecedes(b.segments.map { $0 == nil ? 0 : 1 })
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
+        // Every request asks (authentication, allowed methods): one pass, no copies.
+        var best: Route?
+        for route in routes where route.matches(parts) {
+            if let current = best, !current.specificity.lexicographicallyPrecedes(route.specificity) { continue }
+            best = route
         }
+        return best
     }
 
     /// The operation a request is, if the document declares it.
     func operation(method: String, path: String) -> Operation? {
-        route(path: path).flatMap { operations["\(method) \($0.template)"] }
+        route(path: path).flatMap { operationsByRoute[$0.template]?[method] }
     }
 
     /// The contract the server was built with, read once per process.
@@ -175,6 +189,9 @@ struct Contract: Sendable {
             }
         }
         self.operations = operations
+        operationsByRoute = Dictionary(grouping: operations.values, by: \.path).mapValues { sameRoute in
+            Dictionary(sameRoute.map { ($0.method, $0) }) { first, _ in first }
+        }
         var routes: [Route] = []
         for (path, item) in document["paths"]?.objectValue ?? [:] {
             let methods = ["GET", "PUT", "POST", "DELETE", "PATCH"].filter { operations["\($0) \(path)"] != nil }

@@ -103,7 +103,7 @@ extension Contract {
             switch parameter.location {
             case .path:
                 guard let raw = metadata.pathParameters[parameter.name] else { continue }
-                guard let decoded = String(raw).removingPercentEncoding else {
+                guard let decoded = Self.percentDecoded(raw) else {
                     errors.append(.init(parameter: parameter, detail: "is not validly percent-encoded"))
                     continue
                 }
@@ -216,13 +216,21 @@ extension Contract {
         }
     }
 
+    /// `text` with its percent-escapes decoded (and `+` read as a space in a query), nil if
+    /// they are not valid UTF-8; text without either is taken as it is, without Foundation's
+    /// bridge (which every request's path parameters went through).
+    static func percentDecoded(_ text: Substring, plusIsSpace: Bool = false) -> String? {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return String(text) }
+        return (plusIsSpace ? text.replacingOccurrences(of: "+", with: " ") : String(text)).removingPercentEncoding
+    }
+
     static func queryItems(_ path: String) throws -> [(name: String, value: String)] {
         guard let start = path.firstIndex(of: "?") else { return [] }
         var items: [(name: String, value: String)] = []
         for pair in path[path.index(after: start)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) throws -> String {
-                guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                guard let decoded = Self.percentDecoded(text, plusIsSpace: true) else {
                     throw SluiceError.badRequest("The query string is not validly percent-encoded.")
                 }
                 return decoded
