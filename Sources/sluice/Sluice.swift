@@ -5,7 +5,6 @@ import Logging
 import SluiceCore
 import SluiceServer
 
-@main
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
