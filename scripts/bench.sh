@@ -62,7 +62,7 @@ start_server() {  # limits: on|off
     kill -0 "$server" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
 }
 start_baseline() {
-    BENCH_TENANT=$tenant BENCH_STREAM=$stream DATABASE_URL=$db_url "$venv/bin/uvicorn" --app-dir scripts bench-baseline:app \
+    BENCH_TENANT=$tenant BENCH_STREAM=$baseline_stream DATABASE_URL=$db_url "$venv/bin/uvicorn" --app-dir scripts bench-baseline:app \
         --host 127.0.0.1 --port "$baseline_port" --loop uvloop --http httptools --no-access-log --log-level warning > "$work/baseline.log" 2>&1 &
     server=$!
     for _ in $(seq 1 150); do curl -sf http://127.0.0.1:$baseline_port/healthz >/dev/null && break; sleep 0.2; done
@@ -83,8 +83,14 @@ stop_server() {
 start_server off
 eval "$(printf 'bench-password-123\n' | "$bin" admin demo --password-stdin --email bench@sluice.local)"
 auth="authorization: Bearer $DEMO_API_KEY"
-curl -sf -o /dev/null -X POST http://127.0.0.1:$port/v1/streams -H "$auth" -H 'content-type: application/json' \
-     -d '{"name":"bench","partitions":4}'
+# The baselines write into a stream of their own in the same table: in Sluice's stream, their
+# rows (offsets from a sequence of their own, counters never advanced) would move the rollup
+# consumer past every offset Sluice gives out, and the rollups would go idle for the rest of
+# the run (they did, until 2026-12-06: "rollups on" measured them for a few seconds only).
+for name in bench baseline; do
+    curl -sf -o /dev/null -X POST http://127.0.0.1:$port/v1/streams -H "$auth" -H 'content-type: application/json' \
+         -d "{\"name\":\"$name\",\"partitions\":4}"
+done
 
 # The events: the unified social shape the platform adapters write (about 330 bytes of data).
 python3 - "$work" <<'PY'
@@ -114,6 +120,7 @@ PY
 psql -q "$db_url" -c "CREATE SEQUENCE IF NOT EXISTS bench_offsets START 1000000000"
 ids=$(psql -At "$db_url" -c "SELECT tenant_id || ' ' || id FROM streams WHERE name = 'bench'")
 tenant=${ids% *}; stream=${ids#* }
+baseline_stream=$(psql -At "$db_url" -c "SELECT id FROM streams WHERE name = 'baseline'")
 
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$server/status"; }
 
@@ -140,7 +147,7 @@ per_event_us() {  # ticks events → µs of CPU per event
 raw() {  # file clients rows-per-transaction → events/s p50 p99 pg-µs/event
     local before_pg; before_pg=$(pg_ticks)
     (cd "$work" && rm -f pgbench_log.* && "$pgbench" -n -c "$2" -j 2 -T "$seconds" -l -f "$1" \
-        -D tenant="'$tenant'" -D stream="'$stream'" "$db_url" > pgbench.out 2>&1)
+        -D tenant="'$tenant'" -D stream="'$baseline_stream'" "$db_url" > pgbench.out 2>&1)
     backends_gone
     local pg_t=$(($(pg_ticks) - before_pg))
     local tps; tps=$(awk '/^tps/ {print $3; exit}' "$work/pgbench.out")
@@ -182,6 +189,19 @@ http() {  # path body connections events-per-request → events/s p50 p99 non-2x
     echo "$(awk -v r="$rps" -v n="$4" 'BEGIN {printf "%.0f", r*n}') $p50 $p99 $bad $errors $(per_event_us "$sluice_t" "$events") $(per_event_us "$pg_t" "$events")"
 }
 stored() { psql -At "$db_url" -c "SELECT coalesce(sum(next_offset), 0) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'"; }
+# The events stored but not yet rolled up (the rollup consumer's lag), all partitions.
+unrolled() {
+    psql -At "$db_url" -c "SELECT coalesce(sum(greatest(p.next_offset - coalesce(o.next_offset, 0), 0)), 0) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id
+                           LEFT JOIN rollup_offsets o ON o.tenant_id = p.tenant_id AND o.stream_id = p.stream_id AND o.partition = p.partition
+                           WHERE s.name = 'bench'"
+}
+# When the load stops: the events not yet rolled up, and the seconds until they are (at most 120).
+rollup_lag() {  # → events-behind seconds-to-catch-up
+    local behind; behind=$(unrolled)
+    local started; started=$(date +%s.%N)
+    for _ in $(seq 1 1200); do [ "$(unrolled)" = 0 ] && break; sleep 0.1; done
+    echo "$behind $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')"
+}
 # The baseline service takes its offsets from the sequence the raw baselines use.
 sequenced() { psql -At "$db_url" -c "SELECT last_value FROM bench_offsets"; }
 
@@ -203,6 +223,7 @@ stop_server
 if [ -n "${BENCH_ONLY:-}" ]; then measurements=("$BENCH_ONLY"); else
     measurements=("batch.json 8" "batch.json 16" "batch.json 64" "single.json 8" "single.json 16" "single.json 64" "single.json 256")
 fi
+lag_rows=()
 average() {  # label → events/s p50 p99 non-2xx errors server-µs/event pg-µs/event over the runs of that label
     printf '%s\n' "${runs[@]}" | awk -v l="$1" '$1 == l {n++; e+=$2; p+=$3; q+=$4; b+=$5; x+=$6; s+=$7; g+=$8} END {printf "%.0f %.1f %.1f %d %d %.0f %.0f", e/n, p/n, q/n, b, x, s/n, g/n}'
 }
@@ -216,7 +237,7 @@ for measurement in "${measurements[@]}"; do
     else
         path=/v1/streams/bench/events; per=1; label="single events, $connections conns"; base=$raw_single
     fi
-    runs=()
+    runs=() lags=()
     for run in d off on on off d; do
         if [ "$run" = d ]; then
             start_baseline; target_port=$baseline_port counter=sequenced
@@ -224,12 +245,14 @@ for measurement in "${measurements[@]}"; do
             start_server "$run"; target_port=$port counter=stored
         fi
         runs+=("$run $(http "$path" "$body" "$connections" "$per")")
-        [ "$run" != on ] || memory=$(rss)
+        if [ "$run" = on ]; then memory=$(rss); lags+=("$(rollup_lag)"); fi
         stop_server
     done
     read -r off _ _ off_bad off_errors off_s off_pg <<<"$(average off)"
     read -r on on_p50 on_p99 on_bad on_errors on_s on_pg <<<"$(average on)"
     read -r d _ d_p99 d_bad d_errors d_s d_pg <<<"$(average d)"
+    read -r behind caught_up <<<"$(printf '%s\n' "${lags[@]}" | awk '{b += $1; s += $2} END {printf "%.0f %.1f", b/NR, s/NR}')"
+    lag_rows+=("$(printf '%-33s %12s %13s %10s' "$label" "$behind" "$(awk -v b="$behind" -v r="$on" -v s="$seconds" 'BEGIN {printf "%.1f", (r > 0 ? b/r : 0)}')" "$caught_up")")
     printf "$row" "(b) $label" "$off" "$on" "$on_p50" "$on_p99" "$d" "$d_p99" "$(ratio "$on" "$off")" "$(ratio "$on" "$d")" \
         "$(ratio "$on" "$base")" "$memory" "$on_s|$on_pg" "$off_s|$off_pg" "$d_s|$d_pg" \
         "$([ "$off_bad$off_errors$on_bad$on_errors$d_bad$d_errors" = 000000 ] || echo "  (non-2xx off/on/d: $off_bad/$on_bad/$d_bad, socket errors: $off_errors/$on_errors/$d_errors)")"
@@ -240,6 +263,10 @@ echo " Sluice with limits on; the rollups share the machine unless SLUICE_ROLLUP
 echo
 stored=$(psql -At "$db_url" -c "SELECT sum(next_offset) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'")
 echo "Sluice stored $stored events in the run; every reply came after its commit."
+echo
+# How far the rollups (in the same process, limits on) were behind when each load stopped.
+printf '%-33s %12s %13s %10s\n' "rollups when the load stopped" "events behind" "s of ingest" "caught up s"
+printf '%s\n' "${lag_rows[@]}"
 echo
 # The append statement in PostgreSQL alone: planning and execution, one event and a batch of 100.
 scripts/append-plan.py "$db_url" "$tenant" "$stream"
