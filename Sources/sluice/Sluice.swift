@@ -5,6 +5,7 @@ import Logging
 import SluiceCore
 import SluiceServer
 
+@main
 struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
