@@ -184,11 +184,7 @@ struct ConsumerRollups: PostgresPreparedStatement {
     var dimensions: [String: String]
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 10)
-        bindings.append(key.tenant)
-        bindings.append(key.stream)
-        bindings.append(key.partition)
-        bindings.append(offsets)
+        var bindings = key.consumerBindings(offsets: offsets, capacity: 10)
         RollupSQL.bindDimensions(dimensions, into: &bindings)
         return bindings
     }
@@ -207,13 +203,20 @@ struct ConsumerEntityRollups: PostgresPreparedStatement {
     var offsets: [Int64]
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 4)
-        bindings.append(key.tenant)
-        bindings.append(key.stream)
-        bindings.append(key.partition)
-        bindings.append(offsets)
-        return bindings
+        key.consumerBindings(offsets: offsets, capacity: 4)
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {}
+}
+
+extension RollupStore.PartitionKey {
+    /// `$1` to `$4` of the consumer's statements: tenant, stream, partition, the batch's offsets.
+    func consumerBindings(offsets: [Int64], capacity: Int) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: capacity)
+        bindings.append(tenant)
+        bindings.append(stream)
+        bindings.append(partition)
+        bindings.append(offsets)
+        return bindings
+    }
 }
