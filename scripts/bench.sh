@@ -14,6 +14,7 @@
 #   scripts/bench.sh                 default: 15 s a measurement
 #   BENCH_SECONDS=30 scripts/bench.sh
 #   BENCH_BIN=/path/to/sluice scripts/bench.sh      another build against the same baselines
+#   SLUICE_ROLLUPS=false scripts/bench.sh           ingest alone (the servers run without the rollups)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${BENCH_SECONDS:-15}
@@ -197,6 +198,7 @@ unrolled() {
 }
 # When the load stops: the events not yet rolled up, and the seconds until they are (at most 120).
 rollup_lag() {  # → events-behind seconds-to-catch-up
+    [ "${SLUICE_ROLLUPS:-true}" != false ] || { echo "0 0"; return; }  # ingest alone: nothing to wait for
     local behind; behind=$(unrolled)
     local started; started=$(date +%s.%N)
     for _ in $(seq 1 1200); do [ "$(unrolled)" = 0 ] && break; sleep 0.1; done
