@@ -3,14 +3,15 @@ import PostgresNIO
 import SluiceCore
 import SluiceJSON
 
-/// The statements that turn stored events into rollup deltas, shared by the consumer (as
-/// prepared statements: `ConsumerRollups`, `ConsumerEntityRollups`) and by rebuilds.
+/// The statement that turns stored events into rollup and entity rollup deltas, shared by the
+/// consumer (prepared: `ConsumerUpserts`) and by rebuilds.
 ///
-/// Their parameters are laid out alike whatever selects the events: `$1` tenant, `$2` stream,
-/// `$3` and `$4` the event source's own (a partition and its offsets, or a time range), and,
-/// for the rollups, `$5` to `$10` the stream's dimensions (`dimensionSlots`). So each text is
-/// fixed for its source, and PostgreSQL plans it once per connection instead of on every batch
-/// (planning was about half of a small batch's cost in these two statements).
+/// Its parameters are laid out alike whatever selects the events: `$1` tenant, `$2` stream,
+/// `$3` and `$4` the event source's own (a partition and its offsets, or a time range), `$5` to
+/// `$10` the stream's dimensions (`dimensionSlots`). So its text is fixed for its source, and
+/// PostgreSQL plans it once per connection instead of on every batch (planning was about half
+/// of a small batch's cost). The events are read, and their JSON paths taken, once for both
+/// tables (two statements read them twice: a quarter of a 2,000-event batch's time).
 enum RollupSQL {
     /// The consumer's events: a partition's at the given offsets.
     static let consumerSource = #"FROM events e WHERE e.tenant_id = $1 AND e.stream_id = $2 AND e.partition = $3 AND e."offset" = ANY($4::bigint[])"#
@@ -47,18 +48,34 @@ enum RollupSQL {
         return "CASE WHEN $5::text IS NULL THEN '{}'::jsonb ELSE jsonb_strip_nulls(jsonb_build_object(\(members.joined(separator: ", ")))) END"
     }
 
-    /// Upserts the rollup deltas of the events `source` selects (`FROM events e …`). The
-    /// events are grouped at 5 minutes, once, and the hours and days are summed from those
-    /// groups: each event's metrics are read once, not once per resolution.
-    static func rollups(_ source: String) -> String {
+    /// The rollups and entity rollups of the events `source` selects (`FROM events e …`), in
+    /// one statement: `src` reads each event's fields once; the rollups are upserted in a
+    /// data-modifying `WITH` (run exactly once, read or not), the entity rollups by the main
+    /// statement.
+    static func upserts(_ source: String) -> String {
         """
-        WITH e AS (
-            SELECT date_bin('300 seconds', e.occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket, e.type,
+        WITH src AS MATERIALIZED (
+            SELECT e.id, e.type, e.occurred_at,
                    coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
                    \(dimensionSlots) AS dimensions,
-                   coalesce(e.payload #>> '{actor,id}', e.payload #>> '{account,id}') AS actor,
+                   e.payload #>> '{actor,id}' AS actor_id, e.payload #>> '{actor,handle}' AS actor_handle,
+                   e.payload #>> '{account,id}' AS account_id, e.payload #>> '{account,handle}' AS account_handle,
+                   e.payload #>> '{content,id}' AS content_id,
                    CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' THEN e.payload->'metrics' END AS metrics
             \(source)
+        ),
+        \(rollups),
+        \(entities)
+        """
+    }
+
+    /// The rollups' part: the events are grouped at 5 minutes, once, and the hours and days are
+    /// summed from those groups (each event's metrics are read once, not once per resolution).
+    private static let rollups = """
+        e AS (
+            SELECT date_bin('300 seconds', occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket, type, platform, dimensions,
+                   coalesce(actor_id, account_id) AS actor, metrics
+            FROM src
         ),
         fine AS MATERIALIZED (
             SELECT bucket, type, platform, dimensions, count(*) AS events,
@@ -79,24 +96,25 @@ enum RollupSQL {
                           FROM unnest(array_agg(f.metrics)) AS m (o) CROSS JOIN LATERAL jsonb_each(m.o) AS kv GROUP BY kv.key) AS s)
             FROM fine f CROSS JOIN (VALUES (3600), (86400)) AS r (res)
             GROUP BY 1, 2, 3, 4, 5
+        ),
+        rolled AS (
+            INSERT INTO rollups (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions, events, metrics, actors)
+            SELECT $1, $2, g.res, g.bucket, g.type, g.platform, g.dimensions, g.events, g.metrics, g.actors
+            FROM groups g
+            ON CONFLICT (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions) DO UPDATE
+            SET events = rollups.events + excluded.events,
+                updated_at = clock_timestamp(),
+                actors = hll_union(rollups.actors, excluded.actors),
+                metrics = (SELECT coalesce(jsonb_object_agg(k, coalesce((rollups.metrics->>k)::numeric, 0) + coalesce((excluded.metrics->>k)::numeric, 0)), '{}'::jsonb)
+                           FROM (SELECT jsonb_object_keys(rollups.metrics) UNION SELECT jsonb_object_keys(excluded.metrics)) AS keys (k))
         )
-        INSERT INTO rollups (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions, events, metrics, actors)
-        SELECT $1, $2, g.res, g.bucket, g.type, g.platform, g.dimensions, g.events, g.metrics, g.actors
-        FROM groups g
-        ON CONFLICT (tenant_id, stream_id, resolution, bucket, event_type, platform, dimensions) DO UPDATE
-        SET events = rollups.events + excluded.events,
-            updated_at = clock_timestamp(),
-            actors = hll_union(rollups.actors, excluded.actors),
-            metrics = (SELECT coalesce(jsonb_object_agg(k, coalesce((rollups.metrics->>k)::numeric, 0) + coalesce((excluded.metrics->>k)::numeric, 0)), '{}'::jsonb)
-                       FROM (SELECT jsonb_object_keys(rollups.metrics) UNION SELECT jsonb_object_keys(excluded.metrics)) AS keys (k))
         """
-    }
 
     /// Per entity: events, and the first and last snapshot by (event time, event id), merged
     /// without regard to the order events come in. The hours are grouped from the events; the
     /// days from the hours (hours are disjoint and ordered in time, so a day's first snapshot
     /// is its earliest hour's first, its last the latest hour's last).
-    static func entities(_ source: String) -> String {
+    private static var entities: String {
         /// The row's or the batch's first (last) snapshot, whichever comes before (after).
         func keep(_ side: String, _ comparison: String) -> String {
             let wins = """
@@ -113,23 +131,20 @@ enum RollupSQL {
         }
         let (earliest, latest) = ("occurred_at, id", "occurred_at DESC, id DESC")
         return """
-            WITH e AS (
-                SELECT e.id, e.occurred_at,
-                       coalesce(CASE WHEN jsonb_typeof(e.payload->'platform') = 'string' THEN left(e.payload->>'platform', 100) END, '') AS platform,
-                       left(e.payload #>> '{account,id}', 200) AS account, left(e.payload #>> '{account,handle}', 200) AS account_handle,
-                       left(e.payload #>> '{content,id}', 200) AS content,
-                       left(e.payload #>> '{actor,id}', 200) AS actor, left(e.payload #>> '{actor,handle}', 200) AS actor_handle,
-                       CASE WHEN jsonb_typeof(e.payload->'metrics') = 'object' AND e.payload->'metrics' <> '{}'::jsonb THEN e.payload->'metrics' END AS metrics
-                \(source)
+            ee AS (
+                SELECT id, occurred_at, platform, left(account_id, 200) AS account, left(account_handle, 200) AS account_handle,
+                       left(content_id, 200) AS content, left(actor_id, 200) AS actor, left(actor_handle, 200) AS actor_handle,
+                       CASE WHEN metrics <> '{}'::jsonb THEN metrics END AS metrics
+                FROM src
             ),
             x AS (
                 SELECT 'account' AS kind, account AS entity, NULL::text AS parent, account_handle AS handle, platform, occurred_at, id,
                        CASE WHEN content IS NULL THEN metrics END AS metrics
-                FROM e WHERE account IS NOT NULL
+                FROM ee WHERE account IS NOT NULL
                 UNION ALL
-                SELECT 'content', content, account, NULL, platform, occurred_at, id, metrics FROM e WHERE content IS NOT NULL AND actor IS NULL
+                SELECT 'content', content, account, NULL, platform, occurred_at, id, metrics FROM ee WHERE content IS NOT NULL AND actor IS NULL
                 UNION ALL
-                SELECT 'actor', actor, NULL, actor_handle, platform, occurred_at, id, NULL FROM e WHERE actor IS NOT NULL
+                SELECT 'actor', actor, NULL, actor_handle, platform, occurred_at, id, NULL FROM ee WHERE actor IS NOT NULL
             ),
             hours AS MATERIALIZED (
                 SELECT kind, date_bin('3600 seconds', occurred_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS bucket, platform, entity,
@@ -172,10 +187,10 @@ enum RollupSQL {
     }
 }
 
-/// The consumer's rollup upsert for a partition's batch, prepared once per connection.
-struct ConsumerRollups: PostgresPreparedStatement {
-    static let name = "sluice_rollups_v1"
-    static let sql = RollupSQL.rollups(RollupSQL.consumerSource)
+/// The consumer's upserts for a partition's batch, prepared once per connection.
+struct ConsumerUpserts: PostgresPreparedStatement {
+    static let name = "sluice_rollup_upserts_v1"
+    static let sql = RollupSQL.upserts(RollupSQL.consumerSource)
     static let bindingDataTypes = RollupSQL.bindingDataTypes(source: [.int2, .int8Array])
     typealias Row = ()
 
@@ -184,39 +199,14 @@ struct ConsumerRollups: PostgresPreparedStatement {
     var dimensions: [String: String]
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = key.consumerBindings(offsets: offsets, capacity: 10)
+        var bindings = PostgresBindings(capacity: 10)
+        bindings.append(key.tenant)
+        bindings.append(key.stream)
+        bindings.append(key.partition)
+        bindings.append(offsets)
         RollupSQL.bindDimensions(dimensions, into: &bindings)
         return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {}
-}
-
-/// The consumer's entity rollup upsert for a partition's batch, prepared once per connection.
-struct ConsumerEntityRollups: PostgresPreparedStatement {
-    static let name = "sluice_entity_rollups_v1"
-    static let sql = RollupSQL.entities(RollupSQL.consumerSource)
-    static let bindingDataTypes: [PostgresDataType] = [.uuid, .uuid, .int2, .int8Array]
-    typealias Row = ()
-
-    var key: RollupStore.PartitionKey
-    var offsets: [Int64]
-
-    func makeBindings() throws -> PostgresBindings {
-        key.consumerBindings(offsets: offsets, capacity: 4)
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> Row {}
-}
-
-extension RollupStore.PartitionKey {
-    /// `$1` to `$4` of the consumer's statements: tenant, stream, partition, the batch's offsets.
-    func consumerBindings(offsets: [Int64], capacity: Int) -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: capacity)
-        bindings.append(tenant)
-        bindings.append(stream)
-        bindings.append(partition)
-        bindings.append(offsets)
-        return bindings
-    }
 }

@@ -189,8 +189,7 @@ struct RollupStore: Sendable {
 
     /// Adds the deltas of the partition's events at `offsets` to the rollups and entity rollups.
     func addRollups(of key: PartitionKey, offsets: [Int64], dimensions: [String: String], on connection: PostgresConnection) async throws {
-        try await connection.execute(ConsumerRollups(key: key, offsets: offsets, dimensions: dimensions), logger: logger)
-        try await connection.execute(ConsumerEntityRollups(key: key, offsets: offsets), logger: logger)
+        try await connection.execute(ConsumerUpserts(key: key, offsets: offsets, dimensions: dimensions), logger: logger)
     }
 
     /// Events later than the watermark, kept apart (the failure view lists them).
@@ -294,9 +293,8 @@ extension RollupStore {
         bindings.append(streamID)
         bindings.append(start)
         bindings.append(end)
-        try await connection.query(PostgresQuery(unsafeSQL: RollupSQL.entities(source), binds: bindings), logger: logger)
         RollupSQL.bindDimensions(stream.dimensions, into: &bindings)
-        try await connection.query(PostgresQuery(unsafeSQL: RollupSQL.rollups(source), binds: bindings), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: RollupSQL.upserts(source), binds: bindings), logger: logger)
         var events: Int64 = 0
         for try await count in try await connection.query(
             """
