@@ -25,8 +25,8 @@ package final class RollupConsumer: Service, Sendable {
         var batchSize = 5000
         var idleCheck: Duration = .seconds(5)
         /// After a round that applied events without filling a batch, how long events gather
-        /// before the next: a batch's cost is mostly fixed (about 15 statements, two of them
-        /// large), so under a steady trickle of single events, applying each wake's one or two
+        /// before the next: a batch's cost is mostly fixed (about a dozen statements, one of
+        /// them large), so under a steady trickle of single events, applying each wake's one or two
         /// events cost PostgreSQL more than storing them. The first events after an idle spell
         /// are applied at once; a consumer that is behind (a full batch) goes on at once.
         var gather: Duration = .milliseconds(250)
