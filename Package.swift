@@ -198,7 +198,11 @@ let package = Package(
         /// Small concurrency tools the other targets share (deadlines on calls that may hang).
         .target(
             name: "SluiceSupport",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         /// PostgreSQL access: deadlines and fail-fast (`Database`), the one retry layer for

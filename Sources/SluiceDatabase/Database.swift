@@ -51,8 +51,7 @@ package final class Database: Sendable {
         var nextProbe = ContinuousClock.now
         var lastFailure = ""
         /// The calls in flight, each with the way to abandon it.
-        var calls: [UInt64: @Sendable (any Error) -> Void] = [:]
-        var nextCall: UInt64 = 0
+        var calls: [ObjectIdentifier: @Sendable (any Error) -> Void] = [:]
         /// Connections lent to calls right now: while any is, a call that got none within its
         /// deadline met a busy pool, not an unreachable server.
         var lent = 0
@@ -111,23 +110,21 @@ package final class Database: Sendable {
         }
         let limit = probing ? min(asked, configuration.probeTimeout) : asked
         let leased = NIOLockedValueBox<PostgresConnection?>(nil)
-        let call = state.withLock { state -> UInt64 in
-            state.nextCall &+= 1
-            return state.nextCall
-        }
+        // Not the caller's task: its cancellation does not reach the call (above).
+        let attempt = AbandonableCall<Result>(deadline: limit)
+        let call = ObjectIdentifier(attempt)
+        state.withLock { $0.calls[call] = attempt.abandon }
         defer { _ = state.withLock { $0.calls.removeValue(forKey: call) } }
         do {
             return try await observe {
-                try await Task {
-                    try await withDeadline(limit, abandon: { abandon in self.state.withLock { $0.calls[call] = abandon } }) {
-                        try await self.client.withConnection { connection in
-                            leased.withLockedValue { $0 = connection }
-                            self.state.withLock { $0.lent += 1 }
-                            defer { self.state.withLock { $0.lent -= 1 } }
-                            return try await body(connection)
-                        }
+                try await attempt.run {
+                    try await self.client.withConnection { connection in
+                        leased.withLockedValue { $0 = connection }
+                        self.state.withLock { $0.lent += 1 }
+                        defer { self.state.withLock { $0.lent -= 1 } }
+                        return try await body(connection)
                     }
-                }.value
+                }
             }
         } catch let error as DeadlineExceeded {
             let connection = leased.withLockedValue { $0 }
