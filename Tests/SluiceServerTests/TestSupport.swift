@@ -73,6 +73,8 @@ enum TestEnvironment {
             migrationsDirectory: repositoryRoot.appendingPathComponent("migrations").path
         )
         configuration.databasePoolSize = 4
+        // Opened on demand: the suites run many servers at once against one PostgreSQL.
+        configuration.databasePoolMinimum = 0
         configuration.logLevel = .warning
         // Webhook workers run only where a suite asks for them (DeliveryTests).
         configuration.workers.concurrency = 0
