@@ -1,6 +1,6 @@
+import SluiceCore
 import Testing
 
-import SluiceCore
 @testable import SluiceServer
 
 @Suite("Configuration")
