@@ -15,6 +15,8 @@
 #   BENCH_SECONDS=30 scripts/bench.sh
 #   BENCH_BIN=/path/to/sluice scripts/bench.sh      another build against the same baselines
 #   SLUICE_ROLLUPS=false scripts/bench.sh           ingest alone (the servers run without the rollups)
+#   BENCH_STEADY_RATE=1000 scripts/bench.sh         also single events at a steady rate (64 connections,
+#                                                   each paced; 0 skips it, the default), limits on
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${BENCH_SECONDS:-15}
@@ -172,9 +174,14 @@ request = function()
   next_body = next_body % #bodies + 1
   return wrk.format(nil, nil, nil, bodies[next_body])
 end
+-- PACE_MS: each connection waits this long after an answer before its next request (a steady
+-- rate below what the server could take, not a closed loop at full speed).
+local pace = tonumber(os.getenv("PACE_MS") or "0")
+if pace > 0 then delay = function() return pace end end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %.1f %.1f %.1f %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  io.write(string.format("RESULT %.1f %.1f %.1f %d %d %.1f %.1f\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency.mean / 1000, latency.max / 1000))
 end
 LUA
 # The server measured (Sluice, or the baseline service (d)) and how its stored events are counted.
@@ -186,7 +193,7 @@ http() {  # path body connections events-per-request → events/s p50 p99 non-2x
     local out; out=$(BODY="$work/$2" wrk -t2 -c"$3" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$target_port$1" | awk '/^RESULT/')
     local sluice_t=$(($(ticks "$server") - before_s)) pg_t=$(($(pg_ticks) - before_pg))
     local events=$(($($counter) - stored_before))
-    read -r _ rps p50 p99 bad errors <<<"$out"
+    read -r _ rps p50 p99 bad errors _ <<<"$out"
     echo "$(awk -v r="$rps" -v n="$4" 'BEGIN {printf "%.0f", r*n}') $p50 $p99 $bad $errors $(per_event_us "$sluice_t" "$events") $(per_event_us "$pg_t" "$events")"
 }
 stored() { psql -At "$db_url" -c "SELECT coalesce(sum(next_offset), 0) FROM stream_partitions p JOIN streams s ON s.id = p.stream_id WHERE s.name = 'bench'"; }
@@ -270,5 +277,22 @@ echo
 printf '%-33s %12s %13s %10s\n' "rollups when the load stopped" "events behind" "s of ingest" "caught up s"
 printf '%s\n' "${lag_rows[@]}"
 echo
+# Single events at a steady rate (the latency goal's load): 64 connections, each pausing after an
+# answer so that together they send BENCH_STEADY_RATE a second. A first 3 s run measures the mean
+# latency, which the pause then leaves out (pause = 64 / rate − mean latency).
+steady=${BENCH_STEADY_RATE:-0}
+if [ "$steady" -gt 0 ]; then
+    start_server on; target_port=$port counter=stored
+    pace=$(awk -v r="$steady" 'BEGIN {printf "%d", 64000 / r}')
+    first=$(PACE_MS=$pace BODY="$work/single.json" wrk -t2 -c64 -d3s -s "$work/post.lua" "http://127.0.0.1:$port/v1/streams/bench/events" | awk '/^RESULT/ {print $7}')
+    pace=$(awk -v p="$pace" -v m="$first" 'BEGIN {d = p - m; printf "%d", (d < 1 ? 1 : d)}')
+    before_s=$(ticks "$server"); stored_before=$(stored)
+    read -r _ rps p50 p99 bad errors _ max <<<"$(PACE_MS=$pace BODY="$work/single.json" wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/v1/streams/bench/events" | awk '/^RESULT/')"
+    server_us=$(per_event_us $(($(ticks "$server") - before_s)) $(($(stored) - stored_before)))
+    stop_server
+    printf '(e) single events at a steady %s/s, 64 connections (pause %s ms): %.0f events/s, p50 %s ms, p99 %s ms, max %s ms, server %s µs/event, non-2xx %s, socket errors %s\n' \
+        "$steady" "$pace" "$rps" "$p50" "$p99" "$max" "$server_us" "$bad" "$errors"
+    echo
+fi
 # The append statement in PostgreSQL alone: planning and execution, one event and a batch of 100.
 scripts/append-plan.py "$db_url" "$tenant" "$stream"
