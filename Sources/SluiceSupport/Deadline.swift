@@ -56,7 +56,7 @@ package final class AbandonableCall<T: Sendable>: Sendable {
         var outcome: Result<T, any Error>?
         var ended = false
         var task: Task<Void, Never>?
-        var timed = false
+        var timer: Deadlines.Token?
     }
 
     private let state = NIOLockedValueBox(State())
@@ -85,10 +85,8 @@ package final class AbandonableCall<T: Sendable>: Sendable {
                 continuation.resume(with: early)
                 return
             }
-            if let limit = deadline {
-                Deadlines.shared.add(ObjectIdentifier(self), at: .now + limit) {
-                    self.end(.failure(DeadlineExceeded(limit: limit)))
-                }
+            let timer = deadline.map { limit in
+                Deadlines.shared.add(at: .now + limit) { self.end(.failure(DeadlineExceeded(limit: limit))) }
             }
             let task = Task {
                 do { self.end(.success(try await operation())) } catch { self.end(.failure(error)) }
@@ -96,58 +94,75 @@ package final class AbandonableCall<T: Sendable>: Sendable {
             let ended = state.withLockedValue { state -> Bool in
                 guard !state.ended else { return true }
                 state.task = task
-                state.timed = deadline != nil
+                state.timer = timer
                 return false
             }
             if ended {
                 // It ended while the two were being set up: neither is needed any more.
-                if deadline != nil { Deadlines.shared.remove(ObjectIdentifier(self)) }
+                if let timer { Deadlines.shared.remove(timer) }
                 if case .failure = state.withLockedValue({ $0.outcome }) { task.cancel() }
             }
         }
     }
 
     private func end(_ result: Result<T, any Error>) {
-        let (continuation, task, timed) = state.withLockedValue {
-            state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?, Bool) in
-            guard !state.ended else { return (nil, nil, false) }
+        let (continuation, task, timer) = state.withLockedValue {
+            state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?, Deadlines.Token?) in
+            guard !state.ended else { return (nil, nil, nil) }
             state.ended = true
             state.outcome = result
-            defer { (state.continuation, state.task) = (nil, nil) }
-            return (state.continuation, state.task, state.timed)
+            defer { (state.continuation, state.task, state.timer) = (nil, nil, nil) }
+            return (state.continuation, state.task, state.timer)
         }
         continuation?.resume(with: result)
-        if timed { Deadlines.shared.remove(ObjectIdentifier(self)) }
+        if let timer { Deadlines.shared.remove(timer) }
         if case .failure = result { task?.cancel() }
     }
 }
 
-/// One coarse clock for the deadlines of every `AbandonableCall`: a sweep every `tick` on an
-/// event loop of NIO's shared group ends the calls past theirs. Adding and removing a call is a
-/// dictionary entry under a lock; no call has a timer of its own.
-final class Deadlines: Sendable {
-    static let shared = Deadlines(tick: .milliseconds(50))
+/// One coarse clock for many timeouts (every `AbandonableCall`'s deadline, the notifier's
+/// waits): a sweep every `tick` on an event loop of NIO's shared group calls the `expire` of
+/// each entry past its time. Adding and removing one is a dictionary entry under a lock; nothing
+/// has a timer (a task and a dispatch timer, with `Task.sleep`) of its own. An entry expires
+/// up to a tick late.
+package final class Deadlines: Sendable {
+    package static let shared = Deadlines(tick: .milliseconds(50))
 
-    private let pending = NIOLockedValueBox<[ObjectIdentifier: (at: ContinuousClock.Instant, expire: @Sendable () -> Void)]>([:])
+    package struct Token: Hashable, Sendable {
+        fileprivate let value: UInt64
+    }
+
+    private struct State {
+        var pending: [UInt64: (at: ContinuousClock.Instant, expire: @Sendable () -> Void)] = [:]
+        var next: UInt64 = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
 
     private init(tick: Duration) {
         MultiThreadedEventLoopGroup.singleton.any().scheduleRepeatedTask(initialDelay: TimeAmount(tick), delay: TimeAmount(tick)) {
-            [pending] _ in
+            [state] _ in
             let now = ContinuousClock.now
-            let due = pending.withLockedValue { pending -> [@Sendable () -> Void] in
-                let due = pending.filter { $0.value.at <= now }
-                for id in due.keys { pending[id] = nil }
+            let due = state.withLockedValue { state -> [@Sendable () -> Void] in
+                let due = state.pending.filter { $0.value.at <= now }
+                for id in due.keys { state.pending[id] = nil }
                 return due.values.map(\.expire)
             }
             for expire in due { expire() }
         }
     }
 
-    func add(_ id: ObjectIdentifier, at deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) {
-        pending.withLockedValue { $0[id] = (deadline, expire) }
+    /// Calls `expire` (once, on an event loop: keep it short) once `deadline` has passed,
+    /// unless `remove` comes first.
+    package func add(at deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> Token {
+        state.withLockedValue { state in
+            state.next &+= 1
+            state.pending[state.next] = (deadline, expire)
+            return Token(value: state.next)
+        }
     }
 
-    func remove(_ id: ObjectIdentifier) {
-        _ = pending.withLockedValue { $0.removeValue(forKey: id) }
+    package func remove(_ token: Token) {
+        _ = state.withLockedValue { $0.pending.removeValue(forKey: token.value) }
     }
 }

@@ -35,13 +35,11 @@ package final class EventNotifier: Service, Sendable {
 
     package func version(of stream: UUID) -> Int { state.withLock { $0.versions[stream, default: 0] } }
 
-    /// Waits until `stream` has events newer than `version`, `timeout` passes, or the task is cancelled.
+    /// Waits until `stream` has events newer than `version`, `timeout` passes (up to 50 ms late:
+    /// `Deadlines`), or the task is cancelled.
     package func wait(for stream: UUID, after version: Int, timeout: Duration) async {
         let id = UUID()
-        let timer = Task {
-            do { try await Task.sleep(for: timeout) } catch { return }
-            self.timeOut(stream, id)
-        }
+        let timer = Deadlines.shared.add(at: .now + timeout) { self.timeOut(stream, id) }
         // Cancellation ends the wait as a timeout would.
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -55,7 +53,7 @@ package final class EventNotifier: Service, Sendable {
         } onCancel: {
             self.timeOut(stream, id)
         }
-        timer.cancel()
+        Deadlines.shared.remove(timer)
         state.withLock { _ = $0.timedOut.remove(id) }
     }
 
