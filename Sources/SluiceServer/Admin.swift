@@ -22,7 +22,10 @@ public struct Admin: Sendable {
         logger: Logger,
         _ body: @Sendable (Admin) async throws -> T
     ) async throws -> T {
-        let pool = PostgresClient(configuration: try configuration.postgresConfiguration(), backgroundLogger: logger)
+        var postgres = try configuration.postgresConfiguration()
+        // A command from a shell: connections on demand, none opened ahead for a server's load.
+        postgres.options.minimumConnections = 0
+        let pool = PostgresClient(configuration: postgres, backgroundLogger: logger)
         // Migrations and recovery from a shell may take long; they still may not hang.
         let client = Database(client: pool, configuration: .init(callTimeout: .seconds(600)), logger: logger)
         let hashing = NIOThreadPool(numberOfThreads: 1)

@@ -17,18 +17,7 @@ package func withDeadline<T: Sendable>(
     _ limit: Duration,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await withDeadline(limit, abandon: { _ in }, operation)
-}
-
-/// `withDeadline`, handing `abandon` a function that ends the wait early with an error of the
-/// caller's choosing (e.g. when the connection under it is known to be gone).
-package func withDeadline<T: Sendable>(
-    _ limit: Duration,
-    abandon: (@escaping @Sendable (any Error) -> Void) -> Void,
-    _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
     let call = AbandonableCall<T>(deadline: limit)
-    abandon(call.abandon)
     return try await withTaskCancellationHandler {
         try await call.run(operation)
     } onCancel: {
@@ -52,9 +41,8 @@ package func withDeadline<T: Sendable>(
 package final class AbandonableCall<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
-        /// How it ended, when that came before `run` waited.
+        /// How it ended (nil: not yet); the first ending counts.
         var outcome: Result<T, any Error>?
-        var ended = false
         var task: Task<Void, Never>?
         var timer: Deadlines.Token?
     }
@@ -77,7 +65,7 @@ package final class AbandonableCall<T: Sendable>: Sendable {
     package func run(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let early = state.withLockedValue { state -> Result<T, any Error>? in
-                if state.ended { return state.outcome ?? .failure(CancellationError()) }
+                if let outcome = state.outcome { return outcome }
                 state.continuation = continuation
                 return nil
             }
@@ -92,15 +80,16 @@ package final class AbandonableCall<T: Sendable>: Sendable {
                 do { self.end(.success(try await operation())) } catch { self.end(.failure(error)) }
             }
             let ended = state.withLockedValue { state -> Bool in
-                guard !state.ended else { return true }
+                guard state.outcome == nil else { return true }
                 state.task = task
                 state.timer = timer
                 return false
             }
             if ended {
-                // It ended while the two were being set up: neither is needed any more.
+                // It ended while the two were being set up: neither is needed any more (the
+                // task, if it ended it, is done and its cancellation is nothing).
                 if let timer { Deadlines.shared.remove(timer) }
-                if case .failure = state.withLockedValue({ $0.outcome }) { task.cancel() }
+                task.cancel()
             }
         }
     }
@@ -108,8 +97,7 @@ package final class AbandonableCall<T: Sendable>: Sendable {
     private func end(_ result: Result<T, any Error>) {
         let (continuation, task, timer) = state.withLockedValue {
             state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?, Deadlines.Token?) in
-            guard !state.ended else { return (nil, nil, nil) }
-            state.ended = true
+            guard state.outcome == nil else { return (nil, nil, nil) }
             state.outcome = result
             defer { (state.continuation, state.task, state.timer) = (nil, nil, nil) }
             return (state.continuation, state.task, state.timer)
@@ -148,12 +136,14 @@ package final class Deadlines: Sendable {
                 for id in due.keys { state.pending[id] = nil }
                 return due.values.map(\.expire)
             }
-            for expire in due { expire() }
+            // Off the event loop: an expiry resumes waiters and cancels tasks, whose
+            // cancellation handlers (postgres-nio's among them) must not run inline on a loop
+            // that serves connections, as they never did with a timer task of their own.
+            if !due.isEmpty { Task { for expire in due { expire() } } }
         }
     }
 
-    /// Calls `expire` (once, on an event loop: keep it short) once `deadline` has passed,
-    /// unless `remove` comes first.
+    /// Calls `expire` (once, in a task) once `deadline` has passed, unless `remove` comes first.
     package func add(at deadline: ContinuousClock.Instant, expire: @escaping @Sendable () -> Void) -> Token {
         state.withLockedValue { state in
             state.next &+= 1
