@@ -114,6 +114,34 @@ public struct AuthService: Sendable {
     }
 
     public func login(email: String, password: String, tenantID: UUID?, origin: RequestOrigin) async throws -> TokenPair {
+        let (user, tenantID, role) = try await authenticate(email: email, password: password, tenantID: tenantID, origin: origin)
+        return try await client.transaction(logger: logger) { connection in
+            try await audit.append(
+                AuditRecord(
+                    tenantID: tenantID,
+                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
+                    action: "auth.login",
+                    targetType: "user",
+                    targetID: user.id.lowercased,
+                    origin: origin
+                ),
+                on: connection
+            )
+            return try await issue(userID: user.id, tenantID: tenantID, role: role, familyID: nil, on: connection)
+        }
+    }
+
+    /// Checks an email and password (throttled, failures audited) and picks the tenant: the one
+    /// asked for, or the user's first. What follows (tokens, a dashboard session) is the
+    /// caller's, and so is recording the sign-in.
+    package func authenticate(
+        email: String,
+        password: String,
+        tenantID: UUID?,
+        origin: RequestOrigin
+    ) async throws -> (
+        user: User, tenantID: UUID, role: Role
+    ) {
         let account = email.trimmingCharacters(in: .whitespaces).lowercased()
         // Counted before the hash is computed: concurrent guesses beyond the limit are refused
         // without being evaluated.
@@ -145,20 +173,7 @@ public struct AuthService: Sendable {
             let fresh = try await hasher.hash(password)
             try await client.withConnection { try await users.setPassword(userID: user.id, passwordHash: fresh, on: $0) }
         }
-        return try await client.transaction(logger: logger) { connection in
-            try await audit.append(
-                AuditRecord(
-                    tenantID: tenant.id,
-                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
-                    action: "auth.login",
-                    targetType: "user",
-                    targetID: user.id.lowercased,
-                    origin: origin
-                ),
-                on: connection
-            )
-            return try await issue(userID: user.id, tenantID: tenant.id, role: role, familyID: nil, on: connection)
-        }
+        return (user, tenant.id, role)
     }
 
     /// A throttled attempt on a known account, in each of its tenants (bounded per tenant).
