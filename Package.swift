@@ -3,7 +3,7 @@ import PackageDescription
 
 /// One set of settings for every target (Hummingbird's convention).
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
@@ -48,7 +49,8 @@ let package = Package(
         // The server's targets, each depending only on those below it:
         //
         //   sluice (the command)
-        //     SluiceServer   the HTTP adapter: routes, middlewares, the composition root
+        //     SluiceServer   the HTTP adapter: routes, middlewares, the dashboard's routes, the composition root
+        //       SluiceDashboard  the dashboard's templates, browser files and forms (no routes, no I/O)
         //       SluiceDelivery   webhook push: subscriptions, the worker pool, retries, DLQ
         //       SluiceAnalytics  rollups, series, leaderboards, entities, the live feed
         //       SluicePull       pull sources and their poller
@@ -61,6 +63,7 @@ let package = Package(
             name: "SluiceServer",
             dependencies: [
                 "SluiceCore",
+                "SluiceDashboard",
                 "SluicePlatforms",
                 "SluiceDelivery",
                 "SluiceAnalytics",
@@ -83,6 +86,19 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        /// The web dashboard's presentation: Mustache templates and browser files compiled into
+        /// the binary, form parsing, CSRF tokens. Its routes are the HTTP adapter's.
+        .target(
+            name: "SluiceDashboard",
+            dependencies: [
+                "SluiceJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            exclude: ["vendor"],
+            resources: [.embedInCode("Resources")],
             swiftSettings: swiftSettings
         ),
         /// Webhook delivery: subscriptions, the lease balancer, the partition deliverer, the
@@ -265,9 +281,11 @@ let package = Package(
         /// no sockets; `swift test --filter SluiceUnitTests` runs them anywhere in seconds.
         .testTarget(
             name: "SluiceUnitTests",
-            dependencies: ["SluiceServer", "SluiceCore", "SluiceDelivery", "SluiceAnalytics", "SluicePull", "SluicePlatforms",
+            dependencies: [
+                "SluiceServer", "SluiceCore", "SluiceDashboard", "SluiceDelivery", "SluiceAnalytics", "SluicePull", "SluicePlatforms",
                 "SluiceAPI", "SluiceJSON",
-                "SluiceDatabase", "SluiceOutbound", "SluiceSupport",],
+                "SluiceDatabase", "SluiceOutbound", "SluiceSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         /// End to end against the real PostgreSQL and Redis that scripts/services.sh starts.

@@ -10,6 +10,7 @@ import Redis
 import ServiceLifecycle
 import SluiceAnalytics
 import SluiceCore
+import SluiceDashboard
 import SluiceDatabase
 import SluiceDelivery
 import SluicePlatforms
@@ -213,14 +214,26 @@ public func buildApplication(
     let generated = router.group()
         .add(middleware: RateLimitMiddleware(limits: limits))
         .add(middleware: OpenAPIRequestContextMiddleware())
+    // The dashboard calls the API's operations through this, behind the same checks.
+    let inProcess = InProcessAPI(contract: contract)
     let checked = ContractTransport(
-        base: generated,
+        base: InProcessAPI.Recorder(base: generated, table: inProcess),
         contract: contract,
         refusals: refusals,
         maxBodyBytes: configuration.maxBodyBytes
     )
     try api.registerHandlers(on: HandRoutedTransport(base: checked, excluded: IngestRoutes.operations), configuration: .sluice)
     ingest.register(on: router)
+    if configuration.dashboard.enabled {
+        DashboardRoutes(
+            api: inProcess,
+            sessions: DashboardSessions(configuration: configuration.dashboard.sessions, client: client, logger: logger, auth: auth, audit: audit),
+            views: try DashboardViews(),
+            assets: DashboardAssets(),
+            secureCookies: configuration.dashboard.secureCookies,
+            logger: logger
+        ).register(on: router)
+    }
 
     let open = OpenConnections(limit: configuration.connections.maxConnections)
     let connectionLimits = configuration.connections

@@ -53,6 +53,7 @@ public struct SluiceConfiguration: Sendable {
     /// The analytics consumer (rollups) in this process.
     public var analytics = Analytics()
     public var pull = Pull()
+    public var dashboard = Dashboard()
     /// Whether the JWT key was made up at start (no `SLUICE_JWT_KEYS`): tokens die with the process.
     public var jwtKeyIsEphemeral = false
 
@@ -193,6 +194,16 @@ public struct SluiceConfiguration: Sendable {
         if let value = environment["SLUICE_ANALYTICS_CACHE_MB"] {
             configuration.analytics.cacheBytes = try int(value, "SLUICE_ANALYTICS_CACHE_MB", 0...1_048_576) << 20
         }
+        if let value = environment["SLUICE_DASHBOARD"] { configuration.dashboard.enabled = try bool(value, "SLUICE_DASHBOARD") }
+        if let value = environment["SLUICE_DASHBOARD_SECURE_COOKIES"] {
+            configuration.dashboard.secureCookies = try bool(value, "SLUICE_DASHBOARD_SECURE_COOKIES")
+        }
+        if let value = environment["SLUICE_DASHBOARD_SESSION_HOURS"] {
+            configuration.dashboard.sessions.absoluteLifetime = TimeInterval(try int(value, "SLUICE_DASHBOARD_SESSION_HOURS", 1...8760) * 3600)
+        }
+        if let value = environment["SLUICE_DASHBOARD_IDLE_MINUTES"] {
+            configuration.dashboard.sessions.idleLifetime = TimeInterval(try int(value, "SLUICE_DASHBOARD_IDLE_MINUTES", 5...525_600) * 60)
+        }
         if let value = environment["SLUICE_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: value) else { throw ConfigurationError("SLUICE_LOG_LEVEL '\(value)' is not a log level") }
             configuration.logLevel = level
@@ -236,6 +247,14 @@ public struct SluiceConfiguration: Sendable {
             throw ConfigurationError("\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
         }
         return number
+    }
+
+    private static func bool(_ value: String, _ name: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ConfigurationError("\(name) must be true or false")
+        }
     }
 
     /// `./migrations`, else `share/sluice/migrations` beside the binary's folder.
@@ -318,6 +337,21 @@ extension SluiceConfiguration {
         public var gather: Duration = .milliseconds(250)
         /// Memory for the leaderboards' cache of final days' entity rollups, in bytes.
         public var cacheBytes = 256 << 20
+        public init() {}
+    }
+}
+
+extension SluiceConfiguration {
+    public struct Dashboard: Sendable {
+        /// Whether `serve` serves the web dashboard under `/dashboard` (`SLUICE_DASHBOARD`).
+        public var enabled = true
+        /// `Secure` on its cookies (`SLUICE_DASHBOARD_SECURE_COOKIES`, default true): browsers
+        /// keep them over HTTPS and on localhost only. Turn it off only to reach a node over
+        /// plain HTTP on a private network, never across the internet.
+        public var secureCookies = true
+        /// Session lifetimes (`SLUICE_DASHBOARD_SESSION_HOURS`, default 168;
+        /// `SLUICE_DASHBOARD_IDLE_MINUTES`, default 720).
+        public var sessions = DashboardSessions.Configuration()
         public init() {}
     }
 }
