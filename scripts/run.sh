@@ -44,6 +44,9 @@ cat <<INFO
 
   Sluice is running on http://127.0.0.1:8080
 
+  Dashboard:     http://localhost:8080/dashboard   (sign in as the owner below; use
+                 "localhost": browsers keep its Secure session cookie over plain HTTP)
+
   Demo tenant:   ${DEMO_TENANT_ID}
   Owner:         ${DEMO_EMAIL} / ${DEMO_PASSWORD}
   Producer key:  ${DEMO_API_KEY:-"(see $demo)"}

@@ -2,7 +2,8 @@
 # The test command: install and start PostgreSQL and Redis (scripts/services.sh), make a
 # clean test database, build and run the whole suite against them; then the contract's own
 # tests from outside (scripts/contract-tests.sh: the generated Python client is current, its
-# journey passes, schemathesis finds no gap).
+# journey passes, schemathesis finds no gap), and the dashboard in a headless Chromium
+# (scripts/browser-tests.sh); the dashboard's third-party files are checked against their pins.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,4 +30,6 @@ else
     swift test --skip-build --skip FaultTests --skip 'SluiceUnitTests|SluiceJSONTests'
     swift test --skip-build --filter FaultTests
     scripts/contract-tests.sh
+    scripts/vendor-assets.sh
+    scripts/browser-tests.sh
 fi
