@@ -34,7 +34,8 @@ mkdir -p "$logs" .local/screenshots
 export SLUICE_DATABASE_URL=${SLUICE_TEST_DATABASE_URL%/*}/$db SLUICE_REDIS_URL
 export SLUICE_JWT_KEYS="browser:$(head -c 32 /dev/urandom | base64)"
 export SLUICE_LISTEN=127.0.0.1:$port SLUICE_LOG_LEVEL=${SLUICE_LOG_LEVEL:-warning} SLUICE_LOG_FORMAT=text
-export SLUICE_SIGNUPS_PER_IP=1000
+# Redis is shared with the suites before (the fuzzer fails many logins from this address).
+export SLUICE_SIGNUPS_PER_IP=100000 SLUICE_LOGIN_FAILURES_PER_IP=100000 SLUICE_LOGIN_FAILURES_PER_ACCOUNT=1000
 "$bin" migrate >"$logs/migrate.log" 2>&1
 "$bin" serve >"$logs/server.log" 2>&1 &
 server=$!
