@@ -89,11 +89,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         /// The web dashboard's presentation: Mustache templates and browser files compiled into
-        /// the binary, form parsing, CSRF tokens. Its routes are the HTTP adapter's.
+        /// the binary, form parsing, how values are shown. Its routes are the HTTP adapter's.
         .target(
             name: "SluiceDashboard",
             dependencies: [
                 "SluiceJSON",
+                "SluiceSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -18,30 +18,15 @@ axe=.local/axe/axe.min.js
 if [ ! -s "$axe" ]; then
     mkdir -p .local/axe
     .local/venv/bin/pip download -q --disable-pip-version-check --no-deps -d .local/axe axe-playwright-python==0.1.8
-    unzip -q -o -j .local/axe/axe_playwright_python-0.1.8-py3-none-any.whl axe_playwright_python/axe.min.js -d .local/axe
+    "$py" -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("axe_playwright_python/axe.min.js"))' \
+        .local/axe/axe_playwright_python-0.1.8-py3-none-any.whl "$axe"
 fi
 
-eval "$(scripts/services.sh env)"
-db=sluice_browser
-scripts/services.sh recreate-db "$db" >/dev/null
-bin=$(swift build --show-bin-path)/sluice
+. scripts/test-server.sh
 port=${SLUICE_BROWSER_PORT:-18441}
-base=http://127.0.0.1:$port
+start_test_server browser "$port"
+mkdir -p .local/screenshots
 # The browser goes to localhost: browsers keep Secure cookies over plain HTTP for it only.
 browser_base=http://localhost:$port
-logs=.local/browser
-mkdir -p "$logs" .local/screenshots
-export SLUICE_DATABASE_URL=${SLUICE_TEST_DATABASE_URL%/*}/$db SLUICE_REDIS_URL
-export SLUICE_JWT_KEYS="browser:$(head -c 32 /dev/urandom | base64)"
-export SLUICE_LISTEN=127.0.0.1:$port SLUICE_LOG_LEVEL=${SLUICE_LOG_LEVEL:-warning} SLUICE_LOG_FORMAT=text
-# Redis is shared with the suites before (the fuzzer fails many logins from this address).
-export SLUICE_SIGNUPS_PER_IP=100000 SLUICE_LOGIN_FAILURES_PER_IP=100000 SLUICE_LOGIN_FAILURES_PER_ACCOUNT=1000
-"$bin" migrate >"$logs/migrate.log" 2>&1
-"$bin" serve >"$logs/server.log" 2>&1 &
-server=$!
-trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
-curl -sf "$base/healthz" >/dev/null || { echo "the server did not start; see $logs/server.log" >&2; exit 1; }
-
 SLUICE_BASE_URL=$browser_base SLUICE_AXE=$axe SLUICE_SCREENSHOTS=.local/screenshots \
     "$py" -m pytest -q -p no:cacheprovider browser-tests

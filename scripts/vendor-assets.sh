@@ -21,7 +21,9 @@ while IFS=$'\t' read -r file library version licence from sha; do
     wheel=${from%% *}
     inner=${from#* }
     pip download --quiet --no-deps --only-binary=:all: -d "$work/$library" "$wheel"
-    unzip -q -o "$work/$library"/*.whl "$inner" -d "$work/$library/x"
+    mkdir -p "$(dirname "$work/$library/x/$inner")"
+    python3 -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+        "$work/$library"/*.whl "$inner" "$work/$library/x/$inner"
     got=$(sha256sum "$work/$library/x/$inner" | cut -d' ' -f1)
     if [[ "$got" != "$sha" && "$accept" != --accept ]]; then
       echo "$file: $wheel has $got, the manifest pins $sha (rerun with --accept to take it)" >&2

@@ -1,3 +1,5 @@
+import SluiceSupport
+
 /// A form as browsers send it (`application/x-www-form-urlencoded`): names may repeat
 /// (checkboxes), `+` is a space, `%XX` a byte; text must be valid UTF-8 without U+0000.
 public struct FormData: Sendable {
@@ -55,15 +57,5 @@ public struct FormData: Sendable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-}
-
-extension StringProtocol {
-    fileprivate var trimmingSpaces: Substring {
-        let text = Substring(self)
-        guard let first = text.firstIndex(where: { !$0.isWhitespace }), let last = text.lastIndex(where: { !$0.isWhitespace }) else {
-            return ""
-        }
-        return text[first...last]
     }
 }

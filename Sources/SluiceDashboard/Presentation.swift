@@ -28,6 +28,18 @@ public enum Presentation {
         return value < 0 ? "-" + grouped : grouped
     }
 
+    /// A sum read as a number, rounded; what is not finite is a dash (never a trap).
+    public static func count(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        return count(Int64(max(-9e18, min(9e18, value.rounded()))))
+    }
+
+    /// `part` of `whole` in whole percent, at most 100; nil for a whole of 0 or less.
+    public static func percent(_ part: Int64, of whole: Int64) -> String? {
+        guard whole > 0 else { return nil }
+        return String(Int(max(0, min(100, Double(part) / Double(whole) * 100))))
+    }
+
     public static func count(_ value: JSONValue?) -> String {
         guard let number = value?.numberValue else { return "–" }
         return number.int64.map(count) ?? number.literal

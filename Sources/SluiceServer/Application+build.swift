@@ -230,8 +230,7 @@ public func buildApplication(
             sessions: DashboardSessions(configuration: configuration.dashboard.sessions, client: client, logger: logger, auth: auth, audit: audit),
             views: try DashboardViews(),
             assets: DashboardAssets(),
-            secureCookies: configuration.dashboard.secureCookies,
-            logger: logger
+            secureCookies: configuration.dashboard.secureCookies
         ).register(on: router)
     }
 

@@ -92,6 +92,25 @@ struct DashboardTests {
         }
     }
 
+    @Test("an operator's password reset ends the user's dashboard sessions; signing in with the new password opens one")
+    func resetEndsSessions() async throws {
+        try await withSluice { sluice in
+            let account = try await sluice.signup("kim")
+            let browser = Browser(sluice)
+            _ = try await browser.signIn(account)
+            #expect(try await browser.request(.get, "/dashboard").status == .ok)
+            let fresh = "a brand new passphrase"
+            try await Admin.with(TestEnvironment.configuration(), logger: TestEnvironment.logger) {
+                try await $0.setPassword(email: account.email, password: fresh)
+            }
+            #expect(try await browser.request(.get, "/dashboard").status == .seeOther)
+            var renewed = account
+            renewed.password = fresh
+            _ = try await browser.signIn(renewed)
+            #expect(try await browser.request(.get, "/dashboard").status == .ok)
+        }
+    }
+
     @Test("a state change needs the session's CSRF token and this origin")
     func forgery() async throws {
         try await withSluice { sluice in

@@ -82,6 +82,29 @@ public struct AuditRecord: Sendable {
     }
 }
 
+extension AuditRecord {
+    /// A user's own session (signing in or out, switching tenants), through the API or the
+    /// dashboard: the user is both who acts and what is acted on.
+    package static func session(
+        _ action: String,
+        userID: UUID,
+        email: String?,
+        tenantID: UUID,
+        details: [String: String] = [:],
+        origin: RequestOrigin
+    ) -> AuditRecord {
+        AuditRecord(
+            tenantID: tenantID,
+            actor: .init(type: .user, id: userID.lowercased, label: email),
+            action: action,
+            targetType: "user",
+            targetID: userID.lowercased,
+            details: details,
+            origin: origin
+        )
+    }
+}
+
 /// An entry as stored.
 public struct AuditEntry: Sendable {
     public var seq: Int64

@@ -117,14 +117,7 @@ public struct AuthService: Sendable {
         let (user, tenantID, role) = try await authenticate(email: email, password: password, tenantID: tenantID, origin: origin)
         return try await client.transaction(logger: logger) { connection in
             try await audit.append(
-                AuditRecord(
-                    tenantID: tenantID,
-                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
-                    action: "auth.login",
-                    targetType: "user",
-                    targetID: user.id.lowercased,
-                    origin: origin
-                ),
+                .session("auth.login", userID: user.id, email: user.email, tenantID: tenantID, origin: origin),
                 on: connection
             )
             return try await issue(userID: user.id, tenantID: tenantID, role: role, familyID: nil, on: connection)
@@ -284,14 +277,7 @@ public struct AuthService: Sendable {
             try await refreshTokens.revokeFamily(tenantID: stored.tenantID, familyID: stored.familyID, on: connection)
             let user = try await users.find(id: stored.userID, on: connection)
             try await audit.append(
-                AuditRecord(
-                    tenantID: stored.tenantID,
-                    actor: .init(type: .user, id: stored.userID.lowercased, label: user?.email),
-                    action: "auth.logout",
-                    targetType: "user",
-                    targetID: stored.userID.lowercased,
-                    origin: origin
-                ),
+                .session("auth.logout", userID: stored.userID, email: user?.email, tenantID: stored.tenantID, origin: origin),
                 on: connection
             )
         }
@@ -305,12 +291,11 @@ public struct AuthService: Sendable {
                 throw SluiceError.notFound("Tenant \(tenantID.lowercased)")
             }
             try await audit.append(
-                AuditRecord(
+                .session(
+                    "auth.tenant.switched",
+                    userID: user.id,
+                    email: user.email,
                     tenantID: tenantID,
-                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
-                    action: "auth.tenant.switched",
-                    targetType: "user",
-                    targetID: user.id.lowercased,
                     details: ["from": identity.tenantID.lowercased],
                     origin: origin
                 ),

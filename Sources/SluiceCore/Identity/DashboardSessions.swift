@@ -18,17 +18,11 @@ public struct DashboardSessions: Sendable {
         public init() {}
     }
 
-    /// A session found by its token.
-    public struct Session: Sendable {
-        public let identity: Identity
-        public let userID: UUID
-        public let email: String
-        public let expiresAt: Date
-    }
-
     public static let tokenPrefix = "sds_"
+    /// What the audit entries of the dashboard's sign-ins, switches and sign-outs add.
+    static let via = ["via": "dashboard"]
 
-    let configuration: Configuration
+    public let configuration: Configuration
     let client: Database
     let logger: Logger
     let auth: AuthService
@@ -66,32 +60,24 @@ public struct DashboardSessions: Sendable {
                 logger: logger
             )
             try await audit.append(
-                AuditRecord(
-                    tenantID: tenantID,
-                    actor: .init(type: .user, id: user.id.lowercased, label: user.email),
-                    action: "auth.login",
-                    targetType: "user",
-                    targetID: user.id.lowercased,
-                    details: ["via": "dashboard"],
-                    origin: origin
-                ),
+                .session("auth.login", userID: user.id, email: user.email, tenantID: tenantID, details: Self.via, origin: origin),
                 on: connection
             )
         }
         return token
     }
 
-    /// The live session with this token, or nil (unknown, ended, idle too long, begun before a
+    /// The member the live session with this token acts as, or nil (unknown, ended, idle too long, begun before a
     /// password reset, or its member gone from the tenant). Its last use is written at most once
     /// a minute.
-    public func resolve(token: String) async throws -> Session? {
+    public func resolve(token: String) async throws -> Identity? {
         guard token.hasPrefix(Self.tokenPrefix), token.utf8.count <= 64 else { return nil }
         let hash = ByteBuffer(bytes: Secrets.hash(token))
         let idle = configuration.idleLifetime
         let rows = try await client.query(
             """
             WITH found AS (
-                SELECT s.token_hash, s.user_id, s.tenant_id, s.expires_at, s.last_seen_at
+                SELECT s.token_hash, s.user_id, s.tenant_id, s.expires_at, s.last_seen_at, u.email::text AS email
                 FROM dashboard_sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = \(hash) AND s.expires_at > now()
                   AND s.last_seen_at > now() - make_interval(secs => \(idle))
@@ -100,25 +86,20 @@ public struct DashboardSessions: Sendable {
                 UPDATE dashboard_sessions s SET last_seen_at = now()
                 FROM found f WHERE s.token_hash = f.token_hash AND f.last_seen_at < now() - interval '1 minute'
             )
-            SELECT f.user_id, f.tenant_id, f.expires_at, u.email::text, m.role
-            FROM found f JOIN users u ON u.id = f.user_id
-            JOIN memberships m ON m.tenant_id = f.tenant_id AND m.user_id = f.user_id
+            SELECT f.user_id, f.tenant_id, f.email, m.role
+            FROM found f JOIN memberships m ON m.tenant_id = f.tenant_id AND m.user_id = f.user_id
             """,
             logger: logger
         )
-        for try await (userID, tenantID, expiresAt, email, role) in rows.decode((UUID, UUID, Date, String, Role).self) {
-            return Session(
-                identity: Identity(tenantID: tenantID, actor: .user(id: userID, email: email, role: role)),
-                userID: userID,
-                email: email,
-                expiresAt: expiresAt
-            )
+        for try await (userID, tenantID, email, role) in rows.decode((UUID, UUID, String, Role).self) {
+            return Identity(tenantID: tenantID, actor: .user(id: userID, email: email, role: role))
         }
         return nil
     }
 
     /// Moves the session to another tenant of its user; 404 if they are not a member there.
-    public func switchTenant(token: String, session: Session, to tenantID: UUID, origin: RequestOrigin) async throws {
+    public func switchTenant(token: String, identity: Identity, to tenantID: UUID, origin: RequestOrigin) async throws {
+        let user = try identity.requireUser()
         try await client.transaction(logger: logger) { connection in
             let moved = try await connection.query(
                 """
@@ -133,13 +114,12 @@ public struct DashboardSessions: Sendable {
             for try await _ in moved { found = true }
             guard found else { throw SluiceError.notFound("Tenant \(tenantID.lowercased)") }
             try await audit.append(
-                AuditRecord(
+                .session(
+                    "auth.tenant.switched",
+                    userID: user.id,
+                    email: user.email,
                     tenantID: tenantID,
-                    actor: .init(type: .user, id: session.userID.lowercased, label: session.email),
-                    action: "auth.tenant.switched",
-                    targetType: "user",
-                    targetID: session.userID.lowercased,
-                    details: ["from": session.identity.tenantID.lowercased, "via": "dashboard"],
+                    details: Self.via.merging(["from": identity.tenantID.lowercased]) { a, _ in a },
                     origin: origin
                 ),
                 on: connection
@@ -161,18 +141,29 @@ public struct DashboardSessions: Sendable {
             )
             for try await (userID, tenantID, email) in ended.decode((UUID, UUID, String).self) {
                 try await audit.append(
-                    AuditRecord(
-                        tenantID: tenantID,
-                        actor: .init(type: .user, id: userID.lowercased, label: email),
-                        action: "auth.logout",
-                        targetType: "user",
-                        targetID: userID.lowercased,
-                        details: ["via": "dashboard"],
-                        origin: origin
-                    ),
+                    .session("auth.logout", userID: userID, email: email, tenantID: tenantID, details: Self.via, origin: origin),
                     on: connection
                 )
             }
         }
+    }
+
+    // MARK: Cross-site request forgery
+
+    /// The token every state change of the session whose cookie holds `token` must carry (a
+    /// form field, or `X-CSRF-Token` from htmx): derived from the session's own secret, so another
+    /// site can neither read nor guess it, and nothing more is stored.
+    public static func csrfToken(for token: String) -> String {
+        Secrets.hash("sluice-dashboard-csrf\u{0}" + token).hex
+    }
+
+    /// Before sign-in there is no session: the sign-in form pairs this random value with a
+    /// cookie of its own (double submit).
+    public static func signInNonce() -> String { Secrets.make(prefix: "") }
+
+    /// Whether `presented` is `expected`, compared without an early exit.
+    public static func csrfMatches(_ presented: String?, _ expected: String) -> Bool {
+        guard let presented, !expected.isEmpty else { return false }
+        return Secrets.constantTimeEqual(Array(presented.utf8), Array(expected.utf8))
     }
 }

@@ -66,6 +66,11 @@ public struct SluiceError: Error, Sendable, CustomStringConvertible {
         )
     }
 
+    /// A 400 naming each member of the request at fault.
+    public static func badRequest(_ detail: String, fieldErrors: [FieldError]) -> Self {
+        .init(kind: .badRequest, status: .badRequest, title: "Bad request", detail: detail, fieldErrors: fieldErrors)
+    }
+
     public static func unauthorized(_ detail: String) -> Self {
         var headers = HTTPFields()
         headers[.wwwAuthenticate] = "Bearer realm=\"sluice\""

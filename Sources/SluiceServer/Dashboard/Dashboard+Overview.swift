@@ -36,9 +36,9 @@ extension DashboardRoutes {
             let lastHour = counts.reduce(0, +)
             rows.append([
                 "name": name, "href": path, "stored": Presentation.count(stored),
-                "lastHour": series == nil ? "–" : Presentation.count(Int64(min(lastHour, 9e18))),
+                "lastHour": series == nil ? "–" : Presentation.count(lastHour),
                 "points": Presentation.sparkline(counts),
-                "label": "\(name): \(Int(min(lastHour, 9e18))) events in the last hour, in 5-minute steps",
+                "label": "\(name): \(Presentation.count(lastHour)) events in the last hour, in 5-minute steps",
             ])
             if identity.permissions.contains(.eventsRead) {
                 for group in (try? await api.call("listConsumerGroups", path: ["stream": name], context: context))?["items"]?.arrayValue ?? [] {
@@ -91,7 +91,7 @@ extension DashboardRoutes {
                 [
                     "plan": usage["plan"]?.stringValue ?? "", "period": month["period"]?.stringValue ?? "",
                     "events": Presentation.count(events), "quota": quota.map(Presentation.count) ?? "unlimited",
-                    "percent": quota.map { $0 > 0 ? String(min(100, Int(Double(events) / Double($0) * 100))) : "0" } ?? false,
+                    "percent": quota.flatMap { Presentation.percent(events, of: $0) } ?? false,
                 ] as [String: Any]
         }
         if identity.permissions.contains(.auditRead),

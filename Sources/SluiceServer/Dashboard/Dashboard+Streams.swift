@@ -46,9 +46,9 @@ extension DashboardRoutes {
                             ]
                         ],
                         "typeToConfirm": name,
-                        "action": "/dashboard/streams/\(InProcessAPI.percentEncoded(name))/delete",
+                        "action": Self.streamPath(name) + "/delete",
                         "button": "Delete the stream",
-                        "cancel": "/dashboard/streams/\(InProcessAPI.percentEncoded(name))",
+                        "cancel": Self.streamPath(name),
                     ]
                 )
             }
@@ -74,7 +74,7 @@ extension DashboardRoutes {
             let name = stream["name"]?.stringValue ?? ""
             return [
                 "name": name,
-                "href": "/dashboard/streams/\(InProcessAPI.percentEncoded(name))",
+                "href": Self.streamPath(name),
                 "description": stream["description"]?.stringValue ?? "",
                 "partitions": Presentation.count(stream["partitions"]),
                 "stored": Presentation.count(offsets.reduce(0, &+)),
@@ -113,7 +113,7 @@ extension DashboardRoutes {
                 "flash": notice.map { ["kind": "ok", "message": $0] } ?? false,
                 "stream": Presentation.template(stream),
                 "name": name,
-                "path": "/dashboard/streams/\(InProcessAPI.percentEncoded(name))",
+                "path": Self.streamPath(name),
                 "stored": Presentation.count(offsets.reduce(0, &+)),
                 "retention": Presentation.duration(seconds: stream["retentionSeconds"]?.numberValue?.double ?? 0),
                 "dedupeWindow": Presentation.duration(seconds: stream["dedupeWindowSeconds"]?.numberValue?.double ?? 0),
@@ -181,8 +181,8 @@ extension DashboardRoutes {
             context: context,
             values: [
                 "editing": stream != nil,
-                "action": stream.map { "/dashboard/streams/\(InProcessAPI.percentEncoded($0))/edit" } ?? "/dashboard/streams",
-                "cancel": stream.map { "/dashboard/streams/\(InProcessAPI.percentEncoded($0))" } ?? "/dashboard/streams",
+                "action": stream.map { Self.streamPath($0) + "/edit" } ?? "/dashboard/streams",
+                "cancel": stream.map(Self.streamPath) ?? "/dashboard/streams",
                 "values": values,
                 "errors": errors,
                 "problem": problem.map { ($0.fieldErrors.isEmpty ? $0.detail : nil) ?? "Some fields need another value." } ?? false,
@@ -198,7 +198,7 @@ extension DashboardRoutes {
 
     /// The form as the API's request body; what the form itself cannot hold (a count that is
     /// not a number, a dimension line without `=`) is refused as the API would refuse it.
-    static func streamBody(_ form: FormData, creating: Bool) throws -> (JSONValue, [String: String]) {
+    static func streamBody(_ form: FormData, creating: Bool) throws -> JSONValue {
         let values = entered(form)
         var body: [String: JSONValue] = [:]
         var errors: [SluiceError.FieldError] = []
@@ -231,24 +231,19 @@ extension DashboardRoutes {
         }
         body["dimensions"] = .object(dimensions)
         guard errors.isEmpty else {
-            throw SluiceError(kind: .badRequest, status: .badRequest, title: "Bad request", detail: "The form is invalid.", fieldErrors: errors)
+            throw SluiceError.badRequest("The form is invalid.", fieldErrors: errors)
         }
-        return (.object(body), values)
+        return .object(body)
     }
 
     func createStream(_ request: Request, context: Context) async throws -> Response {
         var request = request
         let form = try await Self.form(&request, context: context)
-        var values = Self.streamDefaults
         do {
-            let (body, entered) = try Self.streamBody(form, creating: true)
-            values = entered
-            let stream = try await api.call("createStream", body: body, context: context)
-            let name = stream["name"]?.stringValue ?? ""
-            return Self.redirect("/dashboard/streams/\(InProcessAPI.percentEncoded(name))?notice=created", request: request)
+            let stream = try await api.call("createStream", body: try Self.streamBody(form, creating: true), context: context)
+            return Self.redirect(Self.streamPath(stream["name"]?.stringValue ?? "") + "?notice=created", request: request)
         } catch let problem as SluiceError where problem.status == .badRequest || problem.status == .conflict {
-            values.merge(Self.entered(form)) { _, new in new }
-            return try await streamForm(context: context, values: values, problem: problem)
+            return try await streamForm(context: context, values: Self.entered(form), problem: problem)
         }
     }
 
@@ -257,9 +252,8 @@ extension DashboardRoutes {
         let name = try context.parameters.require("stream")
         let form = try await Self.form(&request, context: context)
         do {
-            let (body, _) = try Self.streamBody(form, creating: false)
-            _ = try await api.call("updateStream", path: ["stream": name], body: body, context: context)
-            return Self.redirect("/dashboard/streams/\(InProcessAPI.percentEncoded(name))?notice=updated", request: request)
+            _ = try await api.call("updateStream", path: ["stream": name], body: try Self.streamBody(form, creating: false), context: context)
+            return Self.redirect(Self.streamPath(name) + "?notice=updated", request: request)
         } catch let problem as SluiceError where problem.status == .badRequest || problem.status == .conflict {
             return try await streamForm(context: context, values: Self.entered(form), stream: name, problem: problem)
         }
@@ -274,4 +268,7 @@ extension DashboardRoutes {
         values["dimensions"] = form.all("dimensions").first ?? ""
         return values
     }
+
+    /// A stream's page.
+    static func streamPath(_ name: String) -> String { "/dashboard/streams/" + InProcessAPI.percentEncoded(name) }
 }

@@ -20,7 +20,6 @@ struct DashboardRoutes: Sendable {
     let assets: DashboardAssets
     /// `Secure` on the cookies (turned off only for a plain-HTTP deployment that is not localhost).
     let secureCookies: Bool
-    let logger: Logger
 
     static let signInCookie = "sluice_sign_in"
     /// No inline script or style, nothing from elsewhere, forms post here only, never framed.
@@ -55,15 +54,15 @@ struct DashboardRoutes: Sendable {
         var values = values
         values["title"] = title
         values["assets"] = assets.links
-        if let (session, token) = context.dashboard {
+        if let token = context.dashboardToken, let identity = context.identity, case .user(_, let email, let role) = identity.actor {
             let me = try await api.call("getMe", context: context)
-            let tenantID = session.identity.tenantID.lowercased
-            values["csrf"] = CSRF.token(for: token)
+            let tenantID = identity.tenantID.lowercased
+            values["csrf"] = DashboardSessions.csrfToken(for: token)
             values["session"] =
                 [
-                    "email": session.email,
-                    "role": session.identity.role?.rawValue ?? "",
-                    "nav": Self.sections(for: session.identity).map { item in
+                    "email": email,
+                    "role": role.rawValue,
+                    "nav": Self.sections(for: identity).map { item in
                         ["href": item.href, "label": item.label, "current": item.id == section] as [String: Any]
                     },
                     "memberships": (me["memberships"]?.arrayValue ?? []).map { membership -> [String: Any] in
@@ -76,7 +75,7 @@ struct DashboardRoutes: Sendable {
                         ]
                     },
                 ] as [String: Any]
-            values["can"] = Dictionary(uniqueKeysWithValues: session.identity.permissions.map { ($0.templateName, true) })
+            values["can"] = Dictionary(uniqueKeysWithValues: identity.permissions.map { ($0.templateName, true) })
         }
         return html(views.render(template, values), status: status)
     }
@@ -188,7 +187,7 @@ struct DashboardRoutes: Sendable {
     // MARK: Signing in and out
 
     func signInPage(request: Request, problem: String? = nil, email: String = "", status: HTTPResponse.Status = .ok) -> Response {
-        let nonce = CSRF.nonce()
+        let nonce = DashboardSessions.signInNonce()
         let values: [String: Any] = [
             "title": "Sign in", "assets": assets.links, "signInToken": nonce, "problem": problem ?? false, "email": email,
             "next": Self.safeNext(request.uri.queryParameters["next"].map(String.init)),
@@ -210,7 +209,7 @@ struct DashboardRoutes: Sendable {
         var request = request
         try Self.checkOrigin(request)
         let form = try await Self.form(&request, context: context)
-        guard let expected = request.cookies[Self.signInCookie]?.value, CSRF.matches(form["_csrf"], expected) else {
+        guard let expected = request.cookies[Self.signInCookie]?.value, DashboardSessions.csrfMatches(form["_csrf"], expected) else {
             return signInPage(request: request, problem: "The sign-in form expired; please try again.", status: .forbidden)
         }
         let email = form["email"] ?? ""
@@ -234,13 +233,13 @@ struct DashboardRoutes: Sendable {
             return response
         }
         var response = Self.redirect(Self.safeNext(form["next"]))
-        response.setCookie(cookie(DashboardSessionMiddleware.cookieName, token, maxAge: Int(7 * 86400)))
+        response.setCookie(cookie(DashboardSessionMiddleware.cookieName, token, maxAge: Int(sessions.configuration.absoluteLifetime)))
         response.setCookie(cookie(Self.signInCookie, "", maxAge: 0))
         return response
     }
 
     func signOut(_ request: Request, context: Context) async throws -> Response {
-        if let (_, token) = context.dashboard {
+        if let token = context.dashboardToken {
             try await sessions.end(token: token, origin: RequestOrigin(clientIP: context.clientIP, requestID: context.requestID))
         }
         var response = Self.redirect("/dashboard/sign-in", request: request)
@@ -252,12 +251,14 @@ struct DashboardRoutes: Sendable {
         await guarded(request, context) {
             var request = request
             let form = try await Self.form(&request, context: context)
-            guard let (session, token) = context.dashboard, let id = form["tenantId"].flatMap(UUID.init(uuidString:)) else {
+            guard let token = context.dashboardToken, let identity = context.identity,
+                let id = form["tenantId"].flatMap(UUID.init(uuidString:))
+            else {
                 throw SluiceError.notFound("Tenant")
             }
             try await sessions.switchTenant(
                 token: token,
-                session: session,
+                identity: identity,
                 to: id,
                 origin: RequestOrigin(clientIP: context.clientIP, requestID: context.requestID)
             )

@@ -16,7 +16,9 @@ struct DashboardSessionMiddleware: RouterMiddleware {
     static let cookieName = "sluice_session"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = request.cookies[Self.cookieName]?.value, let session = try await sessions.resolve(token: token) else {
+        guard let token = request.cookies[Self.cookieName]?.value, let identity = try await sessions.resolve(token: token),
+            case .user(let userID, _, _) = identity.actor
+        else {
             return DashboardRoutes.redirectToSignIn(request)
         }
         var request = request
@@ -24,15 +26,15 @@ struct DashboardSessionMiddleware: RouterMiddleware {
             try DashboardRoutes.checkOrigin(request)
             var presented = request.headers[.csrfToken]
             if presented == nil { presented = try await DashboardRoutes.form(&request, context: context)["_csrf"] }
-            guard CSRF.matches(presented, CSRF.token(for: token)) else {
+            guard DashboardSessions.csrfMatches(presented, DashboardSessions.csrfToken(for: token)) else {
                 throw SluiceError.forbidden("The form is stale or came from another site; reload the page and try again.")
             }
         }
         var context = context
-        context.identity = session.identity
-        context.dashboard = (session, token)
-        context.logger[metadataKey: "user_id"] = .string(session.userID.lowercased)
-        context.logger[metadataKey: "tenant_id"] = .string(session.identity.tenantID.lowercased)
+        context.identity = identity
+        context.dashboardToken = token
+        context.logger[metadataKey: "user_id"] = .string(userID.lowercased)
+        context.logger[metadataKey: "tenant_id"] = .string(identity.tenantID.lowercased)
         return try await next(request, context)
     }
 }

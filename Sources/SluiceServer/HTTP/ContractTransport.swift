@@ -139,11 +139,8 @@ extension Contract {
             }
         }
         guard errors.isEmpty else {
-            throw SluiceError(
-                kind: .badRequest,
-                status: .badRequest,
-                title: "Bad request",
-                detail: "The \(errors[0].parameter.map { "parameter '\($0)'" } ?? "request") \(errors[0].detail).",
+            throw SluiceError.badRequest(
+                "The \(errors[0].parameter.map { "parameter '\($0)'" } ?? "request") \(errors[0].detail).",
                 fieldErrors: errors
             )
         }

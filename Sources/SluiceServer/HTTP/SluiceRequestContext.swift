@@ -13,9 +13,9 @@ public struct SluiceRequestContext: RequestContext {
     public var clientIP: String?
     /// Set by `AuthenticationMiddleware` when the request carried valid credentials.
     public var identity: Identity?
-    /// Set by `DashboardSessionMiddleware` on the dashboard's pages: the signed-in browser's
-    /// session and its cookie's token.
-    var dashboard: (session: DashboardSessions.Session, token: String)?
+    /// Set by `DashboardSessionMiddleware` on the dashboard's pages (with `identity`): the
+    /// signed-in browser's session token, from its cookie.
+    var dashboardToken: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
