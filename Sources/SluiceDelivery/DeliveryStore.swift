@@ -53,14 +53,33 @@ package struct DeadLetterFilter: Sendable {
     var since: Date?
     var until: Date?
     var httpStatus: Int?
+    /// The last attempt's error, exactly.
+    var error: String?
 
-    package init(ids: [UUID]? = nil, eventType: String? = nil, since: Date? = nil, until: Date? = nil, httpStatus: Int? = nil) {
+    package init(
+        ids: [UUID]? = nil,
+        eventType: String? = nil,
+        since: Date? = nil,
+        until: Date? = nil,
+        httpStatus: Int? = nil,
+        error: String? = nil
+    ) {
         self.ids = ids
         self.eventType = eventType
         self.since = since
         self.until = until
         self.httpStatus = httpStatus
+        self.error = error
     }
+}
+
+/// Dead letters sharing a cause: the last attempt's HTTP status and error.
+package struct DeadLetterCause: Sendable {
+    package var httpStatus: Int?
+    package var error: String?
+    package var count: Int64
+    package var firstDeadAt: Date
+    package var lastDeadAt: Date
 }
 
 package struct DeliveryStore: Sendable {
@@ -241,6 +260,7 @@ package struct DeliveryStore: Sendable {
                   AND (\(filter.since)::timestamptz IS NULL OR coalesce(dead_at, created_at) >= \(filter.since)::timestamptz)
                   AND (\(filter.until)::timestamptz IS NULL OR coalesce(dead_at, created_at) < \(filter.until)::timestamptz)
                   AND (\(filter.httpStatus.map(Int32.init))::integer IS NULL OR last_status = \(filter.httpStatus.map(Int32.init))::integer)
+                  AND (\(filter.error)::text IS NULL OR last_error = \(filter.error)::text)
                   AND (created_at, id) < (\(before?.0 ?? .distantFuture), \(before?.1 ?? UUID.highest))
                 ORDER BY created_at DESC, id DESC LIMIT \(limit.map(Int64.init))
             ) \(unescaped: tail)
@@ -280,6 +300,20 @@ package struct DeliveryStore: Sendable {
         ).first
     }
 
+    /// The failed delivery of one event to one subscription, if there is one.
+    func find(tenantID: UUID, subscriptionID: UUID, partition: Int, offset: Int64, on connection: PostgresConnection) async throws -> DeliveryRecord?
+    {
+        try await records(
+            try await connection.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM deliveries
+                WHERE tenant_id = \(tenantID) AND subscription_id = \(subscriptionID) AND partition = \(Int16(partition)) AND "offset" = \(offset)
+                """,
+                logger: logger
+            )
+        ).first
+    }
+
     /// Dead letters matching `filter` start a fresh series of attempts, at once; how many.
     func replay(_ s: Subscription, filter: DeadLetterFilter, on connection: PostgresConnection) async throws -> Int {
         try await count(
@@ -300,6 +334,31 @@ package struct DeliveryStore: Sendable {
     /// Dead letters matching `filter` are removed (the events stay in the store); how many.
     func purge(_ s: Subscription, filter: DeadLetterFilter, on connection: PostgresConnection) async throws -> Int {
         try await count(try await matching("DELETE FROM deliveries", s, .dead, filter, "RETURNING id", on: connection))
+    }
+
+    /// Dead letters matching `filter`, counted (a dry run of a replay or purge).
+    func countDead(_ s: Subscription, filter: DeadLetterFilter, on connection: PostgresConnection) async throws -> Int {
+        try await count(try await matching("SELECT id FROM deliveries", s, .dead, filter, "", on: connection))
+    }
+
+    /// The dead letters by cause (the last attempt's status and error), largest first.
+    func causes(_ s: Subscription, limit: Int, on connection: PostgresConnection) async throws -> [DeadLetterCause] {
+        let rows = try await connection.query(
+            """
+            SELECT last_status, last_error, count(*), min(dead_at), max(dead_at) FROM deliveries
+            WHERE tenant_id = \(s.tenantID) AND subscription_id = \(s.id) AND status = 'dead'
+            GROUP BY last_status, last_error
+            ORDER BY count(*) DESC, max(dead_at) DESC LIMIT \(Int64(limit))
+            """,
+            logger: logger
+        )
+        var causes: [DeadLetterCause] = []
+        for try await (status, error, count, first, last) in rows.decode((Int32?, String?, Int64, Date?, Date?).self) {
+            causes.append(
+                DeadLetterCause(httpStatus: status.map(Int.init), error: error, count: count, firstDeadAt: first ?? .now, lastDeadAt: last ?? .now)
+            )
+        }
+        return causes
     }
 
     private func count(_ rows: PostgresRowSequence) async throws -> Int {

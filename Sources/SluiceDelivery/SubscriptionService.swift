@@ -354,9 +354,16 @@ package struct SubscriptionService: Sendable {
         name subscriptionName: String,
         replay: Bool,
         filter: DeadLetterFilter,
+        dryRun: Bool = false,
         origin: RequestOrigin
     ) async throws -> Int {
         try identity.require(.streamsManage)
+        if dryRun {
+            return try await client.withConnection { connection in
+                let (_, found) = try await find(identity, name, subscriptionName, on: connection)
+                return try await store.countDead(found, filter: filter, on: connection)
+            }
+        }
         let count = try await client.transaction(logger: logger) { connection in
             let (stream, found) = try await find(identity, name, subscriptionName, on: connection)
             let count =
@@ -369,6 +376,7 @@ package struct SubscriptionService: Sendable {
             if let since = filter.since { details["since"] = RFC3339.format(since) }
             if let until = filter.until { details["until"] = RFC3339.format(until) }
             if let status = filter.httpStatus { details["httpStatus"] = String(status) }
+            if let error = filter.error { details["error"] = String(error.prefix(200)) }
             try await audit.append(
                 record(
                     identity,
@@ -384,6 +392,58 @@ package struct SubscriptionService: Sendable {
         }
         if replay && count > 0 { wakeWorkers() }
         return count
+    }
+
+    /// The dead-letter queue grouped by cause, largest group first.
+    package func deadLetterCauses(identity: Identity, stream name: String, name subscriptionName: String) async throws -> [DeadLetterCause] {
+        try identity.require(.eventsRead)
+        return try await client.withConnection { connection in
+            let (_, found) = try await find(identity, name, subscriptionName, on: connection)
+            return try await store.causes(found, limit: 100, on: connection)
+        }
+    }
+
+    /// What became of one stored event at each of the stream's subscriptions.
+    package func fates(of event: StoredEvent, in stream: SluiceCore.Stream) async throws -> [EventFate] {
+        try await client.withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT s.id, s.name, s.event_types, g.start_position, coalesce(g.start_at, g.created_at),
+                       coalesce(o.committed_offset, 0)
+                FROM subscriptions s
+                JOIN consumer_groups g ON g.tenant_id = s.tenant_id AND g.id = s.group_id
+                LEFT JOIN consumer_offsets o ON o.tenant_id = s.tenant_id AND o.group_id = s.group_id
+                                            AND o.partition = \(Int16(event.partition))
+                WHERE s.tenant_id = \(stream.tenantID) AND s.stream_id = \(stream.id)
+                ORDER BY s.name
+                """,
+                logger: logger
+            )
+            var found: [(UUID, String, [String]?, String, Date, Int64)] = []
+            for try await row in rows.decode((UUID, String, [String]?, String, Date, Int64).self) { found.append(row) }
+            var fates: [EventFate] = []
+            for (id, name, types, start, startAt, committed) in found {
+                let record = try await store.find(
+                    tenantID: stream.tenantID,
+                    subscriptionID: id,
+                    partition: event.partition,
+                    offset: event.offset,
+                    on: connection
+                )
+                let state: EventFate.State
+                if let record {
+                    state = record.status == .dead ? .dead : .retrying
+                } else if let types, !types.contains(event.type) {
+                    state = .filtered
+                } else if start != "earliest", event.receivedAt < startAt {
+                    state = .skipped
+                } else {
+                    state = committed > event.offset ? .delivered : .pending
+                }
+                fates.append(EventFate(subscription: name, state: state, delivery: record))
+            }
+            return fates
+        }
     }
 
     // MARK: The failure view
@@ -503,4 +563,12 @@ package struct SubscriptionService: Sendable {
             origin: origin
         )
     }
+}
+
+/// One subscription's part in a stored event's story.
+package struct EventFate: Sendable {
+    package enum State: String, Sendable { case delivered, pending, retrying, dead, filtered, skipped }
+    package var subscription: String
+    package var state: State
+    package var delivery: DeliveryRecord?
 }

@@ -245,7 +245,7 @@ public func buildApplication(
             )
         ),
         configuration: .init(address: .hostname(configuration.hostname, port: configuration.port), serverName: "sluice"),
-        services: services + [ThreadPoolService(pool: hashingPool), maintenance],
+        services: services + [ThreadPoolService(pool: hashingPool), maintenance, ConsumerLagSampler(client: client, logger: logger)],
         logger: logger
     )
     app.beforeServerStarts {

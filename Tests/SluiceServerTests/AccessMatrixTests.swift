@@ -93,8 +93,8 @@ struct AccessMatrixTests {
                     if operation.id == "addMember" || operation.id == "updateMember" {
                         body = .object(["email": .string("someone-\(UUID().uuidString.prefix(6))@example.test"), "role": "viewer"])
                     }
-                    // A live feed of one tick, not the default hour.
-                    let query = operation.id == "getAnalyticsLive" ? "ticks=1" : ""
+                    // A live feed of one tick and a tail of a second, not their defaults.
+                    let query = operation.id == "getAnalyticsLive" ? "ticks=1" : operation.id == "tailEvents" ? "seconds=1" : ""
                     let response = try await sluice.send(
                         operation.method,
                         HardeningTests.uri(operation.path, path, query: query),

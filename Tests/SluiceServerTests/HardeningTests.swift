@@ -124,6 +124,10 @@ struct HardeningTests {
                         values[String(assignment[0])] = String(assignment[1])
                         queryString = ""
                     }
+                    if operation.id == "tailEvents", !queryString.hasPrefix("seconds=") {
+                        // The tail stays open for its default ten minutes otherwise.
+                        queryString += (queryString.isEmpty ? "" : "&") + "seconds=1"
+                    }
                     let uri = Self.uri(operation.path, values, query: queryString)
                     let response = try await sluice.send(operation.method, uri, body: body, headers: bearer(token))
                     tried += 1
@@ -141,9 +145,10 @@ struct HardeningTests {
     }
 
     /// Values the contract allows that only take long: a live feed of a day's ticks, a
-    /// long-poll of 30 s.
+    /// long-poll of 30 s, a tail kept open longer than a second.
     static func slow(_ name: String, _ value: String) -> Bool {
         (name == "ticks" && value == "86400") || (name == "waitMs" && value == "30000")
+            || (name == "seconds" && Int(value).map { (2...3600).contains($0) } == true)
     }
 
     @Test("the issue's examples: offsets moved by huge shifts and durations, rates of 1e-300")

@@ -364,7 +364,7 @@ public struct ConsumerGroupService: Sendable {
         }
     }
 
-    private func group(
+    func group(
         identity: Identity,
         stream name: String,
         name group: String,

@@ -31,14 +31,14 @@ package struct EventReader: Sendable {
         self.logger = logger
     }
 
-    private static let columns = """
+    static let columns = """
         id, partition, "offset", type, source, key, occurred_at, received_at, schema_version,
         schema_errors::text, attributes::text, payload::text
         """
 
-    private typealias Row = (UUID, Int16, Int64, String, String, String?, Date, Date, Int32?, String?, String?, String)
+    typealias Row = (UUID, Int16, Int64, String, String, String?, Date, Date, Int32?, String?, String?, String)
 
-    private static func event(_ row: Row) -> StoredEvent {
+    static func event(_ row: Row) -> StoredEvent {
         StoredEvent(
             id: row.0,
             partition: Int(row.1),

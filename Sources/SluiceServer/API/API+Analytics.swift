@@ -206,17 +206,11 @@ extension APIImplementation {
         let events = feed.map { id, tick in
             ServerSentEventWithJSONData(event: "tick", data: Components.Schemas.AnalyticsTick(tick), id: id, retry: 1000)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.format(date))
-        }
         return .ok(
             .init(
                 body: .textEventStream(
                     HTTPBody(
-                        events.asEncodedServerSentEventsWithJSONData(encoder: encoder),
+                        events.asEncodedServerSentEventsWithJSONData(encoder: .sluiceEvents),
                         length: .unknown,
                         iterationBehavior: .single
                     )

@@ -33,6 +33,31 @@ extension APIImplementation {
         return .ok(.init(body: .json(.init(state))))
     }
 
+    func getConsumerGroupLagHistory(
+        _ input: Operations.GetConsumerGroupLagHistory.Input
+    ) async throws -> Operations.GetConsumerGroupLagHistory.Output {
+        let history = try await consumerGroups.lagHistory(
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            group: input.path.group,
+            since: input.query.since,
+            until: input.query.until,
+            stepSeconds: input.query.stepSeconds ?? 60
+        )
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        group: history.group,
+                        stepSeconds: history.stepSeconds,
+                        retentionSeconds: ConsumerLagHistory.retentionSeconds,
+                        samples: history.samples.map { .init(at: $0.at, lag: $0.lag, lagSeconds: $0.lagSeconds) }
+                    )
+                )
+            )
+        )
+    }
+
     func deleteConsumerGroup(_ input: Operations.DeleteConsumerGroup.Input) async throws -> Operations.DeleteConsumerGroup.Output {
         try await consumerGroups.delete(identity: RequestScope.identity(), stream: input.path.stream, group: input.path.group, origin: Self.origin())
         return .noContent(.init())

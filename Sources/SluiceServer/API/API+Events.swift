@@ -82,3 +82,83 @@ extension Components.Schemas.Event {
         )
     }
 }
+
+extension APIImplementation {
+    func tailEvents(_ input: Operations.TailEvents.Input) async throws -> Operations.TailEvents.Output {
+        let stream = try await reader.readableStream(identity: RequestScope.identity(), name: input.path.stream, streams: streams)
+        let feed = try await reader.tail(
+            stream: stream,
+            type: input.query._type,
+            key: input.query.key,
+            maxPerSecond: input.query.maxPerSecond ?? 50,
+            seconds: input.query.seconds ?? 600,
+            lastEventID: input.headers.lastEventID
+        )
+        let events = feed.map { id, batch in
+            ServerSentEventWithJSONData(
+                event: "events",
+                data: Components.Schemas.TailBatch(
+                    at: batch.at,
+                    matched: batch.matched,
+                    sampled: batch.sampled,
+                    skipped: batch.skipped,
+                    events: try batch.events.map { try .init($0, stream: stream.name) }
+                ),
+                id: id,
+                retry: 1000
+            )
+        }
+        return .ok(
+            .init(
+                body: .textEventStream(
+                    HTTPBody(
+                        events.asEncodedServerSentEventsWithJSONData(encoder: .sluiceEvents),
+                        length: .unknown,
+                        iterationBehavior: .single
+                    )
+                )
+            )
+        )
+    }
+
+    func getEvent(_ input: Operations.GetEvent.Input) async throws -> Operations.GetEvent.Output {
+        let stream = try await reader.readableStream(identity: RequestScope.identity(), name: input.path.stream, streams: streams)
+        let (partition, offset) = (input.path.partition, input.path.offset)
+        guard (0..<stream.partitions).contains(partition) else { throw SluiceError.notFound("Partition \(partition)") }
+        guard offset >= 0, let event = try await reader.read(stream: stream, partition: partition, from: offset, limit: 1).first,
+            event.offset == offset
+        else {
+            throw SluiceError.notFound("Event at partition \(partition), offset \(offset)")
+        }
+        let fates = try await subscriptions.fates(of: event, in: stream)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        event: try .init(event, stream: stream.name),
+                        deliveries: try fates.map { fate in
+                            .init(
+                                subscription: fate.subscription,
+                                state: .init(rawValue: fate.state.rawValue) ?? .pending,
+                                delivery: try fate.delivery.map { try .init($0, subscription: fate.subscription, event: nil, stream: stream.name) }
+                            )
+                        }
+                    )
+                )
+            )
+        )
+    }
+}
+
+extension JSONEncoder {
+    /// Server-Sent Events' JSON: sorted keys, RFC 3339 times (as every JSON body the API sends).
+    static var sluiceEvents: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(date))
+        }
+        return encoder
+    }
+}

@@ -148,9 +148,10 @@ extension APIImplementation {
             name: input.path.subscription,
             replay: true,
             filter: try DeadLetterFilter(body),
+            dryRun: body.dryRun ?? false,
             origin: Self.origin()
         )
-        return .ok(.init(body: .json(.init(count: count))))
+        return .ok(.init(body: .json(.init(count: count, dryRun: body.dryRun))))
     }
 
     func purgeDeadLetters(_ input: Operations.PurgeDeadLetters.Input) async throws -> Operations.PurgeDeadLetters.Output {
@@ -161,9 +162,29 @@ extension APIImplementation {
             name: input.path.subscription,
             replay: false,
             filter: try DeadLetterFilter(body),
+            dryRun: body.dryRun ?? false,
             origin: Self.origin()
         )
-        return .ok(.init(body: .json(.init(count: count))))
+        return .ok(.init(body: .json(.init(count: count, dryRun: body.dryRun))))
+    }
+
+    func listDeadLetterCauses(_ input: Operations.ListDeadLetterCauses.Input) async throws -> Operations.ListDeadLetterCauses.Output {
+        let causes = try await subscriptions.deadLetterCauses(
+            identity: RequestScope.identity(),
+            stream: input.path.stream,
+            name: input.path.subscription
+        )
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: causes.map {
+                            .init(httpStatus: $0.httpStatus, error: $0.error, count: $0.count, firstDeadAt: $0.firstDeadAt, lastDeadAt: $0.lastDeadAt)
+                        }
+                    )
+                )
+            )
+        )
     }
 
     func listFailures(_ input: Operations.ListFailures.Input) async throws -> Operations.ListFailures.Output {
@@ -241,7 +262,7 @@ extension DeadLetterFilter {
             guard parsed.count == ids.count else { throw SluiceError.badRequest("ids are delivery ids (UUIDs).", pointer: "/ids") }
             self.init(ids: parsed)
         case (nil, let filter?, nil), (nil, let filter?, false?):
-            self.init(eventType: filter.eventType, since: filter.since, until: filter.until, httpStatus: filter.httpStatus)
+            self.init(eventType: filter.eventType, since: filter.since, until: filter.until, httpStatus: filter.httpStatus, error: filter.error)
         case (nil, nil, true?):
             self.init()
         default:
