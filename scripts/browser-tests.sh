@@ -22,6 +22,8 @@ if [ ! -s "$axe" ]; then
         .local/axe/axe_playwright_python-0.1.8-py3-none-any.whl "$axe"
 fi
 
+# Webhook workers on, to a receiver the tests run on this machine.
+export SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true SLUICE_WORKER_CONCURRENCY=2
 . scripts/test-server.sh
 port=${SLUICE_BROWSER_PORT:-18441}
 start_test_server browser "$port"

@@ -8,7 +8,7 @@ public struct FormData: Sendable {
     /// At most this many fields are read: a form of the dashboard has a few dozen.
     public static let maxFields = 256
 
-    private var fields: [(name: String, value: String)] = []
+    public private(set) var fields: [(name: String, value: String)] = []
 
     public init(_ body: some Collection<UInt8>) throws(Invalid) {
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {

@@ -75,3 +75,103 @@ public enum Presentation {
         }.joined(separator: " ")
     }
 }
+
+extension Presentation {
+    /// JSON indented two spaces, members sorted by name (as people read it, and so that two
+    /// versions of a schema line up in a diff).
+    public static func prettyJSON(_ value: JSONValue) -> String {
+        var output = ""
+        writePretty(value, indent: "", to: &output)
+        return output
+    }
+
+    private static func writePretty(_ value: JSONValue, indent: String, to output: inout String) {
+        let inner = indent + "  "
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            output += "[\n"
+            for (index, item) in items.enumerated() {
+                output += inner
+                writePretty(item, indent: inner, to: &output)
+                output += index < items.count - 1 ? ",\n" : "\n"
+            }
+            output += indent + "]"
+        case .object(let members) where !members.isEmpty:
+            output += "{\n"
+            let sorted = members.sorted { $0.key < $1.key }
+            for (index, (name, member)) in sorted.enumerated() {
+                output += inner + JSONValue.string(name).jsonText + ": "
+                writePretty(member, indent: inner, to: &output)
+                output += index < sorted.count - 1 ? ",\n" : "\n"
+            }
+            output += indent + "}"
+        default:
+            output += value.jsonText
+        }
+    }
+
+    /// One row of a side-by-side diff: the left line, the right line, and how they differ.
+    public struct DiffRow: Sendable, Equatable {
+        public enum Change: String, Sendable { case same, removed, added, changed }
+        public var left: String?
+        public var right: String?
+        public var change: Change
+    }
+
+    /// The lines of `left` and `right` side by side, aligned on their longest common
+    /// subsequence; a removal next to an addition is one changed row. Texts of more than
+    /// `maxLines` lines are compared by their first `maxLines` (the rest are shown as changed).
+    public static func diff(_ left: String, _ right: String, maxLines: Int = 2000) -> [DiffRow] {
+        let a = Array(left.split(separator: "\n", omittingEmptySubsequences: false).prefix(maxLines)).map(String.init)
+        let b = Array(right.split(separator: "\n", omittingEmptySubsequences: false).prefix(maxLines)).map(String.init)
+        // lengths[i][j]: the longest common subsequence of a[i...] and b[j...].
+        var lengths = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in stride(from: a.count - 1, through: 0, by: -1) {
+            for j in stride(from: b.count - 1, through: 0, by: -1) {
+                lengths[i][j] = a[i] == b[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+            }
+        }
+        var rows: [DiffRow] = []
+        var removed: [String] = []
+        var added: [String] = []
+        func flush() {
+            for index in 0..<max(removed.count, added.count) {
+                let l = index < removed.count ? removed[index] : nil
+                let r = index < added.count ? added[index] : nil
+                rows.append(DiffRow(left: l, right: r, change: l != nil && r != nil ? .changed : l != nil ? .removed : .added))
+            }
+            removed.removeAll()
+            added.removeAll()
+        }
+        var (i, j) = (0, 0)
+        while i < a.count || j < b.count {
+            if i < a.count, j < b.count, a[i] == b[j] {
+                flush()
+                rows.append(DiffRow(left: a[i], right: b[j], change: .same))
+                i += 1
+                j += 1
+            } else if j < b.count, i == a.count || lengths[i][j + 1] >= lengths[i + 1][j] {
+                added.append(b[j])
+                j += 1
+            } else {
+                removed.append(a[i])
+                i += 1
+            }
+        }
+        flush()
+        return rows
+    }
+
+    /// An SVG line chart's parts for `values` over a `width` × `height` plot: the polyline's
+    /// points, and labels for the top of the axis (the largest value) and its ends.
+    public static func chart(_ values: [Double], width: Double = 720, height: Double = 160) -> [String: Any] {
+        let top = max(values.filter(\.isFinite).max() ?? 0, 0)
+        return [
+            "points": sparkline(values, width: width, height: height),
+            "top": count(top),
+            "width": Int(width),
+            "height": Int(height),
+            "empty": values.isEmpty,
+        ]
+    }
+}

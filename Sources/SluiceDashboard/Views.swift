@@ -17,6 +17,23 @@ public struct DashboardViews: Sendable {
             ("stream-form", PackageResources.stream_form_mustache),
             ("confirm", PackageResources.confirm_mustache),
             ("api-keys", PackageResources.api_keys_mustache),
+            ("stream-tabs", PackageResources.stream_tabs_mustache),
+            ("tail", PackageResources.tail_mustache),
+            ("events", PackageResources.events_mustache),
+            ("event", PackageResources.event_mustache),
+            ("subscriptions", PackageResources.subscriptions_mustache),
+            ("subscription", PackageResources.subscription_mustache),
+            ("groups", PackageResources.groups_mustache),
+            ("group", PackageResources.group_mustache),
+            ("schemas", PackageResources.schemas_mustache),
+            ("schema", PackageResources.schema_mustache),
+            ("sources", PackageResources.sources_mustache),
+            ("source", PackageResources.source_mustache),
+            ("analytics", PackageResources.analytics_mustache),
+            ("entity", PackageResources.entity_mustache),
+            ("members", PackageResources.members_mustache),
+            ("audit", PackageResources.audit_mustache),
+            ("usage", PackageResources.usage_mustache),
         ]
         var templates: [String: MustacheTemplate] = [:]
         for (name, bytes) in sources {

@@ -18,6 +18,26 @@ struct EventInsightTests {
         #expect(try await harness.api(key).ingestBatch(path: .init(stream: stream), body: .json(.init(events: events))).ok.body.json.stored == count)
     }
 
+    /// Sluice with webhook workers that may post to this machine.
+    func withWorkers(_ body: @Sendable (Harness) async throws -> Void) async throws {
+        try await withSluice(
+            {
+                $0.workers.concurrency = 4
+                $0.workers.allowPrivateNetworks = true
+            },
+            body
+        )
+    }
+
+    /// A subscription to `receiver` that dead-letters after one attempt; its secret.
+    func subscribe(_ api: Client, _ stream: String, _ name: String, _ receiver: WebhookReceiver, types: [String]? = nil) async throws -> String {
+        var settings = Components.Schemas.SubscriptionSettings(maxAttempts: 1)
+        settings.url = receiver.url
+        settings.eventTypes = types
+        return try await api.createSubscription(path: .init(stream: stream), body: .json(.init(name: name, settings: settings))).created.body
+            .json.secret
+    }
+
     func tail(
         _ harness: Harness,
         _ key: String,
@@ -91,24 +111,14 @@ struct EventInsightTests {
     @Test("an event's page: the event and, per subscription, delivered, pending, dead with its attempts, or filtered")
     func eventFate() async throws {
         let receiver = try WebhookReceiver()
-        try await withSluice(
-            {
-                $0.workers.concurrency = 4
-                $0.workers.allowPrivateNetworks = true
-            }
-        ) { harness in
+        try await withWorkers { harness in
             let owner = try await harness.signup("fate")
             let (stream, key) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            var settings = Components.Schemas.SubscriptionSettings(maxAttempts: 1)
-            settings.url = receiver.url
-            let ok = try await api.createSubscription(path: .init(stream: stream), body: .json(.init(name: "ok", settings: settings))).created.body
-                .json
-            var onlyB = settings
-            onlyB.eventTypes = ["b"]
-            _ = try await api.createSubscription(path: .init(stream: stream), body: .json(.init(name: "only-b", settings: onlyB))).created
+            let secret = try await subscribe(api, stream, "ok", receiver)
+            _ = try await subscribe(api, stream, "only-b", receiver, types: ["b"])
             let id = UUID().uuidString.lowercased()
-            try await receiver.control(["secrets": [ok.secret], "fail": [id: -1]])
+            try await receiver.control(["secrets": [secret], "fail": [id: -1]])
             let stored = try await harness.api(key).ingestEvent(
                 path: .init(stream: stream),
                 body: .json(.init(id: id, _type: "a", key: "k", data: json("1")))
@@ -142,20 +152,12 @@ struct EventInsightTests {
     @Test("dead letters by cause; a dry run counts what a replay or purge would take and changes nothing; a cause selects by its error")
     func causesAndDryRuns() async throws {
         let receiver = try WebhookReceiver()
-        try await withSluice(
-            {
-                $0.workers.concurrency = 4
-                $0.workers.allowPrivateNetworks = true
-            }
-        ) { harness in
+        try await withWorkers { harness in
             let owner = try await harness.signup("causes")
             let (stream, key) = try await harness.stream(owner)
             let api = harness.api(owner.token)
-            var settings = Components.Schemas.SubscriptionSettings(maxAttempts: 1)
-            settings.url = receiver.url
-            let created = try await api.createSubscription(path: .init(stream: stream), body: .json(.init(name: "hook", settings: settings))).created
-                .body.json
-            try await receiver.control(["secrets": [created.secret], "fail": ["*": -1]])
+            let secret = try await subscribe(api, stream, "hook", receiver)
+            try await receiver.control(["secrets": [secret], "fail": ["*": -1]])
             try await batch(harness, stream, key, count: 6)
             let path = Operations.ListDeadLetterCauses.Input.Path(stream: stream, subscription: "hook")
             try await eventually(timeout: .seconds(20)) {

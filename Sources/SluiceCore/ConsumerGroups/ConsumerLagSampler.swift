@@ -19,12 +19,7 @@ package struct ConsumerLagSampler: Service {
     }
 
     package func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await sampleOnce()
-                try await Task.sleep(for: interval)
-            }
-        }
+        try await repeatEvery(interval, immediately: true) { await sampleOnce() }
     }
 
     /// One sample of every group, at the current minute: lag summed over the partitions, and

@@ -20,12 +20,7 @@ package struct EventStoreMaintenance: Service {
     }
 
     package func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                await runOnce()
-            }
-        }
+        try await repeatEvery(interval, immediately: false) { await runOnce() }
     }
 
     package func runOnce() async {

@@ -206,17 +206,7 @@ extension APIImplementation {
         let events = feed.map { id, tick in
             ServerSentEventWithJSONData(event: "tick", data: Components.Schemas.AnalyticsTick(tick), id: id, retry: 1000)
         }
-        return .ok(
-            .init(
-                body: .textEventStream(
-                    HTTPBody(
-                        events.asEncodedServerSentEventsWithJSONData(encoder: .sluiceEvents),
-                        length: .unknown,
-                        iterationBehavior: .single
-                    )
-                )
-            )
-        )
+        return .ok(.init(body: .textEventStream(.serverSentEvents(events))))
     }
 }
 

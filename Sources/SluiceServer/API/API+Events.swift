@@ -108,17 +108,7 @@ extension APIImplementation {
                 retry: 1000
             )
         }
-        return .ok(
-            .init(
-                body: .textEventStream(
-                    HTTPBody(
-                        events.asEncodedServerSentEventsWithJSONData(encoder: .sluiceEvents),
-                        length: .unknown,
-                        iterationBehavior: .single
-                    )
-                )
-            )
-        )
+        return .ok(.init(body: .textEventStream(.serverSentEvents(events))))
     }
 
     func getEvent(_ input: Operations.GetEvent.Input) async throws -> Operations.GetEvent.Output {
@@ -147,6 +137,14 @@ extension APIImplementation {
                 )
             )
         )
+    }
+}
+
+extension HTTPBody {
+    /// A body of Server-Sent Events, each one's data JSON as the API writes it, sent as they come.
+    static func serverSentEvents<Events: AsyncSequence & Sendable, Data: Encodable & Sendable>(_ events: Events) -> HTTPBody
+    where Events.Element == ServerSentEventWithJSONData<Data> {
+        HTTPBody(events.asEncodedServerSentEventsWithJSONData(encoder: .sluiceEvents), length: .unknown, iterationBehavior: .single)
     }
 }
 

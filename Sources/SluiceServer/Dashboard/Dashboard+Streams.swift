@@ -114,6 +114,7 @@ extension DashboardRoutes {
                 "stream": Presentation.template(stream),
                 "name": name,
                 "path": Self.streamPath(name),
+                "tabs": streamTabs(name, current: "partitions", context: context),
                 "stored": Presentation.count(offsets.reduce(0, &+)),
                 "retention": Presentation.duration(seconds: stream["retentionSeconds"]?.numberValue?.double ?? 0),
                 "dedupeWindow": Presentation.duration(seconds: stream["dedupeWindowSeconds"]?.numberValue?.double ?? 0),

@@ -37,6 +37,13 @@ struct DashboardRoutes: Sendable {
         pages.get { request, context in await guarded(request, context) { try await overview(request, context: context) } }
         registerStreams(on: pages)
         registerApiKeys(on: pages)
+        registerEvents(on: pages)
+        registerSubscriptions(on: pages)
+        registerConsumerGroups(on: pages)
+        registerSchemas(on: pages)
+        registerSources(on: pages)
+        registerAnalytics(on: pages)
+        registerTenant(on: pages)
     }
 
     // MARK: Pages
@@ -93,6 +100,9 @@ struct DashboardRoutes: Sendable {
             Section(id: "overview", href: "/dashboard", label: "Overview", needs: .streamsRead),
             Section(id: "streams", href: "/dashboard/streams", label: "Streams", needs: .streamsRead),
             Section(id: "api-keys", href: "/dashboard/api-keys", label: "API keys", needs: .apiKeysRead),
+            Section(id: "members", href: "/dashboard/members", label: "Members", needs: .membersRead),
+            Section(id: "audit", href: "/dashboard/audit", label: "Audit log", needs: .auditRead),
+            Section(id: "usage", href: "/dashboard/usage", label: "Usage", needs: .tenantRead),
         ].filter { identity.permissions.contains($0.needs) }
     }
 

@@ -49,19 +49,19 @@ final class InProcessAPI: Sendable {
         body: JSONValue? = nil,
         context: SluiceRequestContext
     ) async throws -> JSONValue {
-        let (response, responseBody) = try await open(operationID, path: path, query: query, body: body, context: context)
+        let (_, responseBody) = try await open(operationID, path: path, query: query, body: body, context: context)
         var bytes: [UInt8] = []
         if let responseBody { bytes = try await [UInt8](collecting: responseBody, upTo: Self.maxResponseBytes) }
-        let json = bytes.isEmpty ? JSONValue.null : try JSONParser.parse(bytes)
-        guard response.status.code < 400 else { throw Self.problem(response.status, json) }
-        return json
+        return bytes.isEmpty ? JSONValue.null : try JSONParser.parse(bytes)
     }
 
-    /// Runs `operationID` and hands back its response as it streams (Server-Sent Events).
+    /// Runs `operationID` and hands back its response as it streams (Server-Sent Events); an
+    /// error answer is thrown as the `SluiceError` the API would have sent.
     func open(
         _ operationID: String,
         path: [String: String] = [:],
         query: [(String, String)] = [],
+        headers: [HTTPField] = [],
         body: JSONValue? = nil,
         context: SluiceRequestContext
     ) async throws -> (HTTPResponse, HTTPBody?) {
@@ -80,6 +80,7 @@ final class InProcessAPI: Sendable {
         }
         var request = HTTPRequest(method: HTTPRequest.Method(operation.method) ?? .get, scheme: nil, authority: nil, path: target)
         request.headerFields[.accept] = "application/json, text/event-stream"
+        request.headerFields.append(contentsOf: headers)
         var requestBody: HTTPBody?
         if let body {
             let bytes = Array(body.jsonText.utf8)
@@ -88,14 +89,21 @@ final class InProcessAPI: Sendable {
             requestBody = HTTPBody(bytes)
         }
         let metadata = ServerRequestMetadata(pathParameters: parameters)
+        let (response, body): (HTTPResponse, HTTPBody?)
         do {
-            return try await SluiceRequestContext.$current.withValue(context) {
+            (response, body) = try await SluiceRequestContext.$current.withValue(context) {
                 try await handler(request, requestBody, metadata)
             }
         } catch {
             // As the API would have answered it (the runtime wraps what handlers throw).
             throw ProblemMiddleware.problem(for: error, logger: context.logger)
         }
+        guard response.status.code < 400 else {
+            var bytes: [UInt8] = []
+            if let body { bytes = (try? await [UInt8](collecting: body, upTo: Self.maxResponseBytes)) ?? [] }
+            throw Self.problem(response.status, (try? JSONParser.parse(bytes)) ?? .null)
+        }
+        return (response, body)
     }
 
     /// A problem+json answer as the error it stands for.

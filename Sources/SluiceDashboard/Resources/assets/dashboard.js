@@ -39,5 +39,92 @@
         done();
       }
     });
+
+    startTail(document.querySelector("[data-tail]"));
+    startLive(document.querySelector("[data-live]"));
   });
+
+  // The live tail: an EventSource on the page's feed; each batch's events at the top of the
+  // list (built as text nodes, never HTML), the latest 100 kept. Paused, batches are counted
+  // and not shown. The server samples above the page's rate and says so.
+  function startTail(tail) {
+    if (!tail || !window.EventSource) return;
+    var list = tail.querySelector("[data-tail-list]");
+    var status = tail.querySelector("[data-tail-status]");
+    var toggle = tail.querySelector("[data-tail-toggle]");
+    var clear = tail.querySelector("[data-tail-clear]");
+    var base = tail.getAttribute("data-events-base");
+    var rate = tail.getAttribute("data-rate");
+    var paused = false, missed = 0, shown = 0;
+    var source = new EventSource(tail.getAttribute("data-tail"));
+    source.addEventListener("open", function () { if (!paused) status.textContent = "Live: waiting for events…"; });
+    source.addEventListener("error", function () { status.textContent = "Disconnected; reconnecting…"; });
+    source.addEventListener("events", function (message) {
+      var batch;
+      try { batch = JSON.parse(message.data); } catch (e) { return; }
+      if (paused) {
+        missed += batch.matched;
+        status.textContent = "Paused: " + missed + " matching events since.";
+        return;
+      }
+      var fragment = document.createDocumentFragment();
+      for (var i = batch.events.length - 1; i >= 0; i--) fragment.appendChild(eventItem(batch.events[i]));
+      list.insertBefore(fragment, list.firstChild);
+      while (list.children.length > 100) list.removeChild(list.lastChild);
+      shown += batch.events.length;
+      var text = "Live: " + shown + " shown.";
+      if (batch.sampled) text += " Sampling: " + batch.matched + " matched in the last batch, at most " + rate + " a second are shown.";
+      if (batch.skipped > 0) text += " " + batch.skipped + " events went by unread (faster than the tail reads).";
+      status.textContent = text;
+    });
+    toggle.addEventListener("click", function () {
+      paused = !paused;
+      missed = 0;
+      toggle.textContent = paused ? "Resume" : "Pause";
+      toggle.setAttribute("aria-pressed", paused ? "true" : "false");
+      status.textContent = paused ? "Paused." : "Live.";
+    });
+    clear.addEventListener("click", function () { list.textContent = ""; shown = 0; });
+
+    function eventItem(event) {
+      var item = document.createElement("li");
+      item.className = "tail-event";
+      var meta = document.createElement("div");
+      meta.className = "meta";
+      var link = document.createElement("a");
+      link.href = base + "/" + event.partition + "/" + event.offset;
+      link.textContent = event.partition + "/" + event.offset;
+      var type = document.createElement("strong");
+      type.textContent = event.type;
+      meta.appendChild(type);
+      meta.appendChild(document.createTextNode(" · " + (event.key || "no key") + " · " + event.occurredAt + " · "));
+      meta.appendChild(link);
+      var data = document.createElement("pre");
+      data.className = "json";
+      data.textContent = JSON.stringify(event.data, null, 2);
+      item.appendChild(meta);
+      item.appendChild(data);
+      return item;
+    }
+  }
+
+  // Analytics pages: the stream's live feed (one tick a second); when rollups change, the
+  // element named by data-live-refresh is told to refresh (htmx fetches it again).
+  function startLive(live) {
+    if (!live || !window.EventSource || !window.htmx) return;
+    var target = document.querySelector(live.getAttribute("data-live-refresh"));
+    var status = live.querySelector("[data-live-status]");
+    var source = new EventSource(live.getAttribute("data-live"));
+    var pending = false;
+    source.addEventListener("tick", function (message) {
+      var tick;
+      try { tick = JSON.parse(message.data); } catch (e) { return; }
+      if (status) status.textContent = "Live: " + tick.ingested + " events in the last second, " + tick.stored + " stored.";
+      if (tick.rollups.length > 0 && target && !pending) {
+        pending = true;
+        window.setTimeout(function () { pending = false; window.htmx.trigger(target, "refresh"); }, 2000);
+      }
+    });
+    source.addEventListener("error", function () { if (status) status.textContent = "Disconnected; reconnecting…"; });
+  }
 })();
