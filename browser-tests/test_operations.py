@@ -58,7 +58,8 @@ def receiver():
 def setup():
     """An owner with a stream, a producer key, and a browser signed in."""
     owner = signup("opal")
-    api("POST", "/v1/streams", owner["token"], json={"name": "ops", "partitions": 2})
+    # A day of allowed lateness: the analytics page gets six hours of events sent at once.
+    api("POST", "/v1/streams", owner["token"], json={"name": "ops", "partitions": 2, "allowedLatenessSeconds": 86400})
     key = api("POST", "/v1/api-keys", owner["token"], json={"name": "producer", "scopes": ["events:write"]})["secret"]
     driver = make_driver()
     sign_in(driver, owner)
@@ -187,18 +188,39 @@ def test_every_other_page(setup):
         json={"name": "tube", "entities": ["chan-1"], "url": "https://api.example.test/{entity}",
               "mapping": {"platform": "youtube", "metrics": {"subscribers": "/subscribers"}}},
     )
-    send(key, [{"type": "post.liked", "key": "p", "data": {"platform": "twitter", "account": {"id": "acct-1", "handle": "@one"}}}])
+    # Six hours of social events, for the analytics page to have something to draw.
+    now = time.time()
+    events = []
+    for n in range(300):
+        platform = ("twitter", "youtube", "instagram")[n % 3]
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 6 * 3600 + n * 70))
+        events.append({
+            "type": "social.post.metrics", "key": f"{platform}:a{n % 7}", "occurredAt": at,
+            "data": {"platform": platform, "kind": "post", "action": "snapshot", "account": {"id": f"a{n % 7}", "handle": f"@account{n % 7}"},
+                     "content": {"id": f"p{n % 20}"}, "metrics": {"likes": n * (n % 5 + 1), "views": n * 40, "comments": n % 9, "shares": n % 4}},
+        })
+    send(key, events)
+    deadline = time.monotonic() + 30
+    while sum(api("GET", "/v1/streams/ops/analytics", owner["token"])["lag"]) > 0:
+        assert time.monotonic() < deadline, "the rollups catch up"
+        time.sleep(0.5)
     pages = [
         ("stream-tabs", "/dashboard/streams/ops"), ("schemas", "/dashboard/streams/ops/schemas"),
         ("schema-diff", "/dashboard/streams/ops/schemas/shape?left=1&right=2"), ("groups", "/dashboard/streams/ops/consumer-groups"),
         ("sources", "/dashboard/streams/ops/sources"), ("source", "/dashboard/streams/ops/sources/tube"),
-        ("analytics", "/dashboard/streams/ops/analytics"), ("members", "/dashboard/members"), ("audit", "/dashboard/audit?verify=1"),
+        ("analytics", "/dashboard/streams/ops/analytics?range=6h&resolution=5m&metric=metrics.likes&by=platform&entity=content&rank=engagement"),
+        ("entity", "/dashboard/streams/ops/analytics/entities/account/a3"), ("members", "/dashboard/members"), ("audit", "/dashboard/audit?verify=1"),
         ("usage", "/dashboard/usage"),
     ]
     for name, path in pages:
         driver.get(BASE + path)
         assert driver.find_element(By.TAG_NAME, "h1").text, path
         check(driver, name)
+    driver.get(BASE + "/dashboard/streams/ops/analytics?range=6h&resolution=5m&metric=metrics.likes")
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.chart polyline"), "the series is drawn"
+    board = driver.find_element(By.XPATH, "//section[h2[@id='board-heading']]").text
+    assert "@account" in board, f"the leaderboard lists the accounts: {board}"
+    wait(driver, expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-live-status]"), "Live:"), seconds=5)
     driver.get(BASE + "/dashboard/streams/ops/schemas/shape?left=1&right=2")
     assert driver.find_elements(By.CSS_SELECTOR, ".diff tr.added, .diff tr.changed"), "the diff marks what changed"
     candidate = driver.find_element(By.ID, "candidate")

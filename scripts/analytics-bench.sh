@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Analytics benchmark: a month of social events (10 million by default) in one stream, rolled
-# up by Sluice's own consumer, then every analytics query kind over HTTP, p50 and p99.
+# up by Sluice's own consumer, then every analytics query kind over HTTP, p50 and p99, and
+# every dashboard page's HTML on the same data.
 # Baselines measured in the same run, on the same PostgreSQL:
 #   (a) writing the events themselves (INSERT … SELECT of the generated rows), against which
 #       the rollup consumer's throughput is put;
@@ -251,5 +252,71 @@ thread.join()
 print()
 print(f"worst p99 while events arrive: {worst_live:.1f} ms; {rate:.0f} events/s arriving; "
       f"{refreshes() - before} days brought up to date with the batches since (cache refreshes)")
+PY
+
+# The dashboard: every page's HTML for the bench user, signed in with a session as a browser
+# is (the same server, the same data); a consumer group behind by every event and a schema
+# with two versions give the group and schema pages something to show.
+curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/v1/streams/social/consumer-groups" -H "$auth" -H 'content-type: application/json' \
+     -d '{"name":"readers","start":"earliest"}' || true
+for schema in '{"type":"object","additionalProperties":true}' '{"type":"object","properties":{"platform":{"type":"string"}}}'; do
+    curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/v1/streams/social/schemas/social.post.metrics/versions" -H "$auth" \
+         -H 'content-type: application/json' -d "{\"schema\":$schema}" || true
+done
+python3 - "$port" "$runs" <<'PY'
+import http.client, re, sys, time, urllib.parse
+port, runs = int(sys.argv[1]), int(sys.argv[2])
+connection = http.client.HTTPConnection("127.0.0.1", port)
+origin = f"http://127.0.0.1:{port}"
+connection.request("GET", "/dashboard/sign-in")
+response = connection.getresponse()
+page = response.read().decode()
+nonce = re.search(r'name="_csrf" value="([^"]+)"', page).group(1)
+cookie = response.getheader("set-cookie").split(";")[0]
+form = urllib.parse.urlencode({"_csrf": nonce, "email": "bench@sluice.local", "password": "bench-password-123"})
+connection.request("POST", "/dashboard/sign-in", body=form, headers={
+    "Cookie": cookie, "Origin": origin, "Content-Type": "application/x-www-form-urlencoded"})
+response = connection.getresponse()
+response.read()
+session = [c.split(";")[0] for c in response.headers.get_all("set-cookie") if c.startswith("sluice_session=")]
+if response.status != 303 or not session:
+    sys.exit(f"dashboard sign-in: HTTP {response.status}")
+stream = "/dashboard/streams/social"
+pages = [
+    ("overview", "/dashboard"), ("streams", "/dashboard/streams"), ("stream: partitions", stream), ("live tail (the page)", stream + "/tail"),
+    ("events: the latest 50", stream + "/events"), ("events: by type", stream + "/events?type=social.comment.created"),
+    ("events: by key and time", stream + "/events?key=youtube%3Aa7&from=2020-01-01T00%3A00"), ("an event", stream + "/events/0/0"),
+    ("schemas", stream + "/schemas"), ("a schema, two versions side by side", stream + "/schemas/social.post.metrics?left=1&right=2"),
+    ("consumer groups", stream + "/consumer-groups"), ("a group, 24 h of lag", stream + "/consumer-groups/readers"),
+    ("a group, 7 days of lag", stream + "/consumer-groups/readers?window=7d"), ("subscriptions", stream + "/subscriptions"),
+    ("pull sources", stream + "/sources"), ("analytics, 24 h", stream + "/analytics"),
+    ("analytics, 30 days by day, by platform", stream + "/analytics?range=30d&resolution=1d&by=platform"),
+    ("analytics, 7 days, likes, top posts", stream + "/analytics?range=7d&metric=metrics.likes&entity=content&rank=engagement"),
+    ("an account's growth, 30 days", stream + "/analytics/entities/account/a7"), ("API keys", "/dashboard/api-keys"),
+    ("members", "/dashboard/members"), ("audit log", "/dashboard/audit"), ("usage", "/dashboard/usage"),
+]
+print()
+print(f"{'dashboard page (HTML, signed in, one client)':<62} {'first ms':>9} {'p50 ms':>8} {'p99 ms':>8} {'KB':>6}")
+worst = 0.0
+for label, path in pages:
+    first, timings, size = None, [], 0
+    for index in range(runs + 10):
+        t0 = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": session[0]})
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - t0) * 1000
+        if response.status != 200:
+            sys.exit(f"{label}: HTTP {response.status} {body[:300]!r}")
+        first = elapsed if first is None else first
+        size = len(body)
+        if index >= 10:
+            timings.append(elapsed)
+    timings.sort()
+    p50, p99 = timings[len(timings) // 2], timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    worst = max(worst, p99)
+    print(f"{label:<62} {first:9.1f} {p50:8.1f} {p99:8.1f} {size / 1024:6.1f}")
+print()
+print(f"worst dashboard p99: {worst:.1f} ms (target 50 ms)")
 PY
 stop_server
