@@ -2,8 +2,10 @@
 # The test command: install and start PostgreSQL and Redis (scripts/services.sh), make a
 # clean test database, build and run the whole suite against them; then the contract's own
 # tests from outside (scripts/contract-tests.sh: the generated Python client is current, its
-# journey passes, schemathesis finds no gap), and the dashboard in a headless Chromium
-# (scripts/browser-tests.sh); the dashboard's third-party files are checked against their pins.
+# journey passes, schemathesis finds no gap), the dashboard in a headless Chromium
+# (scripts/browser-tests.sh; the dashboard's third-party files are checked against their pins),
+# the packaged server run outside the checkout (scripts/package-tests.sh), and the deployment
+# offline (scripts/infra-tests.sh: hadolint, terraform validate and test, checkov).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -32,4 +34,6 @@ else
     scripts/contract-tests.sh
     scripts/vendor-assets.sh
     scripts/browser-tests.sh
+    scripts/package-tests.sh
+    scripts/infra-tests.sh
 fi

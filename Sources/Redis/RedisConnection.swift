@@ -14,7 +14,11 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Connects, authenticates and selects the database.
     static func open(_ configuration: RedisConfiguration) throws -> RedisConnection {
-        guard let context = redisConnectWithTimeout(configuration.host, Int32(configuration.port), timeval(configuration.connectTimeout)) else {
+        let connected =
+            configuration.tls
+            ? redisConnectFd(try RedisTLS.connect(configuration))
+            : redisConnectWithTimeout(configuration.host, Int32(configuration.port), timeval(configuration.connectTimeout))
+        guard let context = connected else {
             throw RedisError.unavailable("cannot allocate a hiredis context")
         }
         if context.pointee.err != 0 {

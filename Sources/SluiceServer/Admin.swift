@@ -13,6 +13,8 @@ public struct Admin: Sendable {
     let logger: Logger
     let hasher: PasswordHasher
     let auditKeys: AuditKeys
+    /// The secrets keys: the first seals, every one opens.
+    let box: SecretBox
 
     var audit: AuditLog { .init(client: client, logger: logger, keys: auditKeys) }
 
@@ -36,9 +38,71 @@ public struct Admin: Sendable {
                 await pool.run()
                 return nil
             }
-            let admin = Admin(client: client, logger: logger, hasher: PasswordHasher(threadPool: hashing), auditKeys: configuration.auditKeyring())
+            let admin = Admin(
+                client: client,
+                logger: logger,
+                hasher: PasswordHasher(threadPool: hashing),
+                auditKeys: configuration.auditKeyring(),
+                box: configuration.secretBox()
+            )
             defer { group.cancelAll() }
             return try await body(admin)
+        }
+    }
+
+    /// The columns holding sealed secrets, by table (each row keyed by tenant_id and id).
+    static let sealedColumns = [
+        ("platform_webhooks", "app_secret_sealed"), ("subscriptions", "secret_sealed"), ("subscriptions", "previous_secret_sealed"),
+        ("pull_sources", "secret_headers_sealed"),
+    ]
+
+    /// Seals every sealed secret again with the first secrets key (a rotation's second step:
+    /// deploy `SLUICE_SECRETS_KEY=new,old`, run this, then drop `old`). A secret no configured
+    /// key opens stops it, changing nothing. Audited per tenant whose secrets moved; answers
+    /// how many were sealed again.
+    public func resealSecrets() async throws -> Int {
+        try await client.transaction(logger: logger) { connection in
+            var moved: [UUID: Int] = [:]
+            for (table, column) in Self.sealedColumns {
+                let rows = try await connection.query(
+                    "SELECT tenant_id, id, \(unescaped: column) FROM \(unescaped: table) WHERE \(unescaped: column) IS NOT NULL FOR UPDATE",
+                    logger: logger
+                )
+                var found: [(UUID, UUID, [UInt8])] = []
+                for try await (tenant, id, sealed) in rows.decode((UUID, UUID, ByteBuffer).self) {
+                    found.append((tenant, id, Array(sealed.readableBytesView)))
+                }
+                for (tenant, id, sealed) in found where !box.isCurrent(sealed) {
+                    let resealed: [UInt8]
+                    do {
+                        resealed = try box.seal(try box.open(sealed))
+                    } catch {
+                        throw SluiceError.badRequest(
+                            "\(table).\(column) of \(id.lowercased) opens with none of the configured keys; nothing was changed. Add the key that sealed it to SLUICE_SECRETS_KEY."
+                        )
+                    }
+                    try await connection.query(
+                        "UPDATE \(unescaped: table) SET \(unescaped: column) = \(ByteBuffer(bytes: resealed)) WHERE tenant_id = \(tenant) AND id = \(id)",
+                        logger: logger
+                    )
+                    moved[tenant, default: 0] += 1
+                }
+            }
+            for (tenant, count) in moved {
+                try await audit.append(
+                    AuditRecord(
+                        tenantID: tenant,
+                        actor: .system,
+                        action: "secrets.resealed",
+                        targetType: "tenant",
+                        targetID: tenant.lowercased,
+                        details: ["count": String(count)],
+                        origin: .commandLine
+                    ),
+                    on: connection
+                )
+            }
+            return moved.values.reduce(0, +)
         }
     }
 

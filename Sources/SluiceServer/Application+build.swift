@@ -52,7 +52,7 @@ public func buildApplication(
     let refusals = RefusalAudit(audit: audit, logger: logger)
     var authConfiguration = AuthService.Configuration()
     authConfiguration.refreshTokenLifetime = configuration.refreshTokenLifetime
-    let redis = try configuration.redisURL.map { RedisClient(configuration: try RedisConfiguration(url: $0), logger: logger) }
+    let redis = try configuration.redisConfiguration().map { RedisClient(configuration: $0, logger: logger) }
     let auth = AuthService(
         configuration: authConfiguration,
         client: client,

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
+import Redis
 import SluiceCore
 import SluiceDatabase
 
@@ -10,7 +12,14 @@ public struct SluiceConfiguration: Sendable {
     public var hostname = "127.0.0.1"
     public var port = 8080
     public var databaseURL: String
+    /// PEM certificates of the authorities that sign PostgreSQL's certificate (`sslrootcert`
+    /// in the URL, or `SLUICE_DATABASE_CA_FILE`); without it, the system's roots.
+    public var databaseCAFile: String?
     public var redisURL: String?
+    /// Redis's password when it is handed over apart from the URL (`SLUICE_REDIS_PASSWORD`).
+    public var redisPassword: String?
+    /// PEM certificates of the authorities that sign Redis's certificate (`rediss://` only).
+    public var redisCAFile: String?
     public var jwtKeys: [AccessTokens.Key]
     public var jwtSigningKeyID: String
     public var accessTokenLifetime: Duration = .seconds(15 * 60)
@@ -40,7 +49,12 @@ public struct SluiceConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// Seals secrets Sluice must keep readable (platform app secrets): 32 bytes. Without it, a
     /// key is derived from the JWT signing key (so rotating that key loses sealed secrets).
-    public var secretsKey: [UInt8]?
+    public var secretsKey: [UInt8]? {
+        get { secretsKeys.first }
+        set { secretsKeys = newValue.map { [$0] } ?? [] }
+    }
+    /// `SLUICE_SECRETS_KEY` as a list for a rotation (`new,old`): the first seals, each opens.
+    public var secretsKeys: [[UInt8]] = []
     /// Authenticate the audit chain; without them, a key derived from the JWT signing key.
     public var auditKeys: AuditKeys?
     /// Plans, per-API-key limits and tenant quotas; in Redis when `redisURL` is set, else in
@@ -66,9 +80,8 @@ public struct SluiceConfiguration: Sendable {
 
     /// Reads the `SLUICE_*` variables; see the README for each.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
-        guard let databaseURL = environment["SLUICE_DATABASE_URL"], !databaseURL.isEmpty else {
-            throw ConfigurationError("SLUICE_DATABASE_URL is not set (e.g. postgres://sluice:secret@127.0.0.1:5432/sluice)")
-        }
+        let environment = try withFiles(environment)
+        let databaseURL = try databaseURL(environment)
         var keys: [AccessTokens.Key] = []
         var ephemeral = false
         if let spec = environment["SLUICE_JWT_KEYS"], !spec.isEmpty {
@@ -85,6 +98,9 @@ public struct SluiceConfiguration: Sendable {
         )
         configuration.jwtKeyIsEphemeral = ephemeral
         configuration.redisURL = environment["SLUICE_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.redisPassword = environment["SLUICE_REDIS_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.redisCAFile = environment["SLUICE_REDIS_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.databaseCAFile = environment["SLUICE_DATABASE_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         if let listen = environment["SLUICE_LISTEN"] { try configuration.setListen(listen) }
         if let value = environment["SLUICE_RATE_LIMITS_ENABLED"] { configuration.rateLimits.enabled = value != "false" && value != "0" }
         if let value = environment["SLUICE_PLANS"] { try Plan.parse(value, into: &configuration.rateLimits.plans) }
@@ -101,10 +117,12 @@ public struct SluiceConfiguration: Sendable {
             configuration.rateLimits.onRedisFailure = policy
         }
         if let value = environment["SLUICE_SECRETS_KEY"], !value.isEmpty {
-            guard let key = Data(base64Encoded: value), key.count == 32 else {
-                throw ConfigurationError("SLUICE_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)")
+            configuration.secretsKeys = try value.split(separator: ",").map { text in
+                guard let key = Data(base64Encoded: text.trimmingCharacters(in: .whitespaces)), key.count == 32 else {
+                    throw ConfigurationError("SLUICE_SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32), or several: new,old")
+                }
+                return Array(key)
             }
-            configuration.secretsKey = Array(key)
         }
         if let value = environment["SLUICE_HTTP_HEADER_TIMEOUT_SECONDS"] {
             configuration.connections.headerTimeout = .seconds(Int64(try int(value, "SLUICE_HTTP_HEADER_TIMEOUT_SECONDS", 1...600)))
@@ -218,7 +236,10 @@ public struct SluiceConfiguration: Sendable {
 
     /// Seals and opens the secrets Sluice keeps readable.
     func secretBox() -> SecretBox {
-        secretsKey.map(SecretBox.init(key:)) ?? SecretBox(derivedFrom: jwtKeys.first { $0.id == jwtSigningKeyID }?.secret ?? [])
+        // The key derived from the JWT signing key keeps opening what it sealed before a
+        // secrets key was configured (until `sluice admin reseal-secrets`).
+        let derived = SecretBox.derived(from: jwtKeys.first { $0.id == jwtSigningKeyID }?.secret ?? [])
+        return secretsKeys.isEmpty ? SecretBox(keys: [], opening: [derived]) : SecretBox(keys: secretsKeys, opening: [derived])
     }
 
     /// `host:port`, e.g. `127.0.0.1:8080` or `0.0.0.0:8080`.
@@ -265,7 +286,79 @@ public struct SluiceConfiguration: Sendable {
         return binary.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/sluice/migrations").path
     }
 
+    /// The Redis client's settings: the URL, with the password and CA file given apart.
+    func redisConfiguration() throws -> RedisConfiguration? {
+        guard let redisURL else { return nil }
+        var redis = try RedisConfiguration(url: redisURL)
+        if let redisPassword { redis.password = redisPassword }
+        if let redisCAFile {
+            guard FileManager.default.isReadableFile(atPath: redisCAFile) else {
+                throw ConfigurationError("the Redis CA file \(redisCAFile) cannot be read")
+            }
+            redis.caFile = redisCAFile
+        }
+        return redis
+    }
+
+    /// Every `SLUICE_X_FILE` read into `SLUICE_X` (a mounted secret: the file's text, without
+    /// its final line break); naming both is an error, as is a file that cannot be read.
+    static func withFiles(_ environment: [String: String]) throws -> [String: String] {
+        var resolved = environment
+        for (name, path) in environment where name.hasPrefix("SLUICE_") && name.hasSuffix("_FILE") && !path.isEmpty {
+            let target = String(name.dropLast(5))
+            // Variables that name files themselves (a CA bundle) are not secrets to read.
+            guard !["SLUICE_DATABASE_CA", "SLUICE_REDIS_CA"].contains(target) else { continue }
+            guard environment[target].map(\.isEmpty) ?? true else {
+                throw ConfigurationError("\(name) and \(target) are both set; give one")
+            }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError("\(name): cannot read \(path)")
+            }
+            var value = Substring(text)
+            while value.last == "\n" || value.last == "\r" { value = value.dropLast() }
+            resolved[target] = String(value)
+        }
+        return resolved
+    }
+
+    /// `SLUICE_DATABASE_URL`, or one made of `SLUICE_DATABASE_HOST`, `_PORT`, `_NAME`, `_USER`
+    /// and `_PASSWORD` (as a managed database hands them over); `SLUICE_DATABASE_PASSWORD` and
+    /// `SLUICE_DATABASE_SSLMODE` apply to a URL too.
+    static func databaseURL(_ environment: [String: String]) throws -> String {
+        let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var components: URLComponents
+        if let url = value("SLUICE_DATABASE_URL") {
+            guard let parsed = URLComponents(string: url) else {
+                throw ConfigurationError("SLUICE_DATABASE_URL must look like postgres://user:password@host:port/database")
+            }
+            components = parsed
+        } else if let host = value("SLUICE_DATABASE_HOST") {
+            components = URLComponents()
+            components.scheme = "postgres"
+            components.host = host
+            components.port = try value("SLUICE_DATABASE_PORT").map { try int($0, "SLUICE_DATABASE_PORT", 1...65535) }
+            components.user = value("SLUICE_DATABASE_USER") ?? "sluice"
+            components.path = "/" + (value("SLUICE_DATABASE_NAME") ?? "sluice")
+        } else {
+            throw ConfigurationError(
+                "Set SLUICE_DATABASE_URL (e.g. postgres://sluice:secret@127.0.0.1:5432/sluice) or SLUICE_DATABASE_HOST with _PORT, _NAME, _USER, _PASSWORD"
+            )
+        }
+        if let password = value("SLUICE_DATABASE_PASSWORD") {
+            components.percentEncodedPassword = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        }
+        if let mode = value("SLUICE_DATABASE_SSLMODE") {
+            components.queryItems = (components.queryItems ?? []).filter { $0.name != "sslmode" } + [URLQueryItem(name: "sslmode", value: mode)]
+        }
+        guard let url = components.string else { throw ConfigurationError("the database settings do not make a URL") }
+        return url
+    }
+
     /// The PostgreSQL client configuration from `postgres://user:password@host:port/db?sslmode=…`.
+    /// `sslmode` as libpq reads it: `disable`; `prefer` and `require` encrypt without checking
+    /// the certificate (`require` checks its chain when a CA file is given, as libpq does with a
+    /// root certificate); `verify-ca` checks the chain; `verify-full` the chain and the host
+    /// name. The CA file is `sslrootcert` or `SLUICE_DATABASE_CA_FILE`, else the system's roots.
     func postgresConfiguration() throws -> PostgresClient.Configuration {
         guard let url = URLComponents(string: databaseURL), ["postgres", "postgresql"].contains(url.scheme ?? ""),
             let host = url.host, let user = url.user
@@ -274,12 +367,29 @@ public struct SluiceConfiguration: Sendable {
         }
         let database = String(url.path.drop { $0 == "/" })
         let sslMode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let caFile = url.queryItems?.first { $0.name == "sslrootcert" }?.value ?? databaseCAFile
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        if let caFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw ConfigurationError("the database CA file \(caFile) cannot be read")
+            }
+            tlsConfiguration.trustRoots = .file(caFile)
+        }
         let tls: PostgresClient.Configuration.TLS
         switch sslMode {
-        case "disable": tls = .disable
-        case "prefer": tls = .prefer(.clientDefault)
-        case "require", "verify-full": tls = .require(.clientDefault)
-        default: throw ConfigurationError("sslmode '\(sslMode)' is not one of disable, prefer, require, verify-full")
+        case "disable":
+            tls = .disable
+        case "prefer", "require":
+            tlsConfiguration.certificateVerification = sslMode == "require" && caFile != nil ? .noHostnameVerification : .none
+            tls = sslMode == "prefer" ? .prefer(tlsConfiguration) : .require(tlsConfiguration)
+        case "verify-ca":
+            tlsConfiguration.certificateVerification = .noHostnameVerification
+            tls = .require(tlsConfiguration)
+        case "verify-full":
+            tlsConfiguration.certificateVerification = .fullVerification
+            tls = .require(tlsConfiguration)
+        default:
+            throw ConfigurationError("sslmode '\(sslMode)' is not one of disable, prefer, require, verify-ca, verify-full")
         }
         var configuration = PostgresClient.Configuration(
             host: host,

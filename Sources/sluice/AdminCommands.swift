@@ -7,7 +7,7 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Bootstrap and recovery from the shell (audited with the system as actor).",
-        subcommands: [CreateTenant.self, AddMember.self, SetPassword.self, CreateApiKey.self, SetPlan.self, Demo.self]
+        subcommands: [CreateTenant.self, AddMember.self, SetPassword.self, CreateApiKey.self, SetPlan.self, ResealSecrets.self, Demo.self]
     )
 }
 
@@ -77,6 +77,23 @@ struct SetPassword: AsyncParsableCommand {
             try await admin.setPassword(email: email, password: password)
         }
         print("password set for \(email)")
+    }
+}
+
+struct ResealSecrets: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reseal-secrets",
+        abstract: "Seal every stored secret again with the first SLUICE_SECRETS_KEY (after a rotation: new,old).",
+        discussion: "Webhook signing secrets, platform app secrets and pull sources' secret headers; afterwards the old key can be dropped."
+    )
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        let count = try await Admin.with(configuration, logger: common.logger(configuration)) { admin in
+            try await admin.resealSecrets()
+        }
+        print("\(count) secrets sealed again with the first key")
     }
 }
 

@@ -21,7 +21,8 @@ final class OwnPostgres: @unchecked Sendable {
 
     var url: String { "postgres://postgres@127.0.0.1:\(port)/sluice" }
 
-    init() throws {
+    /// `settings` are added to postgresql.conf (e.g. TLS).
+    init(settings extra: String = "") throws {
         let versions = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")
         guard let newest = versions.compactMap(Int.init).max() else { throw POSIXError(.ENOENT) }
         bin = "/usr/lib/postgresql/\(newest)/bin"
@@ -37,6 +38,7 @@ final class OwnPostgres: @unchecked Sendable {
             fsync = on
             synchronous_commit = on
             logging_collector = off
+            \(extra)
 
             """
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory)/data/postgresql.conf"))

@@ -115,18 +115,46 @@ struct RateLimitTests {
         private(set) var port = Int.random(in: 41_000..<49_000)
         private var process: Process?
         private var started = false
-        var url: String { "redis://127.0.0.1:\(port)" }
+        /// TLS only (its certificate from `authority`, for localhost), and a password, if given.
+        let authority: TestAuthority?
+        let password: String?
+        var url: String {
+            let credentials = password.map { ":\($0)@" } ?? ""
+            return authority == nil ? "redis://\(credentials)127.0.0.1:\(port)" : "rediss://\(credentials)localhost:\(port)"
+        }
+
+        init(tls authority: TestAuthority? = nil, password: String? = nil) {
+            self.authority = authority
+            self.password = password
+        }
+
+        /// A client's settings for it (the CA file of its authority, when TLS).
+        func configuration() throws -> RedisConfiguration {
+            var configuration = try RedisConfiguration(url: url)
+            configuration.caFile = authority?.caFile
+            return configuration
+        }
 
         func start() async throws {
             for attempt in 0..<(started ? 1 : 5) {
                 if attempt > 0 { port = Int.random(in: 41_000..<49_000) }
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-                process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+                var arguments = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+                if let authority {
+                    arguments += [
+                        "--port", "0", "--tls-port", String(port), "--tls-cert-file", authority.certificateFile, "--tls-key-file", authority.keyFile,
+                        "--tls-ca-cert-file", authority.caFile, "--tls-auth-clients", "no",
+                    ]
+                } else {
+                    arguments += ["--port", String(port)]
+                }
+                if let password { arguments += ["--requirepass", password] }
+                process.arguments = arguments
                 process.standardOutput = FileHandle.nullDevice
                 try process.run()
                 self.process = process
-                let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: Logger(label: "own-redis"))
+                let client = RedisClient(configuration: try configuration(), logger: Logger(label: "own-redis"))
                 for _ in 0..<200 where process.isRunning {
                     if (try? await client.send(["PING"])) != nil {
                         started = true
@@ -144,7 +172,7 @@ struct RateLimitTests {
         func stop() async throws {
             guard let process else { return }
             Glibc.kill(process.processIdentifier, SIGKILL)
-            let probe = RedisClient(configuration: try RedisConfiguration(url: url), logger: Logger(label: "own-redis"))
+            let probe = RedisClient(configuration: try configuration(), logger: Logger(label: "own-redis"))
             for _ in 0..<100 {
                 guard (try? await probe.send(["PING"])) != nil else { break }
                 try await Task.sleep(for: .milliseconds(50))
@@ -152,9 +180,9 @@ struct RateLimitTests {
             self.process = nil
         }
 
-        func keys() async throws -> [String] {
-            let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: Logger(label: "own-redis"))
-            return try await client.send(["KEYS", "sluice:rl:*"]).array?.compactMap(\.string) ?? []
+        func keys(_ pattern: String = "sluice:rl:*") async throws -> [String] {
+            let client = RedisClient(configuration: try configuration(), logger: Logger(label: "own-redis"))
+            return try await client.send(["KEYS", pattern]).array?.compactMap(\.string) ?? []
         }
 
         func kill() { if let process { Glibc.kill(process.processIdentifier, SIGKILL) } }
