@@ -259,48 +259,26 @@ resource "aws_security_group" "worker" {
 # The tasks go out: to the database and Redis, and (webhooks, pull sources, AWS APIs) to
 # the internet over HTTP(S) through the NAT gateway. Sluice itself refuses private and
 # link-local targets for webhooks and pull sources (SLUICE_WEBHOOK_ALLOW_PRIVATE_NETWORKS off).
-resource "aws_vpc_security_group_egress_rule" "tasks_https" {
-  for_each = { api = aws_security_group.api.id, worker = aws_security_group.worker.id }
-
-  security_group_id = each.value
-  description       = "HTTPS out: webhooks, pull sources, AWS APIs, the image registry"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
+locals {
+  task_groups = { api = aws_security_group.api.id, worker = aws_security_group.worker.id }
+  task_egress = {
+    https = { port = 443, cidr = "0.0.0.0/0", to = null, description = "HTTPS out: webhooks, pull sources, AWS APIs, the image registry" }
+    http  = { port = 80, cidr = "0.0.0.0/0", to = null, description = "HTTP out: webhooks and pull sources to plain-HTTP endpoints" }
+    db    = { port = 5432, cidr = null, to = aws_security_group.db.id, description = "To PostgreSQL" }
+    redis = { port = 6379, cidr = null, to = aws_security_group.redis.id, description = "To Redis" }
+  }
 }
 
-resource "aws_vpc_security_group_egress_rule" "tasks_http" {
-  for_each = { api = aws_security_group.api.id, worker = aws_security_group.worker.id }
+resource "aws_vpc_security_group_egress_rule" "tasks" {
+  for_each = { for pair in setproduct(keys(local.task_groups), keys(local.task_egress)) : "${pair[0]}-${pair[1]}" => merge(local.task_egress[pair[1]], { from = local.task_groups[pair[0]] }) }
 
-  security_group_id = each.value
-  description       = "HTTP out: webhooks and pull sources to plain-HTTP endpoints"
-  ip_protocol       = "tcp"
-  from_port         = 80
-  to_port           = 80
-  cidr_ipv4         = "0.0.0.0/0"
-}
-
-resource "aws_vpc_security_group_egress_rule" "tasks_to_db" {
-  for_each = { api = aws_security_group.api.id, worker = aws_security_group.worker.id }
-
-  security_group_id            = each.value
-  description                  = "To PostgreSQL"
+  security_group_id            = each.value.from
+  description                  = each.value.description
   ip_protocol                  = "tcp"
-  from_port                    = 5432
-  to_port                      = 5432
-  referenced_security_group_id = aws_security_group.db.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "tasks_to_redis" {
-  for_each = { api = aws_security_group.api.id, worker = aws_security_group.worker.id }
-
-  security_group_id            = each.value
-  description                  = "To Redis"
-  ip_protocol                  = "tcp"
-  from_port                    = 6379
-  to_port                      = 6379
-  referenced_security_group_id = aws_security_group.redis.id
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  cidr_ipv4                    = each.value.cidr
+  referenced_security_group_id = each.value.to
 }
 
 resource "aws_security_group" "db" {
@@ -310,17 +288,6 @@ resource "aws_security_group" "db" {
   tags        = local.tags
 }
 
-resource "aws_vpc_security_group_ingress_rule" "db" {
-  for_each = { api = aws_security_group.api.id, worker = aws_security_group.worker.id }
-
-  security_group_id            = aws_security_group.db.id
-  description                  = "PostgreSQL from the ${each.key} tasks"
-  ip_protocol                  = "tcp"
-  from_port                    = 5432
-  to_port                      = 5432
-  referenced_security_group_id = each.value
-}
-
 resource "aws_security_group" "redis" {
   name        = "${var.name}-redis"
   description = "Redis: reached by the tasks only"
@@ -328,15 +295,23 @@ resource "aws_security_group" "redis" {
   tags        = local.tags
 }
 
-resource "aws_vpc_security_group_ingress_rule" "redis" {
-  for_each = { api = aws_security_group.api.id, worker = aws_security_group.worker.id }
+# PostgreSQL and Redis admit the tasks (API and workers), and nothing else.
+resource "aws_vpc_security_group_ingress_rule" "stores" {
+  for_each = {
+    for pair in setproduct(["db", "redis"], keys(local.task_groups)) : "${pair[0]}-${pair[1]}" => {
+      group = pair[0] == "db" ? aws_security_group.db.id : aws_security_group.redis.id
+      port  = pair[0] == "db" ? 5432 : 6379
+      what  = pair[0] == "db" ? "PostgreSQL" : "Redis"
+      from  = pair[1]
+    }
+  }
 
-  security_group_id            = aws_security_group.redis.id
-  description                  = "Redis from the ${each.key} tasks"
+  security_group_id            = each.value.group
+  description                  = "${each.value.what} from the ${each.value.from} tasks"
   ip_protocol                  = "tcp"
-  from_port                    = 6379
-  to_port                      = 6379
-  referenced_security_group_id = each.value
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = local.task_groups[each.value.from]
 }
 
 ################################################################################

@@ -30,10 +30,11 @@ run "a_new_vpc" {
     error_message = "The API tasks admit the load balancer only."
   }
   assert {
-    condition = alltrue(concat(
-      [for rule in aws_vpc_security_group_ingress_rule.db : rule.cidr_ipv4 == null && contains([aws_security_group.api.id, aws_security_group.worker.id], rule.referenced_security_group_id)],
-      [for rule in aws_vpc_security_group_ingress_rule.redis : rule.cidr_ipv4 == null && contains([aws_security_group.api.id, aws_security_group.worker.id], rule.referenced_security_group_id)],
-    ))
+    condition = length(aws_vpc_security_group_ingress_rule.stores) == 4 && alltrue([
+      for rule in aws_vpc_security_group_ingress_rule.stores :
+      rule.cidr_ipv4 == null && contains([aws_security_group.api.id, aws_security_group.worker.id], rule.referenced_security_group_id)
+      && contains([aws_security_group.db.id, aws_security_group.redis.id], rule.security_group_id)
+    ])
     error_message = "The database and Redis admit the tasks only."
   }
   assert {
