@@ -108,6 +108,21 @@ def test_live_tail_shows_events_within_two_seconds(setup):
     assert "tail.other" not in driver.find_element(By.CSS_SELECTOR, "[data-tail-list]").text
 
 
+def test_partitions_show_their_rate(setup):
+    owner, key, driver = setup
+    driver.get(BASE + "/dashboard/streams/ops")
+    stop = time.monotonic() + 12
+    while time.monotonic() < stop:
+        send(key, [{"type": "rate.me", "key": f"r{n}", "data": {}} for n in range(20)])
+        rates = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#partitions [data-rate]")]
+        if rates and all(text not in ("…", "–") for text in rates):
+            break
+        time.sleep(1)
+    assert rates and all(float(text.replace(",", "")) >= 0 for text in rates), rates
+    assert any(float(text.replace(",", "")) > 0 for text in rates), rates
+    check(driver, "stream-partitions")
+
+
 def test_search_finds_an_event_and_its_page_shows_its_delivery(setup, receiver):
     owner, key, driver = setup
     api("POST", "/v1/streams/ops/subscriptions", owner["token"], json={"name": "sink", "url": receiver.url, "start": "latest"})

@@ -371,6 +371,42 @@ struct DashboardTests {
         }
     }
 
+    @Test("a key's own limits are set from its row, refused past the plan or half filled, and go back to the plan's when emptied")
+    func keyLimits() async throws {
+        try await withSluice { sluice in
+            let owner = try await sluice.signup("limits")
+            let key = try await sluice.createKey(owner, scopes: [.events_colon_write])
+            let id = key.value1.id
+            let browser = Browser(sluice)
+            _ = try await browser.signIn(owner)
+            _ = try await browser.request(.get, "/dashboard/api-keys")
+            let path = "/dashboard/api-keys/\(id)/limits"
+            let saved = try await browser.request(.post, path, form: [("_csrf", browser.csrf), ("requestsPerSecond", "5"), ("requestsBurst", "10")])
+            #expect(saved.status == .seeOther)
+            var limits = try await sluice.api(owner.token).getApiKey(path: .init(keyId: id)).ok.body.json.rateLimits
+            #expect(limits?.requests.perSecond == 5 && limits?.requests.burst == 10 && limits?.requests.source == .key)
+            #expect(limits?.events.source == .plan)
+            let page = String(buffer: try await browser.request(.get, "/dashboard/api-keys").body)
+            #expect(page.contains("requests 5/10 (own)"))
+
+            let half = try await browser.request(.post, path, form: [("_csrf", browser.csrf), ("eventsPerSecond", "5")])
+            #expect(half.status == .badRequest && String(buffer: half.body).contains("a rate (a number) and a burst"))
+            let tooMuch = try await browser.request(.post, path, form: [("_csrf", browser.csrf), ("eventsPerSecond", "1e300"), ("eventsBurst", "5")])
+            #expect(tooMuch.status == .badRequest, "past the contract's bound, refused, not trapped on")
+            _ = try await browser.request(.post, path, form: [("_csrf", browser.csrf)])
+            limits = try await sluice.api(owner.token).getApiKey(path: .init(keyId: id)).ok.body.json.rateLimits
+            #expect(limits?.requests.source == .plan, "emptied: the plan's again")
+
+            let viewer = try await sluice.member(of: owner, role: .developer)
+            let other = Browser(sluice)
+            _ = try await other.signIn(viewer)
+            _ = try await other.request(.get, "/dashboard")
+            _ = try await other.request(.post, "/dashboard/tenant", form: [("_csrf", other.csrf), ("tenantId", owner.tenantID)])
+            let refused = try await other.request(.post, path, form: [("_csrf", other.csrf), ("requestsPerSecond", "1"), ("requestsBurst", "1")])
+            #expect(refused.status == .forbidden, "a developer reads keys but may not change their limits")
+        }
+    }
+
     @Test("another tenant's stream is 404; a switch to a tenant the user is not in is 404")
     func tenancy() async throws {
         try await withSluice { sluice in

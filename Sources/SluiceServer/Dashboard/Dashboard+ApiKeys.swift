@@ -10,11 +10,19 @@ extension DashboardRoutes {
     func registerApiKeys(on pages: RouterGroup<Context>) {
         pages.get("api-keys") { request, context in
             await guarded(request, context) {
-                let notice = request.uri.queryParameters["notice"] == "revoked" ? "The key was revoked." : nil
+                let notice: String? =
+                    switch request.uri.queryParameters["notice"] {
+                    case "revoked": "The key was revoked."
+                    case "limits": "The key's limits were saved; every node applies them within a second."
+                    default: nil
+                    }
                 return try await apiKeysPage(context: context, flash: notice.map { ["kind": "ok", "message": $0] })
             }
         }
         pages.post("api-keys") { request, context in await guarded(request, context) { try await createApiKey(request, context: context) } }
+        pages.post("api-keys/:keyId/limits") { request, context in
+            await guarded(request, context) { try await setLimits(request, context: context) }
+        }
         pages.post("api-keys/:keyId/revoke") { request, context in
             await guarded(request, context) {
                 let id = try context.parameters.require("keyId")
@@ -43,6 +51,13 @@ extension DashboardRoutes {
                 "lastUsedAt": key["lastUsedAt"]?.stringValue.map(Presentation.time) ?? "never",
                 "expiresAt": key["expiresAt"]?.stringValue.map(Presentation.time) ?? "never",
                 "revoked": key["revokedAt"]?.stringValue.map(Presentation.time) ?? false,
+                "limits": ["requests", "events"].map { kind -> [String: Any] in
+                    let limit = key["rateLimits"]?[kind]
+                    return [
+                        "kind": kind, "perSecond": limit?["perSecond"]?.numberValue?.literal ?? "",
+                        "burst": limit?["burst"]?.numberValue?.literal ?? "", "own": limit?["source"]?.stringValue == "key",
+                    ]
+                },
             ]
         }
         let chosen = Set(entered?.all("scopes") ?? ["events:write"])
@@ -84,6 +99,33 @@ extension DashboardRoutes {
             return try await apiKeysPage(context: context, created: created)
         } catch let problem as SluiceError where problem.status == .badRequest || problem.status == .conflict {
             return try await apiKeysPage(context: context, problem: problem, entered: form)
+        }
+    }
+
+    /// A key's own limits: each kind whose two fields are filled is the key's, an empty pair the
+    /// plan's; the API checks them against the plan.
+    func setLimits(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let id = try context.parameters.require("keyId")
+        let form = try await Self.form(&request, context: context)
+        var body: [String: JSONValue] = [:]
+        var errors: [SluiceError.FieldError] = []
+        for kind in ["requests", "events"] {
+            let rate = form["\(kind)PerSecond"] ?? ""
+            let burst = form["\(kind)Burst"] ?? ""
+            if rate.isEmpty && burst.isEmpty { continue }
+            guard let perSecond = Double(rate), perSecond.isFinite, let burstCount = Int(burst) else {
+                errors.append(.init(pointer: "/\(kind)", detail: "a rate (a number) and a burst (a whole number), or neither"))
+                continue
+            }
+            body[kind] = ["perSecond": .number(JSONNumber(perSecond)), "burst": .number(JSONNumber(burstCount))]
+        }
+        do {
+            guard errors.isEmpty else { throw SluiceError.badRequest("The limits are invalid.", fieldErrors: errors) }
+            _ = try await api.call("setApiKeyRateLimits", path: ["keyId": id], body: .object(body), context: context)
+            return Self.redirect("/dashboard/api-keys?notice=limits", request: request)
+        } catch let problem as SluiceError where problem.status == .badRequest {
+            return try await apiKeysPage(context: context, problem: problem)
         }
     }
 }

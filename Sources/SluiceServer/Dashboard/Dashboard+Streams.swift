@@ -122,7 +122,9 @@ extension DashboardRoutes {
                 "createdAt": Presentation.time(stream["createdAt"]?.stringValue),
                 "dimensions": dimensions,
                 "hasDimensions": !dimensions.isEmpty,
-                "partitions": offsets.enumerated().map { ["partition": $0.offset, "endOffset": Presentation.count($0.element)] as [String: Any] },
+                "partitions": offsets.enumerated().map {
+                    ["partition": $0.offset, "endOffset": Presentation.count($0.element), "end": String($0.element)] as [String: Any]
+                },
             ]
         )
     }

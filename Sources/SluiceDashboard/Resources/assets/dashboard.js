@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // Each partition's last end offset and when it was read (measureRates).
+  var lastEnds = {};
+
   function ready(fn) {
     if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
   }
@@ -40,9 +43,28 @@
       }
     });
 
+    measureRates();
+    document.body.addEventListener("htmx:afterSettle", measureRates);
     startTail(document.querySelector("[data-tail]"));
     startLive(document.querySelector("[data-live]"));
   });
+
+  // A stream's partitions: events a second between two refreshes of the table, from the end
+  // offsets each refresh carries (data-end; lastEnds, above, keeps the previous ones).
+  function measureRates() {
+    var now = Date.now();
+    document.querySelectorAll("tr[data-end]").forEach(function (row) {
+      var partition = row.getAttribute("data-partition");
+      var end = Number(row.getAttribute("data-end"));
+      var before = lastEnds[partition];
+      var cell = row.querySelector("[data-rate]");
+      if (before && cell && now > before.at) {
+        var rate = (end - before.end) / ((now - before.at) / 1000);
+        cell.textContent = rate >= 0 ? (rate < 10 ? rate.toFixed(1) : Math.round(rate).toLocaleString("en")) : "–";
+      }
+      lastEnds[partition] = { end: end, at: now };
+    });
+  }
 
   // The live tail: an EventSource on the page's feed; each batch's events at the top of the
   // list (built as text nodes, never HTML), the latest 100 kept. Paused, batches are counted
