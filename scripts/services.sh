@@ -102,7 +102,7 @@ start_postgres() {
 listen_addresses = '127.0.0.1'
 port = $pg_port
 unix_socket_directories = '$pg_dir/run'
-max_connections = 200
+max_connections = 400
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on

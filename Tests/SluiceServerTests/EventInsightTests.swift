@@ -228,6 +228,12 @@ struct EventInsightTests {
                 query: .init(since: Date().addingTimeInterval(-7 * 86400 + 60))
             ).ok.body.json
             #expect(!week.samples.contains { $0.lag == 99 })
+            let kept = try await asSuperuser { client in
+                let rows = try await client.query("SELECT count(*) FROM consumer_lag_samples WHERE lag = 99")
+                for try await count in rows.decode(Int64.self) { return count }
+                return -1
+            }
+            #expect(kept == 0, "samples older than seven days are deleted")
             _ = try await api.getConsumerGroupLagHistory(path: path, query: .init(since: Date().addingTimeInterval(-8 * 86400))).badRequest
             _ = try await api.getConsumerGroupLagHistory(path: path, query: .init(since: Date(), until: Date().addingTimeInterval(-60))).badRequest
             _ = try await api.getConsumerGroupLagHistory(path: path, query: .init(stepSeconds: 90)).badRequest

@@ -85,6 +85,17 @@ actor DatabaseTemplate {
         configuration.databaseURL = TestEnvironment.url(of: template)
         let migrator = try Migrator(directory: configuration.migrationsDirectory, logger: TestEnvironment.logger)
         _ = try await withClient(try configuration.postgresConfiguration()) { try await migrator.migrate(client: $0) }
+        // The migration's pool closes its connections as it stops, a moment later; a copy
+        // while one is open fails ("being accessed by other users").
+        for _ in 0..<100 {
+            let open = try await asSuperuser { admin in
+                let rows = try await admin.query("SELECT count(*) FROM pg_stat_activity WHERE datname = \(template)", logger: TestEnvironment.logger)
+                for try await count in rows.decode(Int64.self) { return count }
+                return 0
+            }
+            if open == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         return template
     }
 }

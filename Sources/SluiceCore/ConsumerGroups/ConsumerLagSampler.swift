@@ -5,8 +5,8 @@ import ServiceLifecycle
 import SluiceDatabase
 
 /// Records every consumer group's lag once a minute (`consumer_lag_samples`), and forgets
-/// samples older than `ConsumerLagHistory.retention`. Several servers may run it: a minute
-/// is written once (its row's key), whoever samples it first.
+/// samples older than `ConsumerLagHistory.retention`. Every `serve` process runs it; one
+/// samples each minute (an advisory lock, and the minute's rows as the mark).
 package struct ConsumerLagSampler: Service {
     let client: Database
     let logger: Logger
@@ -18,36 +18,48 @@ package struct ConsumerLagSampler: Service {
         self.interval = interval
     }
 
+    /// The first sample a minute after start: a process that lives less samples nothing, and
+    /// many starting at once do not all sample at once.
     package func run() async throws {
-        try await repeatEvery(interval, immediately: true) { await sampleOnce() }
+        try await repeatEvery(interval, immediately: false) { await sampleOnce() }
     }
 
     /// One sample of every group, at the current minute: lag summed over the partitions, and
-    /// the age of the oldest unconsumed event on any of them.
+    /// the age of the oldest unconsumed event on any of them. One process at a time samples (a
+    /// transaction-scoped advisory lock others skip), and a minute already sampled is not again.
     package func sampleOnce() async {
         do {
-            try await client.query(
-                """
-                INSERT INTO consumer_lag_samples (tenant_id, group_id, sampled_at, lag, lag_seconds)
-                SELECT g.tenant_id, g.id, date_trunc('minute', now()),
-                       sum(greatest(p.next_offset - coalesce(o.committed_offset, 0), 0))::bigint,
-                       coalesce(max(CASE WHEN p.next_offset > coalesce(o.committed_offset, 0) THEN extract(epoch FROM now() - (
-                           SELECT e.received_at FROM events e
-                           WHERE e.tenant_id = p.tenant_id AND e.stream_id = p.stream_id AND e.partition = p.partition
-                             AND e."offset" >= coalesce(o.committed_offset, 0)
-                           ORDER BY e."offset" LIMIT 1)) END), 0)::float8
-                FROM consumer_groups g
-                JOIN stream_partitions p ON p.tenant_id = g.tenant_id AND p.stream_id = g.stream_id
-                LEFT JOIN consumer_offsets o ON o.tenant_id = g.tenant_id AND o.group_id = g.id AND o.partition = p.partition
-                GROUP BY g.tenant_id, g.id
-                ON CONFLICT DO NOTHING
-                """,
-                logger: logger
-            )
-            try await client.query(
-                "DELETE FROM consumer_lag_samples WHERE sampled_at < now() - make_interval(secs => \(ConsumerLagHistory.retentionSeconds))",
-                logger: logger
-            )
+            try await client.transaction(logger: logger) { connection in
+                let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext('sluice.consumer_lag_samples'))", logger: logger)
+                for try await acquired in locked.decode(Bool.self) where !acquired { return }
+                try await connection.query(
+                    "DELETE FROM consumer_lag_samples WHERE sampled_at < now() - make_interval(secs => \(ConsumerLagHistory.retentionSeconds))",
+                    logger: logger
+                )
+                let done = try await connection.query(
+                    "SELECT EXISTS (SELECT 1 FROM consumer_lag_samples WHERE sampled_at = date_trunc('minute', now()))",
+                    logger: logger
+                )
+                for try await sampled in done.decode(Bool.self) where sampled { return }
+                try await connection.query(
+                    """
+                    INSERT INTO consumer_lag_samples (tenant_id, group_id, sampled_at, lag, lag_seconds)
+                    SELECT g.tenant_id, g.id, date_trunc('minute', now()),
+                           sum(greatest(p.next_offset - coalesce(o.committed_offset, 0), 0))::bigint,
+                           coalesce(max(CASE WHEN p.next_offset > coalesce(o.committed_offset, 0) THEN extract(epoch FROM now() - (
+                               SELECT e.received_at FROM events e
+                               WHERE e.tenant_id = p.tenant_id AND e.stream_id = p.stream_id AND e.partition = p.partition
+                                 AND e."offset" >= coalesce(o.committed_offset, 0)
+                               ORDER BY e."offset" LIMIT 1)) END), 0)::float8
+                    FROM consumer_groups g
+                    JOIN stream_partitions p ON p.tenant_id = g.tenant_id AND p.stream_id = g.stream_id
+                    LEFT JOIN consumer_offsets o ON o.tenant_id = g.tenant_id AND o.group_id = g.id AND o.partition = p.partition
+                    GROUP BY g.tenant_id, g.id
+                    ON CONFLICT DO NOTHING
+                    """,
+                    logger: logger
+                )
+            }
         } catch {
             logger.error("consumer lag sampling failed", metadata: ["error": "\(String(reflecting: error))"])
         }
