@@ -194,7 +194,8 @@ public func buildApplication(
             box: secrets,
             allowPrivateNetworks: configuration.workers.allowPrivateNetworks,
             wakeWorkers: { work.pull?.wake() }
-        )
+        ),
+        feeds: OpenFeeds(limit: configuration.maxFeedsPerTenant)
     )
 
     let contract = try Contract.current.get()

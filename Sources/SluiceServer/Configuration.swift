@@ -42,6 +42,9 @@ public struct SluiceConfiguration: Sendable {
     /// Concurrent append transactions of a stream, each for a share of its partitions
     /// (`SLUICE_INGEST_LANES`, default 2; see `EventAppender`).
     public var ingestLanes = 2
+    /// Live feeds (event tails, analytics feeds) a tenant may hold open on one server at once
+    /// (`SLUICE_MAX_FEEDS_PER_TENANT`, default 10): each polls PostgreSQL while it is open.
+    public var maxFeedsPerTenant = 10
     /// How long SIGTERM waits for in-flight work before cancelling it (`SLUICE_SHUTDOWN_TIMEOUT_SECONDS`, default 30).
     public var shutdownTimeout: Duration = .seconds(30)
     /// Deadlines on database calls (`SLUICE_DATABASE_TIMEOUT_SECONDS`, default 10).
@@ -176,6 +179,9 @@ public struct SluiceConfiguration: Sendable {
         }
         if let value = environment["SLUICE_DATABASE_TIMEOUT_SECONDS"] {
             configuration.database.callTimeout = .seconds(try int(value, "SLUICE_DATABASE_TIMEOUT_SECONDS", 1...3600))
+        }
+        if let value = environment["SLUICE_MAX_FEEDS_PER_TENANT"] {
+            configuration.maxFeedsPerTenant = try int(value, "SLUICE_MAX_FEEDS_PER_TENANT", 1...1000)
         }
         if let value = environment["SLUICE_DATABASE_POOL_SIZE"] {
             configuration.databasePoolSize = try int(value, "SLUICE_DATABASE_POOL_SIZE", 1...1000)

@@ -101,6 +101,31 @@ struct EventInsightTests {
         }
     }
 
+    @Test("a tenant holds a bounded number of live feeds open, tails and analytics feeds together; another tenant is not affected")
+    func feedsBounded() async throws {
+        try await withSluice({ $0.maxFeedsPerTenant = 2 }) { harness in
+            let owner = try await harness.signup("feeds")
+            let (stream, key) = try await harness.stream(owner)
+            let api = harness.api(key)
+            async let first = tail(harness, key, stream, .init(seconds: 3))
+            async let second = harness.send(.get, "/v1/streams/\(stream)/analytics/live?ticks=3", headers: [.authorization: "Bearer \(key)"])
+            try await Task.sleep(for: .milliseconds(800))
+            let third = try await api.tailEvents(path: .init(stream: stream), query: .init(seconds: 1))
+            guard case .tooManyRequests(let refused) = third else {
+                Issue.record("a third feed was not refused: \(third)")
+                return
+            }
+            #expect(refused.headers.retryAfter != nil)
+            let stranger = try await harness.signup("feeds-other")
+            let (otherStream, otherKey) = try await harness.stream(stranger)
+            _ = try await harness.api(otherKey).tailEvents(path: .init(stream: otherStream), query: .init(seconds: 1)).ok
+            _ = try await first
+            _ = try await second
+            // Both ended: their places are free again.
+            _ = try await api.tailEvents(path: .init(stream: stream), query: .init(seconds: 1)).ok
+        }
+    }
+
     @Test("the sample is even and never more than asked")
     func evenSample() {
         #expect(EventReader.evenSample(Array(0..<10), count: 5) == [0, 2, 4, 6, 8])

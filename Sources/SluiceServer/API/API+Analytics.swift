@@ -197,14 +197,18 @@ extension APIImplementation {
 
 extension APIImplementation {
     func getAnalyticsLive(_ input: Operations.GetAnalyticsLive.Input) async throws -> Operations.GetAnalyticsLive.Output {
+        let identity = try RequestScope.identity()
         let feed = try await analytics.live(
-            identity: RequestScope.identity(),
+            identity: identity,
             stream: input.path.stream,
             lastEventID: input.headers.lastEventID,
             ticks: input.query.ticks ?? 3600
         )
+        // Held while the response streams; given back when it ends or the client goes.
+        let place = try feeds.take(tenant: identity.tenantID)
         let events = feed.map { id, tick in
-            ServerSentEventWithJSONData(event: "tick", data: Components.Schemas.AnalyticsTick(tick), id: id, retry: 1000)
+            _ = place
+            return ServerSentEventWithJSONData(event: "tick", data: Components.Schemas.AnalyticsTick(tick), id: id, retry: 1000)
         }
         return .ok(.init(body: .textEventStream(.serverSentEvents(events))))
     }

@@ -85,7 +85,8 @@ extension Components.Schemas.Event {
 
 extension APIImplementation {
     func tailEvents(_ input: Operations.TailEvents.Input) async throws -> Operations.TailEvents.Output {
-        let stream = try await reader.readableStream(identity: RequestScope.identity(), name: input.path.stream, streams: streams)
+        let identity = try RequestScope.identity()
+        let stream = try await reader.readableStream(identity: identity, name: input.path.stream, streams: streams)
         let feed = try await reader.tail(
             stream: stream,
             type: input.query._type,
@@ -94,8 +95,11 @@ extension APIImplementation {
             seconds: input.query.seconds ?? 600,
             lastEventID: input.headers.lastEventID
         )
+        // Held while the response streams; given back when it ends or the client goes.
+        let place = try feeds.take(tenant: identity.tenantID)
         let events = feed.map { id, batch in
-            ServerSentEventWithJSONData(
+            _ = place
+            return ServerSentEventWithJSONData(
                 event: "events",
                 data: Components.Schemas.TailBatch(
                     at: batch.at,

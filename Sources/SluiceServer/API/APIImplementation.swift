@@ -34,6 +34,8 @@ struct APIImplementation: APIProtocol {
     let failures: FailureView
     let analytics: AnalyticsService
     let sources: PullSourceService
+    /// The live feeds each tenant holds open on this server, bounded.
+    let feeds: OpenFeeds
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         .ok(.init(body: .json(.init(status: .ok))))
