@@ -25,12 +25,14 @@ swift build --build-tests
 if [ $# -gt 0 ]; then
     swift test --skip-build "$@"
 else
-    # The pure layer first (no services; seconds), then end to end. The fault suite restarts a
-    # PostgreSQL of its own under load: alone after the others, so that neither slows the
-    # other's timings.
+    # The pure layer first (no services; seconds), then end to end. The suites that make
+    # servers of their own (the fault suite restarts a PostgreSQL under load; the TLS suite
+    # runs initdb, openssl and a TLS Redis, waiting on those processes) run alone after the
+    # others, so that neither slows the other's timings.
     swift test --skip-build --filter 'SluiceUnitTests|SluiceJSONTests'
-    swift test --skip-build --skip FaultTests --skip 'SluiceUnitTests|SluiceJSONTests'
-    swift test --skip-build --filter FaultTests
+    swift test --skip-build --skip 'FaultTests|TLSTests' --skip 'SluiceUnitTests|SluiceJSONTests'
+    swift test --skip-build --filter 'FaultTests|TLSTests'
+
     scripts/contract-tests.sh
     scripts/vendor-assets.sh
     scripts/browser-tests.sh
