@@ -27,12 +27,12 @@ if [ $# -gt 0 ]; then
 else
     # The pure layer first (no services; seconds), then end to end. The suites that make
     # servers of their own (the fault suite restarts a PostgreSQL under load; the TLS suite
-    # runs initdb, openssl and a TLS Redis, waiting on those processes) run alone after the
-    # others, so that neither slows the other's timings.
+    # runs initdb, openssl and a TLS Redis, waiting on those processes) run alone, one after
+    # the other, after the others, so that none slows another's timings.
     swift test --skip-build --filter 'SluiceUnitTests|SluiceJSONTests'
     swift test --skip-build --skip 'FaultTests|TLSTests' --skip 'SluiceUnitTests|SluiceJSONTests'
-    swift test --skip-build --filter 'FaultTests|TLSTests'
-
+    swift test --skip-build --filter FaultTests
+    swift test --skip-build --filter TLSTests
     scripts/contract-tests.sh
     scripts/vendor-assets.sh
     scripts/browser-tests.sh
