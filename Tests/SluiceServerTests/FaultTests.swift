@@ -252,12 +252,17 @@ struct FaultTests {
         }
         #expect(outage.allSatisfy { $0.status == 503 }, "/readyz during the outage: \(outage.map(\.status))")
         #expect(outage.dropFirst().allSatisfy { $0.took < .seconds(2) }, "/readyz answers at once while PostgreSQL is down: \(outage.map(\.took))")
-        let failFast = ContinuousClock.now
-        let refused = await send([Components.Schemas.EventInput(id: UUID().uuidString, _type: "probe", data: json("{}"))])
-        let refusedIn = ContinuousClock.now - failFast
+        // Three sends: each 503, at once but for the one that happens to be the probe (one call
+        // every 500 ms tries PostgreSQL, within its 2 s bound).
+        var refusals: [(status: Int?, took: Duration)] = []
+        for _ in 0..<3 {
+            let failFast = ContinuousClock.now
+            let refused = await send([Components.Schemas.EventInput(id: UUID().uuidString, _type: "probe", data: json("{}"))])
+            refusals.append((refused.status, ContinuousClock.now - failFast))
+        }
         #expect(
-            refused.status == 503 && refusedIn < .seconds(2),
-            "ingest while PostgreSQL is down: \(refused.status.map(String.init) ?? "no answer") in \(refusedIn)"
+            refusals.allSatisfy { $0.status == 503 && $0.took < .seconds(3) } && refusals.contains { $0.took < .seconds(1) },
+            "ingest while PostgreSQL is down: \(refusals.map { "\($0.status.map(String.init) ?? "no answer") in \($0.took)" })"
         )
         // A lookup as much as an append: 503 with Retry-After, never a 500 (a problem document).
         var lookup = HTTPClientRequest(url: server.url.absoluteString + "/v1/streams/faults")
