@@ -54,6 +54,8 @@ from .create_subscription_request_start import CreateSubscriptionRequestStart
 from .created_api_key import CreatedApiKey
 from .created_invitation import CreatedInvitation
 from .created_subscription import CreatedSubscription
+from .dead_letter_cause_list import DeadLetterCauseList
+from .dead_letter_cause_list_items_item import DeadLetterCauseListItemsItem
 from .dead_letter_count import DeadLetterCount
 from .dead_letter_selection import DeadLetterSelection
 from .dead_letter_selection_filter import DeadLetterSelectionFilter
@@ -72,6 +74,9 @@ from .entity_activity_resolution import EntityActivityResolution
 from .event import Event
 from .event_attributes import EventAttributes
 from .event_batch_input import EventBatchInput
+from .event_delivery import EventDelivery
+from .event_delivery_state import EventDeliveryState
+from .event_detail import EventDetail
 from .event_input import EventInput
 from .event_page import EventPage
 from .failure import Failure
@@ -99,6 +104,8 @@ from .invitation_list import InvitationList
 from .join_consumer_group_request import JoinConsumerGroupRequest
 from .key_usage import KeyUsage
 from .key_usage_principal import KeyUsagePrincipal
+from .lag_history import LagHistory
+from .lag_history_samples_item import LagHistorySamplesItem
 from .list_dead_letters_status import ListDeadLettersStatus
 from .list_failures_kind import ListFailuresKind
 from .list_quarantine_status import ListQuarantineStatus
@@ -163,6 +170,9 @@ from .subscription_secret import SubscriptionSecret
 from .subscription_settings import SubscriptionSettings
 from .subscription_state import SubscriptionState
 from .switch_tenant_request import SwitchTenantRequest
+from .tail_batch import TailBatch
+from .tail_event import TailEvent
+from .tail_event_event import TailEventEvent
 from .tenant import Tenant
 from .token_pair import TokenPair
 from .token_pair_token_type import TokenPairTokenType
@@ -228,6 +238,8 @@ __all__ = (
     "CreateStreamRequest",
     "CreateSubscriptionRequest",
     "CreateSubscriptionRequestStart",
+    "DeadLetterCauseList",
+    "DeadLetterCauseListItemsItem",
     "DeadLetterCount",
     "DeadLetterSelection",
     "DeadLetterSelectionFilter",
@@ -246,6 +258,9 @@ __all__ = (
     "Event",
     "EventAttributes",
     "EventBatchInput",
+    "EventDelivery",
+    "EventDeliveryState",
+    "EventDetail",
     "EventInput",
     "EventPage",
     "Failure",
@@ -273,6 +288,8 @@ __all__ = (
     "JoinConsumerGroupRequest",
     "KeyUsage",
     "KeyUsagePrincipal",
+    "LagHistory",
+    "LagHistorySamplesItem",
     "ListDeadLettersStatus",
     "ListFailuresKind",
     "ListQuarantineStatus",
@@ -337,6 +354,9 @@ __all__ = (
     "SubscriptionSettings",
     "SubscriptionState",
     "SwitchTenantRequest",
+    "TailBatch",
+    "TailEvent",
+    "TailEventEvent",
     "Tenant",
     "TokenPair",
     "TokenPairTokenType",

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="DeadLetterCount")
 
 
@@ -13,14 +15,18 @@ T = TypeVar("T", bound="DeadLetterCount")
 class DeadLetterCount:
     """
     Attributes:
-        count (int):
+        count (int): How many were (or
+        dry_run (bool | Unset):
     """
 
     count: int
+    dry_run: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         count = self.count
+
+        dry_run = self.dry_run
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -29,6 +35,8 @@ class DeadLetterCount:
                 "count": count,
             }
         )
+        if dry_run is not UNSET:
+            field_dict["dryRun"] = dry_run
 
         return field_dict
 
@@ -37,8 +45,11 @@ class DeadLetterCount:
         d = dict(src_dict)
         count = d.pop("count")
 
+        dry_run = d.pop("dryRun", UNSET)
+
         dead_letter_count = cls(
             count=count,
+            dry_run=dry_run,
         )
 
         dead_letter_count.additional_properties = d

@@ -17,17 +17,19 @@ T = TypeVar("T", bound="DeadLetterSelection")
 
 @_attrs_define
 class DeadLetterSelection:
-    """Exactly one of ids, filter, all (true).
+    """Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Attributes:
         ids (list[UUID] | Unset):
         filter_ (DeadLetterSelectionFilter | Unset):
         all_ (bool | Unset):
+        dry_run (bool | Unset): Count what the selection holds and change nothing (not audited). Default: False.
     """
 
     ids: list[UUID] | Unset = UNSET
     filter_: DeadLetterSelectionFilter | Unset = UNSET
     all_: bool | Unset = UNSET
+    dry_run: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         ids: list[str] | Unset = UNSET
@@ -43,6 +45,8 @@ class DeadLetterSelection:
 
         all_ = self.all_
 
+        dry_run = self.dry_run
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -52,6 +56,8 @@ class DeadLetterSelection:
             field_dict["filter"] = filter_
         if all_ is not UNSET:
             field_dict["all"] = all_
+        if dry_run is not UNSET:
+            field_dict["dryRun"] = dry_run
 
         return field_dict
 
@@ -78,10 +84,13 @@ class DeadLetterSelection:
 
         all_ = d.pop("all", UNSET)
 
+        dry_run = d.pop("dryRun", UNSET)
+
         dead_letter_selection = cls(
             ids=ids,
             filter_=filter_,
             all_=all_,
+            dry_run=dry_run,
         )
 
         return dead_letter_selection

@@ -19,12 +19,14 @@ class DeadLetterSelectionFilter:
         since (datetime.datetime | Unset):
         until (datetime.datetime | Unset):
         http_status (int | Unset):
+        error (str | Unset): The last attempt's error, exactly (a cause of `dead-letter-causes`).
     """
 
     event_type: str | Unset = UNSET
     since: datetime.datetime | Unset = UNSET
     until: datetime.datetime | Unset = UNSET
     http_status: int | Unset = UNSET
+    error: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         event_type = self.event_type
@@ -39,6 +41,8 @@ class DeadLetterSelectionFilter:
 
         http_status = self.http_status
 
+        error = self.error
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -50,6 +54,8 @@ class DeadLetterSelectionFilter:
             field_dict["until"] = until
         if http_status is not UNSET:
             field_dict["httpStatus"] = http_status
+        if error is not UNSET:
+            field_dict["error"] = error
 
         return field_dict
 
@@ -74,11 +80,14 @@ class DeadLetterSelectionFilter:
 
         http_status = d.pop("httpStatus", UNSET)
 
+        error = d.pop("error", UNSET)
+
         dead_letter_selection_filter = cls(
             event_type=event_type,
             since=since,
             until=until,
             http_status=http_status,
+            error=error,
         )
 
         return dead_letter_selection_filter

@@ -123,7 +123,9 @@ def sync_detailed(
     Each event's `id` lets a client resume: send it back as `Last-Event-ID` (browsers'
     `EventSource` does) and the first tick counts the events stored since, and sends the
     buckets changed since. The server ends a stream after `ticks` ticks (default 3,600, an
-    hour); clients reconnect. Needs `events:read`.
+    hour); clients reconnect. A tenant holds at most `SLUICE_MAX_FEEDS_PER_TENANT` (default
+    10) live feeds, tails and analytics feeds together, open on one server; another is 429
+    with `Retry-After`. Needs `events:read`.
 
     Args:
         stream (str):
@@ -168,7 +170,9 @@ def sync(
     Each event's `id` lets a client resume: send it back as `Last-Event-ID` (browsers'
     `EventSource` does) and the first tick counts the events stored since, and sends the
     buckets changed since. The server ends a stream after `ticks` ticks (default 3,600, an
-    hour); clients reconnect. Needs `events:read`.
+    hour); clients reconnect. A tenant holds at most `SLUICE_MAX_FEEDS_PER_TENANT` (default
+    10) live feeds, tails and analytics feeds together, open on one server; another is 429
+    with `Retry-After`. Needs `events:read`.
 
     Args:
         stream (str):
@@ -208,7 +212,9 @@ async def asyncio_detailed(
     Each event's `id` lets a client resume: send it back as `Last-Event-ID` (browsers'
     `EventSource` does) and the first tick counts the events stored since, and sends the
     buckets changed since. The server ends a stream after `ticks` ticks (default 3,600, an
-    hour); clients reconnect. Needs `events:read`.
+    hour); clients reconnect. A tenant holds at most `SLUICE_MAX_FEEDS_PER_TENANT` (default
+    10) live feeds, tails and analytics feeds together, open on one server; another is 429
+    with `Retry-After`. Needs `events:read`.
 
     Args:
         stream (str):
@@ -251,7 +257,9 @@ async def asyncio(
     Each event's `id` lets a client resume: send it back as `Last-Event-ID` (browsers'
     `EventSource` does) and the first tick counts the events stored since, and sends the
     buckets changed since. The server ends a stream after `ticks` ticks (default 3,600, an
-    hour); clients reconnect. Needs `events:read`.
+    hour); clients reconnect. A tenant holds at most `SLUICE_MAX_FEEDS_PER_TENANT` (default
+    10) live feeds, tails and analytics feeds together, open on one server; another is 429
+    with `Retry-After`. Needs `events:read`.
 
     Args:
         stream (str):

@@ -110,12 +110,12 @@ def sync_detailed(
 ) -> Response[DeadLetterCount | Problem]:
     """Remove dead letters (by ids, by filter, or all); the events stay in the stream
 
-     Needs `streams:manage`; audited.
+     Needs `streams:manage`; audited. With `dryRun` it counts what would be removed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,12 +147,12 @@ def sync(
 ) -> DeadLetterCount | Problem | None:
     """Remove dead letters (by ids, by filter, or all); the events stay in the stream
 
-     Needs `streams:manage`; audited.
+     Needs `streams:manage`; audited. With `dryRun` it counts what would be removed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,12 +179,12 @@ async def asyncio_detailed(
 ) -> Response[DeadLetterCount | Problem]:
     """Remove dead letters (by ids, by filter, or all); the events stay in the stream
 
-     Needs `streams:manage`; audited.
+     Needs `streams:manage`; audited. With `dryRun` it counts what would be removed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,12 +214,12 @@ async def asyncio(
 ) -> DeadLetterCount | Problem | None:
     """Remove dead letters (by ids, by filter, or all); the events stay in the stream
 
-     Needs `streams:manage`; audited.
+     Needs `streams:manage`; audited. With `dryRun` it counts what would be removed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -111,11 +111,12 @@ def sync_detailed(
     """Deliver dead letters again (by ids, by filter, or all); each starts a fresh series of attempts
 
      Needs `streams:manage`; audited. A replayed delivery that fails every attempt again is dead again.
+    With `dryRun` it counts what would be replayed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,11 +149,12 @@ def sync(
     """Deliver dead letters again (by ids, by filter, or all); each starts a fresh series of attempts
 
      Needs `streams:manage`; audited. A replayed delivery that fails every attempt again is dead again.
+    With `dryRun` it counts what would be replayed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,11 +182,12 @@ async def asyncio_detailed(
     """Deliver dead letters again (by ids, by filter, or all); each starts a fresh series of attempts
 
      Needs `streams:manage`; audited. A replayed delivery that fails every attempt again is dead again.
+    With `dryRun` it counts what would be replayed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,11 +218,12 @@ async def asyncio(
     """Deliver dead letters again (by ids, by filter, or all); each starts a fresh series of attempts
 
      Needs `streams:manage`; audited. A replayed delivery that fails every attempt again is dead again.
+    With `dryRun` it counts what would be replayed and changes nothing.
 
     Args:
         stream (str):
         subscription (str):
-        body (DeadLetterSelection): Exactly one of ids, filter, all (true).
+        body (DeadLetterSelection): Exactly one of ids, filter, all (true); `dryRun` only counts.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
