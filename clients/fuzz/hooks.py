@@ -38,6 +38,8 @@ def _asked_for_deleted(response):
 EXPECTED = [
     ("ST202", ANALYTICS, r"^from must come before to\.$", "A range's ends depend on each other."),
     ("ST202", ANALYTICS, r"^At most 366 days per query\.$", "A range's length depends on both ends."),
+    ("ST202", ["GET /v1/streams/{stream}/partitions/{partition}/events/{offset}"], r"^The parameter 'offset' expected integer",
+     "An inferred link (not the document's) puts an event's id where its offset goes; the id is not an offset."),
     ("ST202", ["GET /v1/streams/{stream}/consumer-groups/{group}/lag-history"],
      r"^(since is before until|since and until are at most seven days apart)\.$", "A window's ends depend on each other (and on now)."),
     ("ST202", ["POST /v1/streams/{stream}/analytics/rebuild"], r"^At most 31 days per rebuild", "A range's length depends on both ends."),
