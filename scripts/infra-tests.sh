@@ -10,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 venv=.local/venv-infra
 stamp=$venv/.requirements
 if ! { [ -x "$venv/bin/python" ] && cmp -s scripts/infra-requirements.txt "$stamp"; }; then
+    # The project's tools first: their script installs python3-venv where Debian lacks it.
+    scripts/python-tools.sh
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/infra-requirements.txt

@@ -32,8 +32,7 @@ enum RedisTLS {
         }
         let group = MultiThreadedEventLoopGroup.singleton
         let loop = group.next()
-        let (seconds, attoseconds) = configuration.connectTimeout.components
-        let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let timeout = TimeAmount(configuration.connectTimeout)
         // Waits for the handshake from the start: NIOSSL reports it once, as soon as it is done.
         let handshake = loop.makePromise(of: Void.self)
         do {

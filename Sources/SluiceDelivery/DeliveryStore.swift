@@ -300,18 +300,26 @@ package struct DeliveryStore: Sendable {
         ).first
     }
 
-    /// The failed delivery of one event to one subscription, if there is one.
-    func find(tenantID: UUID, subscriptionID: UUID, partition: Int, offset: Int64, on connection: PostgresConnection) async throws -> DeliveryRecord?
-    {
-        try await records(
+    /// The failed deliveries of one stored event to `subscriptions`, by subscription (each has
+    /// at most one; the lookup is the index of that rule).
+    func failures(
+        tenantID: UUID,
+        subscriptions: [UUID],
+        partition: Int,
+        offset: Int64,
+        on connection: PostgresConnection
+    ) async throws -> [UUID: DeliveryRecord] {
+        let found = try await records(
             try await connection.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM deliveries
-                WHERE tenant_id = \(tenantID) AND subscription_id = \(subscriptionID) AND partition = \(Int16(partition)) AND "offset" = \(offset)
+                WHERE tenant_id = \(tenantID) AND subscription_id = ANY(\(subscriptions)::uuid[])
+                  AND partition = \(Int16(partition)) AND "offset" = \(offset)
                 """,
                 logger: logger
             )
-        ).first
+        )
+        return Dictionary(found.map { ($0.subscriptionID, $0) }) { first, _ in first }
     }
 
     /// Dead letters matching `filter` start a fresh series of attempts, at once; how many.

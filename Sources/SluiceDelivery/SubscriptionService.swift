@@ -336,13 +336,7 @@ package struct SubscriptionService: Sendable {
             guard let record = try await store.find(found, id: id, on: connection) else { throw SluiceError.notFound("Delivery \(id.lowercased)") }
             return (stream, record)
         }
-        let event = try await EventReader(client: client, logger: logger).read(
-            stream: stream,
-            partition: record.partition,
-            from: record.offset,
-            limit: 1
-        )
-        .first { $0.offset == record.offset }
+        let event = try await EventReader(client: client, logger: logger).event(stream: stream, partition: record.partition, offset: record.offset)
         return (record, event, stream)
     }
 
@@ -421,15 +415,16 @@ package struct SubscriptionService: Sendable {
             )
             var found: [(UUID, String, [String]?, String, Date, Int64)] = []
             for try await row in rows.decode((UUID, String, [String]?, String, Date, Int64).self) { found.append(row) }
+            let failures = try await store.failures(
+                tenantID: stream.tenantID,
+                subscriptions: found.map(\.0),
+                partition: event.partition,
+                offset: event.offset,
+                on: connection
+            )
             var fates: [EventFate] = []
             for (id, name, types, start, startAt, committed) in found {
-                let record = try await store.find(
-                    tenantID: stream.tenantID,
-                    subscriptionID: id,
-                    partition: event.partition,
-                    offset: event.offset,
-                    on: connection
-                )
+                let record = failures[id]
                 let state: EventFate.State
                 if let record {
                     state = record.status == .dead ? .dead : .retrying

@@ -9,6 +9,7 @@ import Testing
 
 @testable import SluiceCore
 @testable import SluiceServer
+@testable import SluiceSupport
 
 /// A certificate authority of the test's own, made with openssl: its certificate, and a server
 /// certificate and key it signed for `localhost` (no IP address: a client that checks the
@@ -71,24 +72,14 @@ struct TLSTests {
         let postgres = try configuration.postgresConfiguration()
         // A client whose connection is refused keeps trying (as the server's pool does, until
         // the database is reachable again): no connection within 5 s counts as refused.
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await withClient(postgres) { client in
-                    let rows = try await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-                    for try await ssl in rows.decode(Bool.self) { return ssl }
-                    return false
-                }
+        return try await withDeadline(.seconds(5)) {
+            try await withClient(postgres) { client in
+                let rows = try await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                for try await ssl in rows.decode(Bool.self) { return ssl }
+                return false
             }
-            group.addTask {
-                try await Task.sleep(for: .seconds(5))
-                throw NotConnected()
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
         }
     }
-
-    struct NotConnected: Error {}
 
     @Test(
         "PostgreSQL: verify-full with the CA connects encrypted; a stranger CA, or a name the certificate does not hold, is refused; sslmode reads as libpq's"

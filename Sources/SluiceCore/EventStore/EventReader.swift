@@ -73,6 +73,11 @@ package struct EventReader: Sendable {
         return events
     }
 
+    /// The event at `offset` of `partition`, if the stream still keeps it.
+    package func event(stream: Stream, partition: Int, offset: Int64) async throws -> StoredEvent? {
+        try await read(stream: stream, partition: partition, from: offset, limit: 1).first { $0.offset == offset }
+    }
+
     package struct Browse: Sendable {
         var from: Date?
         var to: Date?

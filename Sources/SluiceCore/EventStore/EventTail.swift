@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import SluiceDatabase
+import SluiceSupport
 
 /// What the tail sends at once: the events stored since the previous batch that matched,
 /// sampled down to the rate asked for.
@@ -72,7 +73,7 @@ extension EventReader {
                 while ContinuousClock.now < deadline {
                     try await Task.sleep(for: Self.tailInterval)
                     let now = ContinuousClock.now
-                    allowance = min(Double(maxPerSecond), allowance + Double(maxPerSecond) * (now - last).seconds)
+                    allowance = min(Double(maxPerSecond), allowance + Double(maxPerSecond) * (now - last).timeInterval)
                     last = now
                     var batch = try await read(stream, from: &cursor, type: type, key: key)
                     let budget = Int(allowance.rounded(.down))
@@ -151,8 +152,4 @@ extension EventReader {
         batch.matched = Int64(batch.events.count)
         return batch
     }
-}
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -119,9 +119,7 @@ extension APIImplementation {
         let stream = try await reader.readableStream(identity: RequestScope.identity(), name: input.path.stream, streams: streams)
         let (partition, offset) = (input.path.partition, input.path.offset)
         guard (0..<stream.partitions).contains(partition) else { throw SluiceError.notFound("Partition \(partition)") }
-        guard offset >= 0, let event = try await reader.read(stream: stream, partition: partition, from: offset, limit: 1).first,
-            event.offset == offset
-        else {
+        guard offset >= 0, let event = try await reader.event(stream: stream, partition: partition, offset: offset) else {
             throw SluiceError.notFound("Event at partition \(partition), offset \(offset)")
         }
         let fates = try await subscriptions.fates(of: event, in: stream)

@@ -71,9 +71,7 @@ extension DashboardRoutes {
                 "keys": rows,
                 "empty": rows.isEmpty,
                 "created": created.map { ["name": $0["name"]?.stringValue ?? "", "secret": $0["secret"]?.stringValue ?? ""] } ?? false,
-                "problem": problem.map { problem in
-                    ([problem.detail ?? problem.title] + problem.fieldErrors.map { "\($0.pointer): \($0.detail)" }).joined(separator: " ")
-                } ?? false,
+                "problem": problem.map(Self.explain) ?? false,
                 "entered": ["name": entered?["name"] ?? "", "streams": entered?["streams"] ?? "", "expiresAt": entered?["expiresAt"] ?? ""],
                 "scopeChoices": ApiKeyScope.allCases.map { ["value": $0.rawValue, "checked": chosen.contains($0.rawValue)] as [String: Any] },
             ],

@@ -110,7 +110,7 @@ extension DashboardRoutes {
         do {
             page = try await api.call("browseEvents", path: ["stream": name], query: parameters, context: context)
         } catch let error as SluiceError where error.status == .badRequest {
-            problem = ([error.detail ?? error.title] + error.fieldErrors.map { "\($0.pointer): \($0.detail)" }).joined(separator: " ")
+            problem = Self.explain(error)
         }
         let rows = (page["items"]?.arrayValue ?? []).map { Self.eventRow($0, stream: name) }
         let next = page["nextCursor"]?.stringValue.map { cursor in
